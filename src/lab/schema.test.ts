@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { checkSchema, labSchema } from './schema';
+
+describe('lab checks', () => {
+  it('an object check needs exactly one comparison', () => {
+    const two = checkSchema.safeParse({ type: 'object', resource: 'service/web', jsonpath: '{.spec.type}', equals: 'ClusterIP', exists: true });
+    expect(two.success).toBe(false);
+    expect(two.error!.issues[0]!.message).toBe('give exactly one of equals, matches or exists');
+    const one = checkSchema.safeParse({ type: 'object', resource: 'service/web', jsonpath: '{.spec.type}', equals: 'ClusterIP' });
+    expect(one.success && one.data).toMatchObject({ namespace: 'default' });
+  });
+
+  it('a reach check expects allowed or denied', () => {
+    expect(checkSchema.safeParse({ type: 'reach', from: 'client', to: 'http://web', expect: 'allowed' }).success).toBe(true);
+    expect(checkSchema.safeParse({ type: 'reach', from: 'client', to: 'http://web', expect: 'maybe' }).success).toBe(false);
+  });
+
+  it('a resource is KIND/NAME', () => {
+    const r = checkSchema.safeParse({ type: 'object', resource: 'web', jsonpath: '{.x}', exists: true });
+    expect(r.error!.issues[0]!.message).toBe('expected KIND/NAME, e.g. service/web');
+  });
+});
+
+describe('labSchema', () => {
+  const lab = {
+    title: 'A lab',
+    summary: 'A summary long enough to pass.',
+    level: 'basic',
+    minutes: 10,
+    tasks: [{ id: 't1', title: 'Task one', text: 'Do the thing.', checks: [{ type: 'file', path: '~/x', contains: 'y' }] }],
+    solution: ['echo y > ~/x'],
+  };
+  it('fills defaults', () => {
+    const r = labSchema.parse(lab);
+    expect(r).toMatchObject({ lessons: [], setup: [], hints: [], cluster: {} });
+  });
+  it('refuses unknown fields (a typo is an error, not ignored)', () => {
+    const r = labSchema.safeParse({ ...lab, hint: ['x'] });
+    expect(r.error!.issues[0]!.message).toBe("Unrecognized key(s) in object: 'hint'");
+  });
+  it('refuses a setup file that is not YAML', () => {
+    const r = labSchema.safeParse({ ...lab, setup: ['manifests/web.json'] });
+    expect(r.error!.issues[0]).toMatchObject({ path: ['setup', 0], message: 'expected a .yaml file' });
+  });
+});
