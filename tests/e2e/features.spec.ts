@@ -48,6 +48,14 @@ test('search finds the sample lesson by a word from its body', async ({ page }) 
   await expect(page.locator('[data-search-results] mark').first()).toBeVisible();
 });
 
+test('search lists matching quiz questions one by one, linking to each', async ({ page }) => {
+  await page.goto('/search/?q=probability');
+  const question = page.locator('[data-search-results] li', { hasText: 'Question' }).first();
+  await expect(question).toBeVisible();
+  const href = await question.locator('a').getAttribute('href');
+  expect(href).toMatch(/^\/quiz\/#[a-z0-9-]+-title$/);
+});
+
 test('search says so when nothing matches', async ({ page }) => {
   await page.goto('/search/?q=zzqxjvbnothing');
   await expect(page.locator('[data-search-status]')).toHaveText('No results for “zzqxjvbnothing”.');

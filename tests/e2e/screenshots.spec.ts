@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pageTypes } from './site';
+import { builtPages, pageTypes } from './site';
 
 // Full-page screenshots of each page type at phone and desktop width, in both themes,
 // for people to look at (test-results/screenshots/). Layout checks run on each.
@@ -24,3 +24,12 @@ for (const size of sizes) {
     });
   }
 }
+
+test('no page scrolls sideways at the narrowest supported width, 360 px', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of builtPages()) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} scrolls sideways at 360px`).toBeLessThanOrEqual(0);
+  }
+});

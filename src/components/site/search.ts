@@ -2,8 +2,13 @@
  * The search page, on Pagefind's JS API (the index is built after `astro build` into
  * dist/pagefind/). Pagefind runs in WebAssembly, hence 'wasm-unsafe-eval' in the CSP.
  */
+interface PagefindHit {
+  url: string;
+  title?: string;
+  excerpt: string;
+}
 interface PagefindResult {
-  data(): Promise<{ url: string; excerpt: string; meta: { title?: string; type?: string } }>;
+  data(): Promise<PagefindHit & { meta: { title?: string; type?: string }; sub_results?: PagefindHit[] }>;
 }
 interface Pagefind {
   search(q: string): Promise<{ results: PagefindResult[] }>;
@@ -15,6 +20,25 @@ function loadPagefind(): Promise<Pagefind> {
   const url = '/pagefind/pagefind.js';
   pagefind ??= import(/* @vite-ignore */ url) as Promise<Pagefind>;
   return pagefind;
+}
+
+function resultItem(doc: Document, hit: PagefindHit & { type?: string | undefined }): HTMLLIElement {
+  const li = doc.createElement('li');
+  const a = doc.createElement('a');
+  a.href = hit.url;
+  a.textContent = hit.title ?? hit.url;
+  li.append(a);
+  if (hit.type) {
+    const kind = doc.createElement('span');
+    kind.className = 'kind';
+    kind.textContent = hit.type;
+    li.append(kind);
+  }
+  const p = doc.createElement('p');
+  // Pagefind's excerpt is escaped text with <mark> around the hits.
+  p.innerHTML = hit.excerpt;
+  li.append(p);
+  return li;
 }
 
 export function runSearchPage(doc: Document): void {
@@ -32,26 +56,15 @@ export function runSearchPage(doc: Document): void {
     status.textContent = 'Searching…';
     try {
       const { results } = await (await loadPagefind()).search(q);
-      const data = await Promise.all(results.slice(0, 20).map((r) => r.data()));
-      for (const d of data) {
-        const li = doc.createElement('li');
-        const a = doc.createElement('a');
-        a.href = d.url;
-        a.textContent = d.meta.title ?? d.url;
-        li.append(a);
-        if (d.meta.type) {
-          const kind = doc.createElement('span');
-          kind.className = 'kind';
-          kind.textContent = d.meta.type;
-          li.append(kind);
-        }
-        const p = doc.createElement('p');
-        // Pagefind's excerpt is escaped text with <mark> around hits.
-        p.innerHTML = d.excerpt;
-        li.append(p);
-        list.append(li);
-      }
-      status.textContent = results.length === 0 ? `No results for “${q}”.` : `${results.length} ${results.length === 1 ? 'result' : 'results'} for “${q}”.`;
+      const pages = await Promise.all(results.slice(0, 20).map((r) => r.data()));
+      // The quiz is one page of many questions: list the matching questions themselves.
+      const hits = pages.flatMap((d) =>
+        d.meta.type === 'Question' && d.sub_results && d.sub_results.length > 0
+          ? d.sub_results.slice(0, 5).map((s) => ({ ...s, type: 'Question' }))
+          : [{ url: d.url, title: d.meta.title, excerpt: d.excerpt, type: d.meta.type }],
+      );
+      for (const hit of hits) list.append(resultItem(doc, hit));
+      status.textContent = hits.length === 0 ? `No results for “${q}”.` : `${hits.length} ${hits.length === 1 ? 'result' : 'results'} for “${q}”.`;
     } catch {
       status.textContent = 'Search is not available: the index is built by `npm run build`.';
     }
