@@ -1,0 +1,300 @@
+/**
+ * Wires store, API server and controllers into the Cluster the facade returns; runs the
+ * controllers until stable, fires timers as the clock moves, and boots the kind-like
+ * cluster "in the past" so it is settled (and a few minutes old) when handed over.
+ */
+import type { ApplyOptions, ApplyResult, Cluster, CreateClusterOptions, DeleteOptions, ListOptions, PatchType, WatchEvent, WriteOptions } from '../index';
+import { ManualClock, type Clock } from '../core/clock';
+import { ApiErrorThrow, badRequest, fail, ok, type Result } from '../core/errors';
+import { clone, isPlainObject } from '../core/json';
+import { createRng } from '../core/rng';
+import { ApiServer } from '../model/apiserver';
+import { applyDocument, parseDocuments } from '../model/apply';
+import { RESOURCES, resolveResource, resourceForKind, type ResourceType } from '../model/kinds';
+import { parseSelector, matches, SelectorParseError } from '../model/labels';
+import { checkFields, FieldSelectorError, matchesFields, parseFieldSelector } from '../model/fields';
+import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../model/patch';
+import { ObjectStore } from '../model/store';
+import type { Event, KubeObject, ObjectInput } from '../model/types';
+import { EventRecorder } from '../controllers/events';
+import type { Controller, ControllerContext } from '../controllers/context';
+import { ReplicaSetController } from '../controllers/replicaset';
+import { DeploymentController } from '../controllers/deployment';
+import { DaemonSetController } from '../controllers/daemonset';
+import { Scheduler } from '../controllers/scheduler';
+import { Kubelet } from '../controllers/kubelet';
+import { EndpointSliceController } from '../controllers/endpointslice';
+import { EndpointsController } from '../controllers/endpoints';
+import { GarbageCollector } from '../controllers/garbage';
+import { LoadBalancerController } from '../controllers/loadbalancer';
+import { applyClusterConfig, applyKubeProxyConfiguration, ConfigError, defaultClusterConfig, type ClusterConfig } from './config';
+import * as boot from './bootstrap';
+
+/** How long before "now" the default cluster was created. */
+const BOOT_AGE_MS = 5 * 60_000;
+/** Setup manifests are applied this long before "now". */
+const SETUP_AGE_MS = 60_000;
+const MAX_ROUNDS = 10_000;
+
+class TimerQueue {
+  #items: { at: number; seq: number; fn: () => void }[] = [];
+  #seq = 0;
+  at(at: number, fn: () => void): void {
+    const item = { at, seq: this.#seq++, fn };
+    // Binary insertion keeps (at, seq) order without re-sorting.
+    let lo = 0, hi = this.#items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#items[mid]!.at <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#items.splice(lo, 0, item);
+  }
+  nextAt(): number | undefined {
+    return this.#items[0]?.at;
+  }
+  popDue(now: number): (() => void) | undefined {
+    if (this.#items.length && this.#items[0]!.at <= now) return this.#items.shift()!.fn;
+    return undefined;
+  }
+}
+
+/** The engine's clock: the caller's, except while booting, when it runs in the past. */
+class EngineClock implements Clock {
+  override: number | undefined;
+  constructor(readonly outer: Clock) {}
+  now(): number {
+    return this.override ?? this.outer.now();
+  }
+}
+
+function splitSetup(manifests: CreateClusterOptions['manifests']): { text: string; source?: string }[] {
+  if (manifests === undefined) return [];
+  return typeof manifests === 'string' ? [{ text: manifests }] : manifests;
+}
+
+export function buildCluster(opts: CreateClusterOptions): Cluster {
+  const outer = opts.clock ?? new ManualClock();
+  const clock = new EngineClock(outer);
+  const rng = createRng(opts.seed ?? 1);
+
+  // 1. ClusterConfig / KubeProxyConfiguration among the manifests shape the cluster.
+  let config: ClusterConfig = defaultClusterConfig();
+  const setupDocs: { source?: string; value: unknown; index: number }[] = [];
+  const setupErrors: ApplyResult[] = [];
+  for (const m of splitSetup(opts.manifests)) {
+    for (const d of parseDocuments(m.text)) {
+      if ('error' in d) {
+        setupErrors.push({ ok: false, index: d.index, error: d.error });
+        continue;
+      }
+      const v = d.value;
+      try {
+        if (isPlainObject(v) && v.kind === 'ClusterConfig' && v.apiVersion === 'clusterpath.dev/v1alpha1') config = applyClusterConfig(config, v);
+        else if (isPlainObject(v) && v.kind === 'KubeProxyConfiguration' && String(v.apiVersion).startsWith('kubeproxy.config.k8s.io/')) config = applyKubeProxyConfiguration(config, v);
+        else setupDocs.push({ source: m.source, value: v, index: d.index });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        setupErrors.push({ ok: false, index: d.index, error: badRequest(e.message) });
+      }
+    }
+  }
+
+  const store = new ObjectStore();
+  const api = new ApiServer(store, clock, rng, config.serviceCIDR, config.serviceNodePortRange);
+  const timers = new TimerQueue();
+  const events = new EventRecorder(api, clock);
+  const ctx: ControllerContext = { api, store, clock, rng, config, events, timers };
+  const rsc = new ReplicaSetController(ctx);
+  const controllers: Controller[] = [
+    new DeploymentController(ctx, rsc),
+    rsc,
+    new DaemonSetController(ctx),
+    new Scheduler(ctx),
+    new Kubelet(ctx),
+    new EndpointSliceController(ctx),
+    new EndpointsController(ctx),
+    new LoadBalancerController(ctx),
+    new GarbageCollector(ctx),
+  ];
+  const listeners = new Set<(e: WatchEvent) => void>();
+  store.watch((e) => {
+    for (const c of controllers) c.observe(e);
+    for (const l of listeners) l(e);
+  });
+
+  const settle = (): void => {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      let wrote = false;
+      for (const c of controllers) wrote = c.sync() || wrote;
+      if (!wrote) return;
+    }
+    throw new Error('controllers did not settle');
+  };
+
+  /** Advance to `target`, firing timers in order and settling after each. */
+  const runUntil = (target: number): void => {
+    settle();
+    for (;;) {
+      const next = timers.nextAt();
+      if (next === undefined || next > target) break;
+      if (clock.override !== undefined) clock.override = Math.max(clock.override, next);
+      else if (outer.advance && next > outer.now()) outer.advance(next - outer.now());
+      let fn;
+      while ((fn = timers.popDue(clock.now()))) fn();
+      settle();
+    }
+    if (clock.override !== undefined) clock.override = target;
+    else if (outer.advance && target > outer.now()) outer.advance(target - outer.now());
+    settle();
+  };
+
+  // 2. Boot in the past, then apply the setup manifests, then catch up to now.
+  const start = outer.now();
+  clock.override = start - BOOT_AGE_MS;
+  const create = (o: ObjectInput) => api.create(o);
+  boot.namespaces().forEach(create);
+  boot.nodes(config).forEach(create);
+  const [k8sSvc, ...k8sEndpoints] = boot.kubernetesService(config);
+  create(k8sSvc!);
+  k8sEndpoints.forEach(create);
+  boot.staticPods(config).forEach(create);
+  [...boot.kubeProxy(config), ...boot.kindnet(config), ...boot.coredns(config)].forEach(create);
+  runUntil(start - SETUP_AGE_MS);
+  const setupResults: ApplyResult[] = [...setupErrors];
+  for (const d of setupDocs) setupResults.push(toApplyResult(applyDocument(api, d.value, d.index, {})));
+  runUntil(start);
+  clock.override = undefined;
+
+  const guard = <T>(f: () => T): Result<T> => {
+    try {
+      return ok(f());
+    } catch (e) {
+      if (e instanceof ApiErrorThrow) return fail(e.apiError);
+      throw e;
+    }
+  };
+  const resource = (arg: string): ResourceType => {
+    const r = resourceForKind(arg) ?? resolveResource(arg);
+    if (!r) throw new ApiErrorThrow(badRequest(`the server doesn't have a resource type "${arg}"`));
+    return r;
+  };
+  const endpointsWarning = (r: ResourceType) => (r.kind === 'Endpoints' ? ['v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice'] : undefined);
+
+  const cluster: Cluster = {
+    config,
+    resources: RESOURCES,
+    clock: outer,
+    rng,
+    setupResults,
+    now: () => clock.now(),
+    apply(text: string, o: ApplyOptions = {}): ApplyResult[] {
+      const out: ApplyResult[] = [];
+      for (const d of parseDocuments(text)) {
+        if ('error' in d) out.push({ ok: false, index: d.index, error: d.error });
+        else out.push(toApplyResult(applyDocument(api, d.value, d.index, { dryRun: o.dryRun, namespace: o.namespace })));
+        settle();
+      }
+      return out;
+    },
+    get<T extends KubeObject>(res: string, namespace: string | undefined, name: string): Result<T> {
+      const r = guard(() => resource(res));
+      if (!r.ok) return r;
+      const got = guard(() => api.get(r.value, namespace, name) as T);
+      return got.ok ? ok(got.value, endpointsWarning(r.value)) : got;
+    },
+    list<T extends KubeObject>(res: string, lo: ListOptions = {}): Result<T[]> {
+      return guard(() => {
+        const r = resource(res);
+        let items = store.list(r.kind, r.namespaced ? lo.namespace : undefined) as T[];
+        if (lo.labelSelector) {
+          let sel;
+          try {
+            sel = parseSelector(lo.labelSelector);
+          } catch (e) {
+            if (e instanceof SelectorParseError) throw new ApiErrorThrow(badRequest(e.message));
+            throw e;
+          }
+          items = items.filter((o) => matches(sel, o.metadata.labels));
+        }
+        if (lo.fieldSelector) {
+          try {
+            const reqs = parseFieldSelector(lo.fieldSelector);
+            checkFields(r.kind, reqs);
+            items = items.filter((o) => matchesFields(o, reqs));
+          } catch (e) {
+            if (e instanceof FieldSelectorError) throw new ApiErrorThrow(badRequest(e.message));
+            throw e;
+          }
+        }
+        return items;
+      });
+    },
+    create(obj: ObjectInput, w: WriteOptions = {}) {
+      const res = guard(() => api.create(obj, { dryRun: w.dryRun !== undefined }));
+      settle();
+      return res;
+    },
+    update(obj: ObjectInput, w: WriteOptions = {}) {
+      const res = guard(() => api.update(obj, { dryRun: w.dryRun !== undefined }));
+      settle();
+      return res;
+    },
+    patch(res: string, namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'strategic', w: WriteOptions = {}) {
+      const out = guard(() => {
+        const r = resource(res);
+        const live = api.get(r, namespace, name);
+        let next: unknown;
+        try {
+          next = type === 'json' ? jsonPatch(clone(live), patch) : type === 'merge' ? mergePatch(live, patch) : strategicMerge(live, patch);
+        } catch (e) {
+          if (e instanceof PatchError) throw new ApiErrorThrow({ ...badRequest(e.message), code: 'Invalid', status: 422, data: {} });
+          throw e;
+        }
+        const o = next as ObjectInput;
+        if (isPlainObject(o.metadata)) delete o.metadata.resourceVersion;
+        return api.update(o, { dryRun: w.dryRun !== undefined }, live.metadata.namespace);
+      });
+      settle();
+      return out;
+    },
+    delete(res: string, namespace: string | undefined, name: string, d: DeleteOptions = {}) {
+      const out = guard(() => {
+        const r = resource(res);
+        const o = api.delete(r, namespace, name, { dryRun: d.dryRun !== undefined, gracePeriodSeconds: d.gracePeriodSeconds });
+        if (d.propagationPolicy === 'Orphan') {
+          for (const k of RESOURCES) for (const dep of store.list(k.kind, o.metadata.namespace)) {
+            if (dep.metadata.ownerReferences?.some((ref) => ref.uid === o.metadata.uid)) {
+              const next = clone(dep);
+              next.metadata.ownerReferences = next.metadata.ownerReferences!.filter((ref) => ref.uid !== o.metadata.uid);
+              api.write(next);
+            }
+          }
+        }
+        return o;
+      });
+      settle();
+      return out;
+    },
+    events(filter = {}) {
+      const all = store.list('Event', filter.namespace) as Event[];
+      return all
+        .filter((e) => (!filter.kind || e.involvedObject.kind === filter.kind) && (!filter.name || e.involvedObject.name === filter.name) && (!filter.uid || e.involvedObject.uid === filter.uid))
+        .sort((a, b) => (a.lastTimestamp < b.lastTimestamp ? -1 : a.lastTimestamp > b.lastTimestamp ? 1 : 0));
+    },
+    tick(ms = 0) {
+      runUntil(clock.now() + ms);
+    },
+    settle,
+    watch(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    resolveResource,
+  };
+  return cluster;
+}
+
+function toApplyResult(r: ReturnType<typeof applyDocument>): ApplyResult {
+  return r;
+}

@@ -1,0 +1,163 @@
+/**
+ * The emulated cluster's one public face. Everything outside src/engine imports from here.
+ *
+ *   const cluster = createCluster({ seed: 1 });           // a fresh, settled kind-like cluster
+ *   const results = cluster.apply(yamlText, { source: 'web.yaml' });
+ *   cluster.tick(5_000);                                   // 5 s pass: pods start, probes pass
+ *   const pods = cluster.list('Pod', { namespace: 'default', labelSelector: 'app=web' });
+ *
+ * Conventions
+ * - User errors are values: every call returns `Result<T>` (`{ok: true, value}` or
+ *   `{ok: false, error}`) or, for apply, one `ApplyResult` per document. `error.message` is
+ *   the API server's text; `formatKubectlError(error, ctx)` gives the exact stderr kubectl
+ *   prints. Exceptions thrown from here are bugs.
+ * - Returned objects are frozen snapshots (plain JSON, as the API server returns them).
+ *   Change things through create/update/patch/apply, never by mutation.
+ * - Time only moves through the injected Clock: `tick(ms)` advances a ManualClock and runs
+ *   whatever became due (probe timings, image pulls, grace periods); with a real-time clock
+ *   call `tick()` now and then to catch up. Writes settle the controllers before returning.
+ * - Randomness (pod-name suffixes, slice names) comes from one PRNG seeded by `seed`.
+ */
+import type { ApiError, Result } from './core/errors';
+import type { Clock } from './core/clock';
+import type { Rng } from './core/rng';
+import type { KindName, ResourceType } from './model/kinds';
+import type { Event, KubeObject, ObjectInput } from './model/types';
+import type { ClusterConfig } from './cluster/config';
+import { buildCluster } from './cluster/cluster';
+
+export type { ApiError, ErrorCode, StatusCause, Result, KubectlErrorContext } from './core/errors';
+export { formatKubectlError, isApiError } from './core/errors';
+export { ManualClock, DEFAULT_EPOCH_MS, rfc3339 } from './core/clock';
+export type { Clock } from './core/clock';
+export type { Rng } from './core/rng';
+export { createRng } from './core/rng';
+export type { ResourceType, KindName } from './model/kinds';
+export { RESOURCES, resolveResource, objectRef, qualifiedResource } from './model/kinds';
+export type { ClusterConfig, NodeConfig, KubeProxyConfiguration } from './cluster/config';
+export type * from './model/types';
+export { parseSelector, matchesSelector, selectorToString } from './model/labels';
+
+export interface CreateClusterOptions {
+  /** PRNG seed; the same seed and inputs give the same cluster. Default 1. */
+  seed?: number;
+  /** Default: a ManualClock at 2026-01-01T00:00:00Z. Pass a real-time clock in the browser. */
+  clock?: Clock;
+  /**
+   * Manifests applied while the cluster boots (lab setup, `clusterpath run -f`): multi-doc
+   * YAML, one string or several with their file names. A `ClusterConfig`
+   * (clusterpath.dev/v1alpha1) and a `KubeProxyConfiguration`
+   * (kubeproxy.config.k8s.io/v1alpha1) among them shape the cluster itself; the rest is
+   * applied and settled before `createCluster` returns (their objects are ~1 minute old).
+   */
+  manifests?: string | { text: string; source?: string }[];
+}
+
+export type DryRun = 'client' | 'server';
+
+export interface ApplyOptions {
+  /** `--dry-run=client|server`: validate and report, change nothing. */
+  dryRun?: DryRun;
+  /** File name for messages (`web.yaml`, `STDIN`). */
+  source?: string;
+  /** `-n`: namespace for documents that name none (default `default`). */
+  namespace?: string;
+}
+
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+
+/** One per YAML document, in order. A failed document changed nothing. */
+export type ApplyResult =
+  | {
+      ok: true;
+      /** 0-based document index in the stream. */
+      index: number;
+      outcome: ApplyOutcome;
+      /** `deployment.apps/web`: how kubectl names it in `… created`. */
+      ref: string;
+      object: KubeObject;
+      warnings?: string[];
+    }
+  | {
+      ok: false;
+      index: number;
+      error: ApiError;
+      /** What the document named, when it got that far (for kubectl's messages). */
+      kind?: string;
+      name?: string;
+      namespace?: string;
+    };
+
+export interface ListOptions {
+  /** Omit for all namespaces (`-A`). Ignored for cluster-scoped kinds. */
+  namespace?: string;
+  /** String form, parsed like labels.Parse: `app=web,tier!=db,env in (a,b),!canary`. */
+  labelSelector?: string;
+  /** `metadata.name=web`, `metadata.namespace!=kube-system`, `status.phase=Running`. */
+  fieldSelector?: string;
+}
+
+export interface WriteOptions {
+  dryRun?: DryRun;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  /** Pods: override terminationGracePeriodSeconds (`--grace-period`, `--now` = 1, `--force` = 0). */
+  gracePeriodSeconds?: number;
+  /** Background (default, like kubectl) deletes dependents via ownerReferences; Orphan keeps them. */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+}
+
+/** `kubectl patch --type`: strategic (default), merge (RFC 7386) or json (RFC 6902). */
+export type PatchType = 'strategic' | 'merge' | 'json';
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+  /** The previous version for MODIFIED/DELETED. */
+  old?: KubeObject;
+}
+
+export interface Cluster {
+  readonly config: ClusterConfig;
+  /** The kind table, as `kubectl api-resources` lists it. */
+  readonly resources: readonly ResourceType[];
+  readonly clock: Clock;
+  readonly rng: Rng;
+  /** What became of `CreateClusterOptions.manifests` (excluding ClusterConfig/KubeProxyConfiguration). */
+  readonly setupResults: readonly ApplyResult[];
+
+  /** Current time in ms (the clock's). */
+  now(): number;
+
+  /** `kubectl apply`: create or update each document; they succeed or fail independently. */
+  apply(yamlText: string, opts?: ApplyOptions): ApplyResult[];
+  /** `resource` is a kind (`Service`) or anything kubectl accepts (`svc`, `deployments.apps`). */
+  get<T extends KubeObject = KubeObject>(resource: KindName | string, namespace: string | undefined, name: string): Result<T>;
+  /** Sorted by namespace, then name, as the API server lists. */
+  list<T extends KubeObject = KubeObject>(resource: KindName | string, opts?: ListOptions): Result<T[]>;
+  /** POST: fails with AlreadyExists when the name is taken; honours metadata.generateName. */
+  create(obj: ObjectInput, opts?: WriteOptions): Result<KubeObject>;
+  /** PUT: replace; a stale metadata.resourceVersion gives Conflict. */
+  update(obj: ObjectInput, opts?: WriteOptions): Result<KubeObject>;
+  patch(resource: KindName | string, namespace: string | undefined, name: string, patch: unknown, type?: PatchType, opts?: WriteOptions): Result<KubeObject>;
+  /** Returns the object as deletion left it (pods may linger Terminating for their grace period). */
+  delete(resource: KindName | string, namespace: string | undefined, name: string, opts?: DeleteOptions): Result<KubeObject>;
+
+  /** Events, oldest first; filter by namespace and/or the object they are about. */
+  events(filter?: { namespace?: string; kind?: string; name?: string; uid?: string }): Event[];
+
+  /** Advance the clock by `ms` (ManualClock) and run everything that became due, settled. */
+  tick(ms?: number): void;
+  /** Run controllers until nothing changes, without moving the clock. */
+  settle(): void;
+  /** Subscribe to every change in the store; returns an unsubscribe function. */
+  watch(listener: (event: WatchEvent) => void): () => void;
+  /** kubectl's resource argument → kind (`svc` → services), or undefined (`the server doesn't have a resource type "x"`). */
+  resolveResource(arg: string): ResourceType | undefined;
+}
+
+/** Build a cluster like a fresh kind cluster, shaped by any ClusterConfig in `manifests`. */
+export function createCluster(opts: CreateClusterOptions = {}): Cluster {
+  return buildCluster(opts);
+}
