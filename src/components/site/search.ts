@@ -22,7 +22,9 @@ function loadPagefind(): Promise<Pagefind> {
   return pagefind;
 }
 
-function resultItem(doc: Document, hit: PagefindHit & { type?: string | undefined }): HTMLLIElement {
+type Hit = PagefindHit & { type?: string | undefined };
+
+function resultItem(doc: Document, hit: Hit): HTMLLIElement {
   const li = doc.createElement('li');
   const a = doc.createElement('a');
   a.href = hit.url;
@@ -58,7 +60,7 @@ export function runSearchPage(doc: Document): void {
       const { results } = await (await loadPagefind()).search(q);
       const pages = await Promise.all(results.slice(0, 20).map((r) => r.data()));
       // The quiz is one page of many questions: list the matching questions themselves.
-      const hits = pages.flatMap((d) =>
+      const hits = pages.flatMap((d): Hit[] =>
         d.meta.type === 'Question' && d.sub_results && d.sub_results.length > 0
           ? d.sub_results.slice(0, 5).map((s) => ({ ...s, type: 'Question' }))
           : [{ url: d.url, title: d.meta.title, excerpt: d.excerpt, type: d.meta.type }],
