@@ -14,6 +14,7 @@ export const TOPICS = {
   dns: 'Cluster DNS',
   networkpolicy: 'NetworkPolicy',
   'external-traffic': 'Traffic from outside',
+  ingress: 'Ingress and Gateway API',
   troubleshooting: 'Troubleshooting',
 } as const;
 
