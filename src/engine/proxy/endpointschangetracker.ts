@@ -1,0 +1,180 @@
+/**
+ * EndpointsChangeTracker over an EndpointSlice cache (pkg/proxy/endpointschangetracker.go,
+ * endpointslicecache.go). Slices are grouped by their kubernetes.io/service-name label;
+ * at sync time the endpoints of every touched Service are merged from all its slices
+ * (deduplicated by ip:port, a local copy winning, sorted by "ip:port" as upstream does)
+ * and compared with what the proxier last saw.
+ */
+import type { EndpointSlice, Protocol } from '../model/types';
+import { servicePortEndpointChainName } from './hash';
+import { canonicalIP } from './ip';
+import type { EndpointInfo, EndpointsMap, NamespacedName } from './types';
+import { servicePortKey, servicePortNameString } from './types';
+
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** The endpoints of one Service: servicePortKey → endpoints. */
+type ServiceEndpoints = Map<string, EndpointInfo[]>;
+
+interface Hints {
+  forZones?: { name: string }[];
+  forNodes?: { name: string }[];
+}
+
+export class EndpointsChangeTracker {
+  /** service → slice name → slice. */
+  private slices = new Map<NamespacedName, Map<string, EndpointSlice>>();
+  /** service → endpoints as last checked out (what the proxier's EndpointsMap holds). */
+  private applied = new Map<NamespacedName, ServiceEndpoints>();
+  private dirty = new Set<NamespacedName>();
+  /** KUBE-SEP names are hashed once per (service port, protocol, endpoint). */
+  private chainNames = new Map<string, string>();
+
+  constructor(readonly nodeName: string) {}
+
+  /** EndpointSliceUpdate(slice, removeSlice): returns whether changes are pending. */
+  endpointSliceUpdate(slice: EndpointSlice, removeSlice: boolean): boolean {
+    const service = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+    // Upstream logs "Service name label missing" and ignores the slice.
+    if (!service) return this.dirty.size > 0;
+    // The IPv4 proxier ignores IPv6 and FQDN slices.
+    if (slice.addressType !== 'IPv4') return this.dirty.size > 0;
+    const nsn = `${slice.metadata.namespace ?? 'default'}/${service}`;
+    let bySlice = this.slices.get(nsn);
+    if (!bySlice) this.slices.set(nsn, (bySlice = new Map()));
+    if (removeSlice) bySlice.delete(slice.metadata.name);
+    else bySlice.set(slice.metadata.name, slice);
+    if (bySlice.size === 0) this.slices.delete(nsn);
+    this.dirty.add(nsn);
+    return true;
+  }
+
+  pending(): number {
+    return this.dirty.size;
+  }
+
+  /** Merge the slices of one Service (endpointslicecache.go endpointInfoByServicePort). */
+  private build(nsn: NamespacedName): ServiceEndpoints {
+    const out: ServiceEndpoints = new Map();
+    const bySlice = this.slices.get(nsn);
+    if (!bySlice) return out;
+    const [namespace, name] = nsn.split('/') as [string, string];
+    const sets = new Map<string, Map<string, EndpointInfo>>();
+    for (const sliceName of [...bySlice.keys()].sort()) {
+      const slice = bySlice.get(sliceName)!;
+      for (const port of slice.ports ?? []) {
+        if (!port.port) continue; // "ignoring invalid endpoint port"
+        const protocol: Protocol = port.protocol ?? 'TCP';
+        const spn = { namespace, name, port: port.name ?? '', protocol };
+        const key = servicePortKey(spn);
+        const spnString = servicePortNameString(spn);
+        let set = sets.get(key);
+        if (!set) sets.set(key, (set = new Map()));
+        for (const ep of slice.endpoints ?? []) {
+          const rawIP = ep.addresses?.[0];
+          if (!rawIP) continue;
+          const ip = canonicalIP(rawIP);
+          if (!ip) continue;
+          const endpoint = `${ip}:${port.port}`;
+          const isLocal = ep.nodeName !== undefined && ep.nodeName === this.nodeName;
+          if (set.has(endpoint) && !isLocal) continue; // a local duplicate wins
+          const hints = ep.hints as Hints | undefined;
+          const chainKey = `${spnString}|${protocol}|${endpoint}`;
+          let chainName = this.chainNames.get(chainKey);
+          if (chainName === undefined) {
+            chainName = servicePortEndpointChainName(spnString, protocol.toLowerCase(), endpoint);
+            this.chainNames.set(chainKey, chainName);
+          }
+          set.set(endpoint, {
+            ip,
+            port: port.port,
+            endpoint,
+            isLocal,
+            // Nil conditions mean ready/serving, not terminating (EndpointSlice API).
+            ready: ep.conditions?.ready !== false,
+            serving: ep.conditions?.serving !== false,
+            terminating: ep.conditions?.terminating === true,
+            ...(ep.nodeName !== undefined ? { nodeName: ep.nodeName } : {}),
+            ...(ep.zone !== undefined ? { zone: ep.zone } : {}),
+            zoneHints: (hints?.forZones ?? []).map((z) => z.name),
+            nodeHints: (hints?.forNodes ?? []).map((n) => n.name),
+            chainName,
+          });
+        }
+      }
+    }
+    for (const [key, set] of sets) {
+      if (set.size === 0) continue;
+      const list = [...set.values()].sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+      out.set(key, list);
+    }
+    return out;
+  }
+
+  /** Check out pending changes: service → {previous, current}, only real changes. */
+  checkout(): Map<NamespacedName, { previous: ServiceEndpoints; current: ServiceEndpoints }> {
+    const out = new Map<NamespacedName, { previous: ServiceEndpoints; current: ServiceEndpoints }>();
+    for (const nsn of this.dirty) {
+      const previous = this.applied.get(nsn) ?? new Map();
+      const current = this.build(nsn);
+      if (serviceEndpointsEqual(previous, current)) continue;
+      if (current.size) this.applied.set(nsn, current);
+      else this.applied.delete(nsn);
+      out.set(nsn, { previous, current });
+    }
+    this.dirty.clear();
+    return out;
+  }
+}
+
+function serviceEndpointsEqual(a: ServiceEndpoints, b: ServiceEndpoints): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, la] of a) {
+    const lb = b.get(k);
+    if (!lb || lb.length !== la.length) return false;
+    for (let i = 0; i < la.length; i++) {
+      const x = la[i]!;
+      const y = lb[i]!;
+      if (
+        x.endpoint !== y.endpoint || x.isLocal !== y.isLocal || x.ready !== y.ready || x.serving !== y.serving ||
+        x.terminating !== y.terminating || x.zone !== y.zone || x.nodeName !== y.nodeName ||
+        x.zoneHints.join() !== y.zoneHints.join() || x.nodeHints.join() !== y.nodeHints.join()
+      ) return false;
+    }
+  }
+  return true;
+}
+
+export interface UpdateEndpointsMapResult {
+  /** Services whose endpoints changed since the last update. */
+  updatedServices: Set<NamespacedName>;
+  /** Upstream: UDP endpoints went away, so stale conntrack entries must be cleared. */
+  conntrackCleanupRequired: boolean;
+}
+
+/** EndpointsMap.Update: apply the tracker's changes to `map` in place. */
+export function updateEndpointsMap(map: EndpointsMap, tracker: EndpointsChangeTracker): UpdateEndpointsMapResult {
+  const result: UpdateEndpointsMapResult = { updatedServices: new Set(), conntrackCleanupRequired: false };
+  for (const [nsn, { previous, current }] of tracker.checkout()) {
+    result.updatedServices.add(nsn);
+    for (const [key, eps] of previous) {
+      if (!current.has(key)) map.delete(key);
+      // Removing a UDP endpoint (or the port) needs a conntrack flush, as upstream.
+      const now = new Set((current.get(key) ?? []).map((e) => e.endpoint));
+      if (key.endsWith('/UDP') && eps.some((e) => !now.has(e.endpoint))) result.conntrackCleanupRequired = true;
+    }
+    for (const [key, eps] of current) map.set(key, eps);
+  }
+  return result;
+}
+
+/** EndpointsMap.LocalReadyEndpoints: namespace/name → number of local ready endpoints. */
+export function localReadyEndpoints(map: EndpointsMap): Map<NamespacedName, number> {
+  const out = new Map<NamespacedName, number>();
+  for (const [key, eps] of map) {
+    const nsn = key.split(/[:/]/).slice(0, 2).join('/');
+    const n = eps.filter((e) => e.isLocal && e.ready).length;
+    if (n > 0) out.set(nsn, (out.get(nsn) ?? 0) + n);
+  }
+  return out;
+}
