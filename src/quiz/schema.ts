@@ -41,6 +41,15 @@ const multi = z
   })
   .strict();
 
+/**
+ * A key point an interviewer listens for. `match` lists words or short phrases (any one is
+ * enough, case-insensitive) that show an answer covered it; mock interviews highlight them.
+ */
+const keyPoint = z.union([
+  z.string().min(3),
+  z.object({ text: z.string().min(3), match: z.array(z.string().min(2)).min(1) }).strict(),
+]);
+
 const recall = z
   .object({
     ...common,
@@ -48,7 +57,7 @@ const recall = z
     /** The answer you would give out loud in about 60 seconds, markdown. */
     modelAnswer: z.string().min(40),
     /** What an interviewer listens for. */
-    keyPoints: z.array(z.string().min(3)).min(2).max(8),
+    keyPoints: z.array(keyPoint).min(2).max(8),
     /** Questions an interviewer is likely to ask next. */
     followUps: z.array(z.string()).default([]),
   })
