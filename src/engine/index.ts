@@ -22,7 +22,7 @@ import type { ApiError, Result } from './core/errors';
 import type { Clock } from './core/clock';
 import type { Rng } from './core/rng';
 import type { KindName, ResourceType } from './model/kinds';
-import type { Event, KubeObject, ObjectInput } from './model/types';
+import type { Event, KubeObject, ObjectInput, PodTemplateSpec } from './model/types';
 import type { ClusterConfig } from './cluster/config';
 import { buildCluster } from './cluster/cluster';
 
@@ -37,6 +37,9 @@ export { RESOURCES, resolveResource, objectRef, qualifiedResource } from './mode
 export type { ClusterConfig, NodeConfig, KubeProxyConfiguration } from './cluster/config';
 export type * from './model/types';
 export { parseSelector, matchesSelector, selectorToString } from './model/labels';
+export { goDuration } from './core/clock';
+export type { RolloutRevision } from './cluster/rollout';
+import type { RolloutRevision } from './cluster/rollout';
 
 export interface CreateClusterOptions {
   /** PRNG seed; the same seed and inputs give the same cluster. Default 1. */
@@ -118,6 +121,41 @@ export interface WatchEvent {
   old?: KubeObject;
 }
 
+/**
+ * Switches on a pod's emulated app, for labs that simulate failures (see apps/state.ts):
+ * `ready: false` makes the readinessProbe's endpoint answer 503, `live: false` the
+ * livenessProbe's answer 500, `listening: false` refuses every connection; `exitCode`
+ * makes the main process exit now (the kubelet then restarts it per restartPolicy, with
+ * back-off). Switches outlive container restarts unless `resetOnRestart`.
+ */
+export interface AppStateOptions {
+  /** Default: the pod's first container. */
+  container?: string;
+  ready?: boolean;
+  live?: boolean;
+  listening?: boolean;
+  resetOnRestart?: boolean;
+  exitCode?: number;
+}
+
+/** What a pod's app does right now (for probes, and for clients connecting to it). */
+export interface AppStatus {
+  container: string;
+  /** The container's process is running (not waiting in back-off, not exited). */
+  running: boolean;
+  ready: boolean;
+  live: boolean;
+  listening: boolean;
+  /** Ports accepting connections now: empty unless running and listening. */
+  listens: { port: number; protocol: 'TCP' | 'UDP' }[];
+}
+
+/** One step of `kubectl rollout status`: the exact line it prints (no newline), and whether it is done. */
+export interface RolloutStatusLine {
+  line: string;
+  done: boolean;
+}
+
 export interface Cluster {
   readonly config: ClusterConfig;
   /** The kind table, as `kubectl api-resources` lists it. */
@@ -155,6 +193,33 @@ export interface Cluster {
   watch(listener: (event: WatchEvent) => void): () => void;
   /** kubectl's resource argument → kind (`svc` → services), or undefined (`the server doesn't have a resource type "x"`). */
   resolveResource(arg: string): ResourceType | undefined;
+
+  /** Flip a pod's emulated app (see AppStateOptions); returns its state afterwards. */
+  setAppState(namespace: string, pod: string, state: AppStateOptions): Result<AppStatus>;
+  /** A pod container's app state (default: the first container). */
+  appState(namespace: string, pod: string, container?: string): Result<AppStatus>;
+
+  /** `kubectl rollout history deployment/NAME`: revisions ascending, with change-cause and template. */
+  rolloutHistory(namespace: string, deployment: string): Result<RolloutRevision[]>;
+  /**
+   * `kubectl rollout undo deployment/NAME [--to-revision=N]`: `message` is the line kubectl
+   * prints (`deployment.apps/web rolled back`, `… skipped rollback (current template already
+   * matches revision 2)`); errors are kubectl's (`unable to find specified revision 9 in
+   * history`, code ClientError). `--dry-run=client` returns the template instead.
+   */
+  rolloutUndo(namespace: string, deployment: string, toRevision?: number, opts?: WriteOptions): Result<{ message: string; template?: PodTemplateSpec }>;
+  /** `kubectl rollout restart deployment/NAME`: stamps kubectl.kubernetes.io/restartedAt; returns `deployment.apps/web restarted`. */
+  rolloutRestart(namespace: string, deployment: string, opts?: WriteOptions): Result<string>;
+  /** One evaluation of `kubectl rollout status` (`--watch=false`). */
+  rolloutStatus(namespace: string, deployment: string, opts?: { revision?: number }): Result<RolloutStatusLine>;
+  /**
+   * `kubectl rollout status` watching: the line for the current state, then one line per
+   * change of the Deployment (kubectl prints on every watch event, repeats included), until
+   * done. With a ManualClock it advances time itself (up to `timeoutMs`, default 10 min);
+   * with a real-time clock it returns after the current line (poll again). `error` is
+   * kubectl's failure (`deployment "web" exceeded its progress deadline`) after the lines.
+   */
+  watchRolloutStatus(namespace: string, deployment: string, opts?: { revision?: number; timeoutMs?: number }): Result<{ lines: string[]; done: boolean; error?: ApiError }>;
 }
 
 /** Build a cluster like a fresh kind cluster, shaped by any ClusterConfig in `manifests`. */

@@ -12,18 +12,31 @@ export interface AppModel {
   sizeBytes: number;
   /** nginx/agnhost exit at once on SIGTERM; `sleep` as PID 1 ignores it and waits the grace period out. */
   exitsOnSigterm: boolean;
+  /** HTTP paths answered 200; any other path is 404. Undefined: every path answers 200. */
+  httpPaths?: string[];
 }
 
 const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: 'TCP' as const }));
 
+/**
+ * The HTTP status the app answers for GET `path` on `port` (200 or 404), or undefined when
+ * nothing listens there.
+ */
+export function httpStatus(app: AppModel, port: number, path: string): number | undefined {
+  if (!app.listens.some((l) => l.port === port && l.protocol === 'TCP')) return undefined;
+  const p = path.split('?')[0] || '/';
+  return !app.httpPaths || app.httpPaths.includes(p) ? 200 : 404;
+}
+
 /** Repository (no registry, no tag) → model. */
 const KNOWN: Record<string, AppModel> = {
-  nginx: { listens: tcp(80), sizeBytes: 72_195_292, exitsOnSigterm: true },
-  httpd: { listens: tcp(80), sizeBytes: 58_125_004, exitsOnSigterm: true },
+  // The stock nginx/httpd config serves the welcome page at / (and /index.html) and 404s the rest.
+  nginx: { listens: tcp(80), sizeBytes: 72_195_292, exitsOnSigterm: true, httpPaths: ['/', '/index.html'] },
+  httpd: { listens: tcp(80), sizeBytes: 58_125_004, exitsOnSigterm: true, httpPaths: ['/', '/index.html'] },
   busybox: { listens: [], sizeBytes: 2_167_089, exitsOnSigterm: false },
   'nicolaka/netshoot': { listens: [], sizeBytes: 208_765_301, exitsOnSigterm: false },
   'e2e-test-images/agnhost': { listens: tcp(8080), sizeBytes: 51_432_105, exitsOnSigterm: true },
-  'coredns/coredns': { listens: [{ port: 53, protocol: 'UDP' }, ...tcp(53, 8080, 8181, 9153)], sizeBytes: 20_939_036, exitsOnSigterm: true },
+  'coredns/coredns': { listens: [{ port: 53, protocol: 'UDP' }, ...tcp(53, 8080, 8181, 9153)], sizeBytes: 20_939_036, exitsOnSigterm: true, httpPaths: ['/health', '/ready', '/metrics'] },
   'hashicorp/http-echo': { listens: tcp(5678), sizeBytes: 3_493_451, exitsOnSigterm: true },
 };
 
@@ -54,4 +67,86 @@ export function appFor(c: Container): AppModel {
   }
   // Unknown images: assume they serve what they declare, like most real images do.
   return { listens: (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP' })), sizeBytes: 50_000_000, exitsOnSigterm: true };
+}
+
+/**
+ * What the container's main process does once started: run until stopped, or exit after
+ * `runsMs` with `exitCode`. Read from the image's default command and the container's
+ * command/args, the way a learner reads a manifest:
+ * - servers (nginx, httpd, coredns, agnhost netexec, unknown images) run until stopped;
+ * - a shell with nothing to read exits at once with 0 (`busybox` with no command: the
+ *   classic CrashLoopBackOff of a Deployment, `Completed` for `--restart=Never`), unless the
+ *   container keeps stdin open (`kubectl run -it`);
+ * - `sleep N` (s/m/h/d suffixes) runs N seconds, `sleep infinity`, `tail -f`, `while true`
+ *   loops run forever; `exit N`, `false` and `true` set the exit code of a script.
+ * An approximation of a shell, documented as such; it never throws.
+ */
+export interface ProcessModel {
+  /** Undefined: runs until stopped. */
+  runsMs?: number;
+  exitCode: number;
+}
+
+/** Images whose default command is an interactive shell (exits at once without stdin). */
+const SHELL_IMAGES: Record<string, string[]> = {
+  busybox: ['sh'],
+  alpine: ['/bin/sh'],
+  'nicolaka/netshoot': ['zsh'],
+  ubuntu: ['/bin/bash'],
+  debian: ['bash'],
+  'curlimages/curl': ['curl'],
+};
+const SHELLS = new Set(['sh', 'bash', 'ash', 'zsh', 'dash']);
+const FOREVER: ProcessModel = { exitCode: 0 };
+
+function sleepMs(arg: string | undefined): number | undefined {
+  if (arg === undefined) return 0;
+  if (arg === 'infinity' || arg === 'inf') return undefined;
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(arg);
+  if (!m) return 0;
+  const unit = { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** A `sh -c` script, statement by statement: sleeps add up, the first `exit` ends it. */
+function script(text: string): ProcessModel {
+  if (/\bwhile\s+(true|:)|\buntil\s+false|\btail\s+-f\b|\bsleep\s+inf/.test(text)) return FOREVER;
+  let ms = 0;
+  let code = 0;
+  for (const raw of text.split(/;|&&|\|\||\n/)) {
+    const words = raw.trim().split(/\s+/).filter(Boolean);
+    const cmd = (words[0] ?? '').replace(/^.*\//, '');
+    if (cmd === 'sleep') {
+      const n = sleepMs(words[1]);
+      if (n === undefined) return FOREVER;
+      ms += n;
+      code = 0;
+    } else if (cmd === 'exit') return { runsMs: ms, exitCode: Number(words[1] ?? code) || 0 };
+    else if (cmd === 'false') code = 1;
+    else if (cmd) code = 0;
+  }
+  return { runsMs: ms, exitCode: code };
+}
+
+export function processFor(c: Container): ProcessModel {
+  const repo = repository(c.image);
+  const defaultCmd = SHELL_IMAGES[repo];
+  const argv = [...(c.command ?? []), ...(c.args ?? (c.command ? [] : defaultCmd ?? []))];
+  if (!defaultCmd && !c.command && !c.args) return FOREVER; // a server image's own entrypoint
+  const prog = (argv[0] ?? '').replace(/^.*\//, '');
+  if (SHELLS.has(prog)) {
+    const i = argv.indexOf('-c');
+    if (i >= 0 && argv[i + 1] !== undefined) return script(argv[i + 1]!);
+    return c.stdin ? FOREVER : { runsMs: 0, exitCode: 0 };
+  }
+  if (prog === 'sleep') {
+    const n = sleepMs(argv[1]);
+    return n === undefined ? FOREVER : { runsMs: n, exitCode: 0 };
+  }
+  if (prog === 'true') return { runsMs: 0, exitCode: 0 };
+  if (prog === 'false') return { runsMs: 0, exitCode: 1 };
+  if (prog === 'tail' && argv.includes('-f')) return FOREVER;
+  // Other commands: tools in shell images (nslookup, wget, echo, …) do their job and exit;
+  // anything else (agnhost netexec, a server binary) keeps running.
+  return defaultCmd ? { runsMs: 0, exitCode: 0 } : FOREVER;
 }

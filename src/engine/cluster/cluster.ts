@@ -3,19 +3,21 @@
  * controllers until stable, fires timers as the clock moves, and boots the kind-like
  * cluster "in the past" so it is settled (and a few minutes old) when handed over.
  */
-import type { ApplyOptions, ApplyResult, Cluster, CreateClusterOptions, DeleteOptions, ListOptions, PatchType, WatchEvent, WriteOptions } from '../index';
+import type { AppStateOptions, AppStatus, ApplyOptions, ApplyResult, Cluster, CreateClusterOptions, DeleteOptions, ListOptions, PatchType, WatchEvent, WriteOptions } from '../index';
 import { ManualClock, type Clock } from '../core/clock';
-import { ApiErrorThrow, badRequest, fail, ok, type Result } from '../core/errors';
+import { ApiErrorThrow, badRequest, fail, notFound, ok, type ApiError, type Result } from '../core/errors';
 import { clone, isPlainObject } from '../core/json';
 import { createRng } from '../core/rng';
 import { ApiServer } from '../model/apiserver';
 import { applyDocument, parseDocuments } from '../model/apply';
-import { RESOURCES, resolveResource, resourceForKind, type ResourceType } from '../model/kinds';
+import { qualifiedResource, RESOURCES, resolveResource, resourceForKind, type ResourceType } from '../model/kinds';
 import { parseSelector, matches, SelectorParseError } from '../model/labels';
 import { checkFields, FieldSelectorError, matchesFields, parseFieldSelector } from '../model/fields';
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../model/patch';
 import { ObjectStore } from '../model/store';
-import type { Event, KubeObject, ObjectInput } from '../model/types';
+import type { Deployment, Event, KubeObject, ObjectInput, Pod } from '../model/types';
+import { appFor } from '../apps/images';
+import * as rollout from './rollout';
 import { EventRecorder } from '../controllers/events';
 import type { Controller, ControllerContext } from '../controllers/context';
 import { ReplicaSetController } from '../controllers/replicaset';
@@ -26,6 +28,7 @@ import { Kubelet } from '../controllers/kubelet';
 import { EndpointSliceController } from '../controllers/endpointslice';
 import { EndpointsController } from '../controllers/endpoints';
 import { GarbageCollector } from '../controllers/garbage';
+import { SelectionIndex } from '../controllers/selection';
 import { LoadBalancerController } from '../controllers/loadbalancer';
 import { applyClusterConfig, applyKubeProxyConfiguration, ConfigError, defaultClusterConfig, type ClusterConfig } from './config';
 import * as boot from './bootstrap';
@@ -104,14 +107,16 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
   const api = new ApiServer(store, clock, rng, config.serviceCIDR, config.serviceNodePortRange);
   const timers = new TimerQueue();
   const events = new EventRecorder(api, clock);
-  const ctx: ControllerContext = { api, store, clock, rng, config, events, timers };
+  const index = new SelectionIndex(store);
+  const ctx: ControllerContext = { api, store, clock, rng, config, events, timers, index };
   const rsc = new ReplicaSetController(ctx);
+  const kubelet = new Kubelet(ctx);
   const controllers: Controller[] = [
     new DeploymentController(ctx, rsc),
     rsc,
     new DaemonSetController(ctx),
     new Scheduler(ctx),
-    new Kubelet(ctx),
+    kubelet,
     new EndpointSliceController(ctx),
     new EndpointsController(ctx),
     new LoadBalancerController(ctx),
@@ -119,6 +124,7 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
   ];
   const listeners = new Set<(e: WatchEvent) => void>();
   store.watch((e) => {
+    index.observe(e);
     for (const c of controllers) c.observe(e);
     for (const l of listeners) l(e);
   });
@@ -291,9 +297,97 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       return () => listeners.delete(l);
     },
     resolveResource,
+
+    setAppState(namespace, pod, state: AppStateOptions) {
+      return guard(() => {
+        const { container, ...patch } = state;
+        const c = locate(namespace, pod, container);
+        kubelet.setAppState(c.pod, c.container, patch);
+        settle();
+        return appStatus(namespace, pod, c.container);
+      });
+    },
+    appState(namespace, pod, container) {
+      return guard(() => appStatus(namespace, pod, locate(namespace, pod, container).container));
+    },
+    rolloutHistory(namespace, name) {
+      return guard(() => rollout.history(api, namespace, name));
+    },
+    rolloutUndo(namespace, name, toRevision = 0, w: WriteOptions = {}) {
+      const out = guard(() => rollout.undo(api, namespace, name, toRevision, w.dryRun));
+      settle();
+      return out;
+    },
+    rolloutRestart(namespace, name, w: WriteOptions = {}) {
+      const out = guard(() => rollout.restart(api, namespace, name, clock.now(), w.dryRun));
+      settle();
+      return out;
+    },
+    rolloutStatus(namespace, name, o = {}) {
+      return guard(() => rollout.statusLine(api, api.get(api.resource('Deployment'), namespace, name) as Deployment, o.revision));
+    },
+    watchRolloutStatus(namespace, name, o = {}) {
+      return guard(() => {
+        const r = api.resource('Deployment');
+        const first = rollout.statusLine(api, api.get(r, namespace, name) as Deployment, o.revision);
+        const lines = [first.line];
+        if (first.done) return { lines, done: true };
+        if (!outer.advance) return { lines, done: false };
+        let done = false;
+        let error: ApiError | undefined;
+        const stop = store.watch((e) => {
+          if (done || error || e.object.kind !== 'Deployment' || e.object.metadata.namespace !== namespace || e.object.metadata.name !== name) return;
+          if (e.type === 'DELETED') {
+            error = notFound(qualifiedResource(r), name);
+            return;
+          }
+          try {
+            const s = rollout.statusLine(api, e.object as Deployment, o.revision);
+            lines.push(s.line);
+            done = s.done;
+          } catch (err) {
+            if (err instanceof ApiErrorThrow) error = err.apiError;
+            else throw err;
+          }
+        });
+        try {
+          const deadline = clock.now() + (o.timeoutMs ?? 600_000);
+          while (!done && !error && clock.now() < deadline) runUntil(Math.min(deadline, clock.now() + 1000));
+        } finally {
+          stop();
+        }
+        return error ? { lines, done, error } : { lines, done };
+      });
+    },
   };
+
+  function locate(namespace: string, pod: string, container?: string): { pod: Pod; container: string } {
+    const found = kubelet.locate(namespace, pod, container);
+    if ('error' in found) {
+      if (found.error === 'pod') throw new ApiErrorThrow(notFound('pods', pod));
+      throw new ApiErrorThrow(badRequest(`container ${container} is not valid for pod ${pod}`));
+    }
+    return { pod: found.pod, container: found.container.name };
+  }
+
+  function appStatus(namespace: string, podName: string, container: string): AppStatus {
+    const pod = store.get('Pod', namespace, podName) as Pod;
+    const spec = pod.spec.containers.find((c) => c.name === container)!;
+    const st = kubelet.apps.get(pod.metadata.uid, container);
+    const running = kubelet.isRunning(pod, container);
+    return {
+      container,
+      running,
+      ready: st.ready,
+      live: st.live,
+      listening: st.listening,
+      listens: running && st.listening ? appFor(spec).listens.map((l) => ({ ...l })) : [],
+    };
+  }
+
   return cluster;
 }
+
 
 function toApplyResult(r: ReturnType<typeof applyDocument>): ApplyResult {
   return r;

@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock';
 import type { Rng } from '../core/rng';
 import type { ClusterConfig } from '../cluster/config';
 import type { EventRecorder } from './events';
+import type { SelectionIndex } from './selection';
 
 export interface Timers {
   /** Run `fn` once the clock reaches `atMs` (at the next tick or settle). */
@@ -23,6 +24,8 @@ export interface ControllerContext {
   config: ClusterConfig;
   events: EventRecorder;
   timers: Timers;
+  /** Pods/EndpointSlices by namespace + label, Services by selector (shared by the endpoint controllers). */
+  index: SelectionIndex;
 }
 
 export interface Controller {

@@ -16,6 +16,27 @@ import type { ReplicaSetController } from './replicaset';
 import { isAvailable, isReady, isTerminating } from './pods';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
+export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+/** Deployment annotations never copied to its ReplicaSets (deployment/util annotationsToSkip). */
+export const ANNOTATIONS_TO_SKIP = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
+
+/** copyDeploymentAnnotationsToReplicaSet: returns the RS annotations, or undefined when unchanged. */
+function copyAnnotations(d: Deployment, rsAnnotations: Record<string, string>): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+    if (ANNOTATIONS_TO_SKIP.has(k) || rsAnnotations[k] === v) continue;
+    (out ??= { ...rsAnnotations })[k] = v;
+  }
+  return out;
+}
 const HASH_LABEL = 'pod-template-hash';
 
 /** FNV-32a of the template, encoded like rand.SafeEncodeString (controller_utils.ComputeHash). */
@@ -142,9 +163,7 @@ export class DeploymentController implements Controller {
         'deployment.kubernetes.io/max-replicas': String(replicas + this.#maxSurge(d)),
         [REVISION]: String(maxRevision + 1),
       };
-      for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
-        if (k !== REVISION && k !== 'kubectl.kubernetes.io/last-applied-configuration') annotations[k] = v;
-      }
+      for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
       const created = api.create({
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
@@ -163,13 +182,24 @@ export class DeploymentController implements Controller {
       all = this.replicaSetsOf(d);
       wrote = true;
       this.#progress(d, 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`);
-    } else if (revisionOf(newRS) < maxRevision) {
-      // Rollback (or a template seen before): the old RS becomes the newest revision again.
-      const next = clone(newRS);
-      next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [REVISION]: String(maxRevision + 1) };
-      newRS = api.write(next) as ReplicaSet;
-      all = this.replicaSetsOf(d);
-      wrote = true;
+    } else {
+      // SetNewReplicaSetAnnotations: copy the Deployment's annotations; a template seen
+      // before (rollback) becomes the newest revision again and keeps its old numbers in
+      // deployment.kubernetes.io/revision-history.
+      const cur = newRS.metadata.annotations ?? {};
+      let ann = copyAnnotations(d, cur);
+      const old = revisionOf(newRS);
+      if (old < maxRevision) {
+        ann = { ...(ann ?? cur), [REVISION]: String(maxRevision + 1) };
+        if (cur[REVISION] !== undefined) ann[REVISION_HISTORY] = cur[REVISION_HISTORY] ? `${cur[REVISION_HISTORY]},${cur[REVISION]}` : cur[REVISION];
+      }
+      if (ann) {
+        const next = clone(newRS);
+        next.metadata.annotations = ann;
+        newRS = api.write(next) as ReplicaSet;
+        all = this.replicaSetsOf(d);
+        wrote = true;
+      }
     }
 
     const old = all.filter((rs) => rs.metadata.uid !== newRS!.metadata.uid);

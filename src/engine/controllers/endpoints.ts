@@ -8,10 +8,9 @@ import { clone, deepEqual } from '../core/json';
 import { rfc3339 } from '../core/clock';
 import type { StoreEvent } from '../model/store';
 import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../model/types';
-import { fromMap, matches } from '../model/labels';
 import { DirtySet, nsName, splitKey, type Controller, type ControllerContext } from './context';
-import { isReady, isTerminating } from './pods';
-import { resolveTargetPort } from './endpointslice';
+import { isReady, shouldPodBeInEndpoints } from './pods';
+import { podChangeMatters, resolveTargetPort } from './endpointslice';
 
 export class EndpointsController implements Controller {
   readonly name = 'endpoints';
@@ -22,11 +21,11 @@ export class EndpointsController implements Controller {
     const o = e.object;
     if (o.kind === 'Service') this.#dirty.add(nsName(o.metadata.namespace, o.metadata.name));
     else if (o.kind === 'Pod') {
-      for (const s of this.ctx.store.list('Service', o.metadata.namespace) as Service[]) {
-        if (!s.spec.selector || Object.keys(s.spec.selector).length === 0) continue;
-        const m = fromMap(s.spec.selector);
-        if (matches(m, o.metadata.labels) || (e.old && matches(m, e.old.metadata.labels))) this.#dirty.add(nsName(s.metadata.namespace, s.metadata.name));
-      }
+      const old = e.old as Pod | undefined;
+      if (old && e.type === 'MODIFIED' && !podChangeMatters(old, o as Pod)) return;
+      const ns = o.metadata.namespace!;
+      for (const s of this.ctx.index.servicesSelecting(ns, o.metadata.labels)) this.#dirty.add(nsName(ns, s));
+      if (old && old.metadata.labels !== o.metadata.labels) for (const s of this.ctx.index.servicesSelecting(ns, old.metadata.labels)) this.#dirty.add(nsName(ns, s));
     }
   }
 
@@ -49,17 +48,15 @@ export class EndpointsController implements Controller {
     }
     if (!svc.spec.selector) return false; // selectorless: the user owns Endpoints
     const bySet = new Map<string, { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] }>();
-    const sel = fromMap(svc.spec.selector);
-    for (const pod of store.list('Pod', ns) as Pod[]) {
-      if (!matches(sel, pod.metadata.labels) || !pod.status?.podIP) continue;
-      if (isTerminating(pod) && !svc.spec.publishNotReadyAddresses) continue;
+    for (const pod of this.ctx.index.select<Pod>('Pod', ns, svc.spec.selector)) {
+      if (!shouldPodBeInEndpoints(pod, !!svc.spec.publishNotReadyAddresses)) continue;
       const ports: EndpointPort[] = [];
       for (const sp of svc.spec.ports ?? []) {
         const port = resolveTargetPort(pod, sp.targetPort ?? sp.port, sp.protocol ?? 'TCP');
         if (port !== undefined) ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' });
       }
       const addr: EndpointAddress = {
-        ip: pod.status.podIP,
+        ip: pod.status!.podIP!,
         ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
         targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
       };

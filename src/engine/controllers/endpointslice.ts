@@ -12,9 +12,8 @@ import { kubeRandString } from '../core/rng';
 import { rfc3339 } from '../core/clock';
 import type { StoreEvent } from '../model/store';
 import type { Endpoint, EndpointPort, EndpointSlice, Node, Pod, Service } from '../model/types';
-import { fromMap, matches } from '../model/labels';
 import { DirtySet, nsName, splitKey, type Controller, type ControllerContext } from './context';
-import { controllerOf, isReady, isTerminating, ownerRef } from './pods';
+import { controllerOf, isReady, isTerminating, ownerRef, shouldPodBeInEndpoints } from './pods';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -30,7 +29,23 @@ export function resolveTargetPort(pod: Pod, target: number | string | undefined,
   return undefined;
 }
 
-/** Which services select a pod: by namespace, so a pod change only looks at its namespace. */
+/**
+ * Does a pod update change what the endpoint controllers publish? (podEndpointsChanged in
+ * pkg/controller/util/endpoint: IP, readiness, deletion, labels, node, hostname/subdomain, phase.)
+ */
+export function podChangeMatters(a: Pod, b: Pod): boolean {
+  return (
+    a.status?.podIP !== b.status?.podIP ||
+    isReady(a) !== isReady(b) ||
+    !!a.metadata.deletionTimestamp !== !!b.metadata.deletionTimestamp ||
+    !deepEqual(a.metadata.labels, b.metadata.labels) ||
+    a.spec.nodeName !== b.spec.nodeName ||
+    a.spec.hostname !== b.spec.hostname ||
+    a.spec.subdomain !== b.spec.subdomain ||
+    a.status?.phase !== b.status?.phase
+  );
+}
+
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   #dirty = new DirtySet();
@@ -45,18 +60,11 @@ export class EndpointSliceController implements Controller {
     } else if (o.kind === 'Pod') {
       const pod = o as Pod;
       const old = e.old as Pod | undefined;
-      if (old && e.type === 'MODIFIED' && !this.#relevantChange(old, pod)) return;
-      for (const s of this.ctx.store.list('Service', o.metadata.namespace) as Service[]) {
-        const sel = s.spec.selector;
-        if (!sel || Object.keys(sel).length === 0) continue;
-        const m = fromMap(sel);
-        if (matches(m, pod.metadata.labels) || (old && matches(m, old.metadata.labels))) this.#dirty.add(nsName(s.metadata.namespace, s.metadata.name));
-      }
+      if (old && e.type === 'MODIFIED' && !podChangeMatters(old, pod)) return;
+      const ns = o.metadata.namespace!;
+      for (const s of this.ctx.index.servicesSelecting(ns, pod.metadata.labels)) this.#dirty.add(nsName(ns, s));
+      if (old && old.metadata.labels !== pod.metadata.labels) for (const s of this.ctx.index.servicesSelecting(ns, old.metadata.labels)) this.#dirty.add(nsName(ns, s));
     }
-  }
-
-  #relevantChange(a: Pod, b: Pod): boolean {
-    return a.status?.podIP !== b.status?.podIP || isReady(a) !== isReady(b) || !!a.metadata.deletionTimestamp !== !!b.metadata.deletionTimestamp || !deepEqual(a.metadata.labels, b.metadata.labels) || a.spec.nodeName !== b.spec.nodeName;
   }
 
   sync(): boolean {
@@ -69,9 +77,7 @@ export class EndpointSliceController implements Controller {
   }
 
   #ownedSlices(ns: string, svc: string): EndpointSlice[] {
-    return (this.ctx.store.list('EndpointSlice', ns) as EndpointSlice[]).filter(
-      (s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === svc && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-    );
+    return this.ctx.index.select<EndpointSlice>('EndpointSlice', ns, { [SERVICE_NAME_LABEL]: svc, [MANAGED_BY_LABEL]: MANAGED_BY });
   }
 
   #reconcile(ns: string, name: string): boolean {
@@ -84,10 +90,8 @@ export class EndpointSliceController implements Controller {
     }
     // Group endpoints by their resolved port list.
     const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
-    const sel = fromMap(svc.spec.selector);
-    for (const pod of store.list('Pod', ns) as Pod[]) {
-      if (!matches(sel, pod.metadata.labels) || !pod.status?.podIP) continue;
-      if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
+    for (const pod of this.ctx.index.select<Pod>('Pod', ns, svc.spec.selector)) {
+      if (!shouldPodBeInEndpoints(pod, true)) continue;
       const ports: EndpointPort[] = [];
       for (const sp of svc.spec.ports ?? []) {
         const port = resolveTargetPort(pod, sp.targetPort ?? sp.port, sp.protocol ?? 'TCP');
@@ -99,7 +103,7 @@ export class EndpointSliceController implements Controller {
       const node = pod.spec.nodeName ? (store.get('Node', undefined, pod.spec.nodeName) as Node | undefined) : undefined;
       const zone = node?.metadata.labels?.['topology.kubernetes.io/zone'];
       const ep: Endpoint = {
-        addresses: [pod.status.podIP],
+        addresses: [pod.status!.podIP!],
         conditions: { ready: svc.spec.publishNotReadyAddresses ? true : ready && !terminating, serving: ready, terminating },
         ...(pod.spec.hostname && pod.spec.subdomain === name ? { hostname: pod.spec.hostname } : {}),
         ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),

@@ -15,7 +15,9 @@ export class EventRecorder {
 
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, host?: string, fieldPath?: string): void {
     const ns = obj.metadata.namespace ?? 'default';
-    const key = `${obj.metadata.uid}|${reason}|${message}|${component}`;
+    // getEventKey (client-go tools/record/events_cache.go): source, involved object incl.
+    // fieldPath, type, reason and message; a repeat bumps count and lastTimestamp.
+    const key = [component, host ?? '', obj.kind, obj.metadata.namespace ?? '', obj.metadata.name, fieldPath ?? '', obj.metadata.uid, obj.apiVersion, type, reason, message].join('\u0000');
     const now = rfc3339(this.clock.now());
     const existingName = this.#index.get(key);
     const existing = existingName ? (this.api.store.get('Event', ns, existingName) as Event | undefined) : undefined;

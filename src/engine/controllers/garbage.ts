@@ -41,6 +41,8 @@ export class GarbageCollector implements Controller {
         const [kind, ns, name] = key.split('|') as [string, string, string];
         const dep = store.get(kind, ns || undefined, name);
         if (!dep || dep.metadata.deletionTimestamp) continue;
+        // Orphaned meanwhile (propagationPolicy Orphan): no longer a dependent.
+        if (!dep.metadata.ownerReferences?.some((r) => r.uid === uid)) continue;
         const owners = (dep.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
         if (owners.length && owners.some((r) => this.#ownerExists(dep, r.uid, r.kind, r.name))) continue;
         api.delete(api.resource(kind), ns || undefined, name);

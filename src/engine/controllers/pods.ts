@@ -4,6 +4,17 @@ import type { KubeObject, OwnerReference, Pod } from '../model/types';
 
 export const isTerminating = (p: KubeObject): boolean => !!p.metadata.deletionTimestamp;
 
+/** Succeeded or Failed: a pod that will not run again (IsPodTerminal). */
+export const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+
+/** ShouldPodBeInEndpoints (pkg/api/v1/endpoints/util.go … controller/util/endpoint): not terminal, has an IP, terminating only when asked. */
+export function shouldPodBeInEndpoints(p: Pod, includeTerminating: boolean): boolean {
+  if (isTerminal(p)) return false;
+  if (!p.status?.podIP) return false;
+  if (!includeTerminating && isTerminating(p)) return false;
+  return true;
+}
+
 export function isReady(p: Pod): boolean {
   return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }

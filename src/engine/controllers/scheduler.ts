@@ -59,7 +59,8 @@ export class Scheduler implements Controller {
     }
     const now = rfc3339(this.ctx.clock.now());
     if (fit.length === 0) {
-      const detail = [...reasons.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, c]) => `${c} ${r}`).join(', ');
+      // FitError.Error: "<count> <reason>" strings, sort.Strings'd as whole strings.
+      const detail = [...reasons.entries()].map(([r, c]) => `${c} ${r}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(', ');
       const msg = `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
       const cur = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
       if (cur?.message === msg) return false;

@@ -45,3 +45,30 @@ export function parseTime(s: string | undefined): number | undefined {
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/**
+ * Go's time.Duration.String() for a duration in milliseconds: `0s`, `512ms`, `1.5s`,
+ * `1m20s`, `5m0s`, `1h0m0s` (what kubelet messages such as `back-off 1m20s …` print).
+ */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const neg = ms < 0;
+  let ns = Math.round(Math.abs(ms) * 1e6);
+  const sign = neg ? '-' : '';
+  if (ns < 1e9) {
+    const [unit, div] = ns < 1e3 ? ['ns', 1] : ns < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
+    return `${sign}${trimFrac(ns / (div as number))}${unit}`;
+  }
+  const h = Math.floor(ns / 3.6e12);
+  ns -= h * 3.6e12;
+  const m = Math.floor(ns / 6e10);
+  ns -= m * 6e10;
+  const s = `${trimFrac(ns / 1e9)}s`;
+  if (h > 0) return `${sign}${h}h${m}m${s}`;
+  if (m > 0) return `${sign}${m}m${s}`;
+  return `${sign}${s}`;
+}
+
+function trimFrac(x: number): string {
+  return x.toFixed(9).replace(/\.?0+$/, '');
+}

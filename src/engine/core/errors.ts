@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'Forbidden'
   | 'NoKindMatch'
   | 'YAMLError'
+  | 'ClientError'
   | 'InternalError';
 
 /** field.ErrorType as apimachinery names it (StatusCause.reason). */
@@ -178,6 +179,11 @@ export function noKindMatch(kind: string, apiVersion: string): ApiError {
   return { code: 'NoKindMatch', status: 0, message, data: { kind, group: group ?? '' } };
 }
 
+/** An error kubectl itself reports (`error: unable to find specified revision 9 in history`). */
+export function clientError(message: string): ApiError {
+  return { code: 'ClientError', status: 0, message, data: {} };
+}
+
 export function yamlError(message: string, line?: number, column?: number): ApiError {
   return { code: 'YAMLError', status: 0, message, data: { line, column } };
 }
@@ -224,6 +230,8 @@ export function formatKubectlError(err: ApiError, ctx: KubectlErrorContext = {})
           `from "${ctx.source}": ${err.message}\nensure CRDs are installed first`
         );
       }
+      return `error: ${err.message}`;
+    case 'ClientError':
       return `error: ${err.message}`;
     case 'YAMLError':
       return ctx.source !== undefined

@@ -59,16 +59,20 @@ export function sortedJSON(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function withLastApplied(doc: ObjectInput): ObjectInput {
+/**
+ * The applied document plus its last-applied-configuration annotation. kubectl computes the
+ * annotation from the object as it sends it: namespace filled in for namespaced kinds and
+ * an `annotations` map present (empty when the manifest has none), hence the familiar
+ * `"metadata":{"annotations":{},"name":"web","namespace":"default"}`.
+ */
+function withLastApplied(doc: ObjectInput, namespace: string | undefined): ObjectInput {
   const applied = clone(doc);
-  const meta = isPlainObject(applied.metadata) ? applied.metadata : {};
+  const meta = { ...(isPlainObject(applied.metadata) ? applied.metadata : {}) };
+  if (namespace !== undefined) meta.namespace = namespace;
   const annotations = { ...((meta.annotations as Record<string, string> | undefined) ?? {}) };
   delete annotations[LAST_APPLIED];
   const forAnnotation = clone(applied);
-  if (isPlainObject(forAnnotation.metadata)) {
-    if (Object.keys(annotations).length) forAnnotation.metadata.annotations = annotations;
-    else delete forAnnotation.metadata.annotations;
-  }
+  forAnnotation.metadata = { ...meta, annotations };
   annotations[LAST_APPLIED] = sortedJSON(forAnnotation) + '\n';
   applied.metadata = { ...meta, annotations };
   return applied;
@@ -93,7 +97,7 @@ export function applyDocument(api: ApiServer, doc: unknown, index: number, opts:
     }
     const ref = objectRef(r, named.name);
     const live = api.store.get(r.kind, ns, named.name);
-    const applied = withLastApplied(input);
+    const applied = withLastApplied(input, ns);
     if (opts.dryRun === 'client') {
       const object = clone(applied) as KubeObject;
       return { ok: true, index, outcome: live ? 'configured' : 'created', ref, object };

@@ -17,8 +17,9 @@ export type StoreListener = (e: StoreEvent) => void;
 export const keyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
 export class ObjectStore {
-  #kinds = new Map<string, Map<string, KubeObject>>();
-  #sorted = new Map<string, KubeObject[]>();
+  /** kind → namespace ('' for cluster-scoped) → name → object. */
+  #kinds = new Map<string, Map<string, Map<string, KubeObject>>>();
+  #counts = new Map<string, number>();
   #rv = 1000;
   #listeners: StoreListener[] = [];
 
@@ -26,61 +27,60 @@ export class ObjectStore {
     return String(++this.#rv);
   }
 
-  #table(kind: string): Map<string, KubeObject> {
-    let t = this.#kinds.get(kind);
-    if (!t) this.#kinds.set(kind, (t = new Map()));
+  #table(kind: string, namespace: string | undefined): Map<string, KubeObject> {
+    let byNs = this.#kinds.get(kind);
+    if (!byNs) this.#kinds.set(kind, (byNs = new Map()));
+    const ns = namespace ?? '';
+    let t = byNs.get(ns);
+    if (!t) byNs.set(ns, (t = new Map()));
     return t;
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.#kinds.get(kind)?.get(keyOf(namespace, name));
+    return this.#kinds.get(kind)?.get(namespace ?? '')?.get(name);
   }
 
-  /** All objects of a kind (optionally one namespace), sorted by namespace then name. */
-  list(kind: string, namespace?: string): readonly KubeObject[] {
-    let all = this.#sorted.get(kind);
-    if (!all) {
-      all = [...(this.#kinds.get(kind)?.values() ?? [])].sort((a, b) => {
-        const ka = keyOf(a.metadata.namespace, a.metadata.name);
-        const kb = keyOf(b.metadata.namespace, b.metadata.name);
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
-      });
-      this.#sorted.set(kind, all);
+  /**
+   * All objects of a kind (optionally one namespace), sorted by namespace then name, as the
+   * API server lists them. A fresh array each call: sorted on demand, never cached, so the
+   * cost is what `kubectl get -A` really pays. Controllers use SelectionIndex instead.
+   */
+  list(kind: string, namespace?: string): KubeObject[] {
+    const byNs = this.#kinds.get(kind);
+    if (!byNs) return [];
+    const out: KubeObject[] = [];
+    const spaces = namespace === undefined ? [...byNs.keys()].sort(byString) : [namespace];
+    for (const ns of spaces) {
+      const t = byNs.get(ns);
+      if (!t || t.size === 0) continue;
+      const names = [...t.keys()].sort(byString);
+      for (const n of names) out.push(t.get(n)!);
     }
-    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
-  }
-
-  /** Unsorted iteration for controllers (no sort, no copy); optionally one namespace. */
-  *each(kind: string, namespace?: string): IterableIterator<KubeObject> {
-    const t = this.#kinds.get(kind);
-    if (!t) return;
-    for (const o of t.values()) if (namespace === undefined || o.metadata.namespace === namespace) yield o;
+    return out;
   }
 
   count(kind: string): number {
-    return this.#kinds.get(kind)?.size ?? 0;
+    return this.#counts.get(kind) ?? 0;
   }
 
   /** Store `obj` (already defaulted and validated), stamping a new resourceVersion. */
   put(obj: KubeObject): KubeObject {
     obj.metadata.resourceVersion = this.nextResourceVersion();
     deepFreeze(obj);
-    const table = this.#table(obj.kind);
-    const key = keyOf(obj.metadata.namespace, obj.metadata.name);
-    const old = table.get(key);
-    table.set(key, obj);
-    this.#sorted.delete(obj.kind);
+    const table = this.#table(obj.kind, obj.metadata.namespace);
+    const old = table.get(obj.metadata.name);
+    table.set(obj.metadata.name, obj);
+    if (!old) this.#counts.set(obj.kind, this.count(obj.kind) + 1);
     this.#emit(old ? { type: 'MODIFIED', object: obj, old } : { type: 'ADDED', object: obj });
     return obj;
   }
 
   remove(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const table = this.#kinds.get(kind);
-    const key = keyOf(namespace, name);
-    const old = table?.get(key);
+    const table = this.#kinds.get(kind)?.get(namespace ?? '');
+    const old = table?.get(name);
     if (!table || !old) return undefined;
-    table.delete(key);
-    this.#sorted.delete(kind);
+    table.delete(name);
+    this.#counts.set(kind, this.count(kind) - 1);
     this.#emit({ type: 'DELETED', object: old, old });
     return old;
   }
@@ -96,3 +96,5 @@ export class ObjectStore {
     for (const l of this.#listeners) l(e);
   }
 }
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

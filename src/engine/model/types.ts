@@ -106,6 +106,8 @@ export interface Probe {
   timeoutSeconds?: number;
   successThreshold?: number;
   failureThreshold?: number;
+  /** Per-probe override of the pod's grace period when a liveness/startup failure kills the container. */
+  terminationGracePeriodSeconds?: number;
 }
 
 export interface Container {
@@ -122,6 +124,10 @@ export interface Container {
   resources?: Record<string, unknown>;
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
+  /** Keep stdin open (`kubectl run -i`): a shell then waits instead of exiting. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export interface Toleration {
@@ -158,7 +164,7 @@ export interface PodSpec {
 export interface ContainerState {
   waiting?: { reason: string; message?: string };
   running?: { startedAt: string };
-  terminated?: { exitCode: number; reason?: string; startedAt?: string; finishedAt?: string };
+  terminated?: { exitCode: number; signal?: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string; containerID?: string };
 }
 
 export interface ContainerStatus {
