@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, scriptLines } from './main';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { out, err, code };
+}
+
+describe('clusterpath run', () => {
+  it('runs -c lines at the first prompt; exit status is the last line\'s', async () => {
+    const r = await cli('run', '-c', 'kubectl get ns default -o name', '-c', 'kubectl get pdos');
+    expect(r.out).toBe('namespace/default\n');
+    expect(r.err).toBe('error: the server doesn\'t have a resource type "pdos"\n');
+    expect(r.code).toBe(1);
+  });
+
+  it('--echo prints the prompt and the line before its output', async () => {
+    const r = await cli('run', '--echo', '-c', 'ssh worker', '-c', 'hostname', '-c', 'exit');
+    expect(r.out).toBe('user@workstation:~$ ssh worker\nroot@worker:~# hostname\nworker\nroot@worker:~# exit\nlogout\n');
+    expect(r.err).toBe('Connection to worker closed.\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('applies -f files first and reads --script lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: "1"\n');
+    writeFileSync(join(dir, 'lines.sh'), '# a comment\nkubectl get cm cfg \\\n  -o jsonpath={.data.a}\n');
+    const r = await cli('run', '-f', dir, '--script', join(dir, 'lines.sh'));
+    expect(r.out).toBe('1');
+    expect(r.code).toBe(0);
+  });
+
+  it('keeps the same output for the same seed', async () => {
+    const a = await cli('run', '--seed', '7', '-c', 'kubectl get pods -A -o name');
+    const b = await cli('run', '--seed', '7', '-c', 'kubectl get pods -A -o name');
+    expect(a.out).toBe(b.out);
+  });
+
+  it('refuses unknown options and says what is not available yet', async () => {
+    expect((await cli('run', '--bogus')).code).toBe(2);
+    expect((await cli('run', '--lab', 'x')).err).toContain('--lab is not available yet');
+    expect((await cli('run', '--trace')).err).toContain('--trace is not available yet');
+  });
+});
+
+describe('scriptLines', () => {
+  it('skips comments and blank lines and joins continuations', () => {
+    expect(scriptLines('# c\n\nkubectl get \\\npods\necho hi\n')).toEqual(['kubectl get pods', 'echo hi']);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * `clusterpath` command line (DESIGN.md §4):
+ *   clusterpath run [-f PATH]... [-c 'LINE']... [--script FILE] [--lab SLUG] [--seed N] [--echo] [--trace]
+ *   clusterpath lab verify [SLUG]...
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSession, type Terminal } from './run';
+
+const USAGE = `Usage:
+  clusterpath run [-f PATH]... [-c 'LINE']... [--script FILE] [--lab SLUG] [--seed N] [--echo] [--trace]
+  clusterpath lab verify [SLUG]...
+
+Run command lines against a fresh emulated cluster, as if typed at the browser terminal.
+
+Options for run:
+  -f, --filename PATH   apply a YAML file or every *.yaml/*.yml/*.json in a folder first (repeatable)
+  -c, --command LINE    a line to type (repeatable; runs in order with --script lines)
+      --script FILE     a file of lines to type, one per line (# comments and blank lines skipped)
+      --lab SLUG        start from a lab's setup
+      --seed N          seed for names and IPs (default 1)
+      --echo            print the prompt and each line before its output
+      --trace           print the packet Trace of each connection
+`;
+
+/** Collect manifests from a file or a folder (sorted, like kubectl apply -f DIR). */
+export function readManifests(path: string): { text: string; source: string }[] {
+  const st = statSync(path);
+  if (!st.isDirectory()) return [{ text: readFileSync(path, 'utf8'), source: path }];
+  return readdirSync(path)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => ({ text: readFileSync(join(path, f), 'utf8'), source: join(path, f) }));
+}
+
+export async function main(argv: string[], term: Terminal): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    term.out(USAGE);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === 'lab') {
+    term.err('clusterpath: `lab verify` is not available yet: the lab runner (src/lab) does not exist\n');
+    return 2;
+  }
+  if (cmd !== 'run') {
+    term.err(`clusterpath: unknown command "${cmd}"\n${USAGE}`);
+    return 2;
+  }
+  const manifests: { text: string; source: string }[] = [];
+  const lines: string[] = [];
+  let seed = 1;
+  let echo = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const value = (): string | undefined => {
+      const eq = a.indexOf('=');
+      if (a.startsWith('--') && eq !== -1) return a.slice(eq + 1);
+      return rest[++i];
+    };
+    const name = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    switch (name) {
+      case '-f':
+      case '--filename': {
+        const p = value();
+        if (p === undefined) return missing(term, a);
+        try {
+          manifests.push(...readManifests(p));
+        } catch {
+          term.err(`clusterpath: cannot read ${p}\n`);
+          return 2;
+        }
+        break;
+      }
+      case '-c':
+      case '--command': {
+        const l = value();
+        if (l === undefined) return missing(term, a);
+        lines.push(l);
+        break;
+      }
+      case '--script': {
+        const p = value();
+        if (p === undefined) return missing(term, a);
+        try {
+          lines.push(...scriptLines(readFileSync(p, 'utf8')));
+        } catch {
+          term.err(`clusterpath: cannot read ${p}\n`);
+          return 2;
+        }
+        break;
+      }
+      case '--seed': {
+        const v = value();
+        if (v === undefined || !/^\d+$/.test(v)) {
+          term.err(`clusterpath: --seed needs a whole number\n`);
+          return 2;
+        }
+        seed = Number(v);
+        break;
+      }
+      case '--echo':
+        echo = true;
+        break;
+      case '--lab':
+        term.err('clusterpath: --lab is not available yet: the lab runner (src/lab) does not exist\n');
+        return 2;
+      case '--trace':
+        term.err('clusterpath: --trace is not available yet: the engine has no data path (Trace) yet\n');
+        return 2;
+      default:
+        term.err(`clusterpath: unknown option ${a}\n${USAGE}`);
+        return 2;
+    }
+  }
+  return runSession({ manifests, lines, seed, echo }, term);
+}
+
+function missing(term: Terminal, flag: string): number {
+  term.err(`clusterpath: ${flag} needs a value\n`);
+  return 2;
+}
+
+/** A script holds one line per line; a trailing backslash continues it, as in bash. */
+export function scriptLines(text: string): string[] {
+  const out: string[] = [];
+  let pending = '';
+  for (const raw of text.split('\n')) {
+    if (raw.endsWith('\\')) {
+      pending += raw.slice(0, -1);
+      continue;
+    }
+    const line = pending + raw;
+    pending = '';
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    out.push(line);
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+/**
+ * kubectl run (k8s.io/kubectl/pkg/cmd/run): create one Pod (labels run=NAME, container named
+ * NAME). With -i/-t it waits for the pod to run and attaches: `-- sh` opens the container's
+ * shell until `exit`; another command runs once. --rm deletes the pod afterwards.
+ */
+import type { ObjectInput, Pod } from '../../../engine';
+import { bool, has, int, str, strs, type ParsedFlags } from '../../flags';
+import { imageShells } from '../../registry';
+import type { CommandContext, CommandResult } from '../../types';
+import { apiErrorText, errorResult, namespaceOf, usageErrorf, type Verb } from './common';
+import { dryRunOf, dryRunSuffix, DRY_RUN_FLAG } from './dryrun';
+import { kubectlHelp } from './help/format';
+import { parseOutput, printGroups } from './printers/print';
+
+const ATTACH_HINT = "If you don't see a command prompt, try pressing enter.\n";
+
+function buildPod(p: ParsedFlags, name: string, ns: string, command: string[]): ObjectInput | CommandResult {
+  const labels: Record<string, string> = {};
+  const labelArg = str(p, 'labels');
+  if (labelArg) {
+    for (const kv of labelArg.split(',')) {
+      const [k, v] = kv.split('=');
+      if (!k || v === undefined) return errorResult(`invalid label spec: ${kv}`);
+      labels[k] = v;
+    }
+  } else labels['run'] = name;
+  const env = strs(p, 'env').map((e) => ({ name: e.slice(0, e.indexOf('=')), value: e.slice(e.indexOf('=') + 1) }));
+  const container: Record<string, unknown> = { name, image: str(p, 'image') };
+  if (command.length) container[bool(p, 'command') ? 'command' : 'args'] = command;
+  if (env.length) container['env'] = env;
+  if (has(p, 'port')) container['ports'] = [{ containerPort: int(p, 'port', 0) }];
+  if (bool(p, 'stdin')) {
+    container['stdin'] = true;
+    container['stdinOnce'] = true;
+    if (bool(p, 'tty')) container['tty'] = true;
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [container], restartPolicy: str(p, 'restart', 'Always'), dnsPolicy: 'ClusterFirst' },
+  };
+}
+
+async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> {
+  const name = p.dashAt === 0 ? undefined : p.args[0];
+  if (!name) return usageErrorf('run', 'NAME is required for run');
+  if (!str(p, 'image')) return errorResult('required flag(s) "image" not set');
+  const restart = str(p, 'restart', 'Always');
+  if (!['Always', 'OnFailure', 'Never'].includes(restart)) return errorResult(`invalid restart policy: ${restart}`);
+  const attach = bool(p, 'stdin') || bool(p, 'attach');
+  if (bool(p, 'rm') && !attach) return errorResult('--rm should only be used for attached containers');
+  const dry = dryRunOf(p, ctx.cluster.now());
+  if ('error' in dry) return errorResult(dry.error);
+  const ns = namespaceOf(p, ctx);
+  const command = p.dashAt === -1 ? p.args.slice(1) : p.args.slice(p.dashAt);
+  const pod = buildPod(p, name, ns, command);
+  if ('exitCode' in pod) return pod as CommandResult;
+
+  let stdout = '';
+  if (bool(p, 'expose')) {
+    if (!has(p, 'port')) return errorResult('--port must be set when exposing a service');
+    const svc = ctx.cluster.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector: (pod.metadata as { labels: Record<string, string> }).labels, ports: [{ port: int(p, 'port', 0), targetPort: int(p, 'port', 0) }] } }, dry.dryRun ? { dryRun: dry.dryRun } : {});
+    if (!svc.ok) return { stdout: '', stderr: apiErrorText(svc.error), exitCode: 1 };
+    stdout += `service/${name} created${dryRunSuffix(dry.dryRun)}\n`;
+  }
+  const output = str(p, 'output');
+  if (dry.dryRun === 'client' && output) {
+    const format = parseOutput(output);
+    if ('error' in format) return errorResult(format.error);
+    const resource = ctx.cluster.resolveResource('Pod')!;
+    const shown = { ...pod, metadata: { creationTimestamp: null, ...pod.metadata }, spec: { ...(pod.spec as object), containers: ((pod.spec as { containers: object[] }).containers).map((c) => ({ ...c, resources: {} })) }, status: {} };
+    return { stdout: printGroups([{ resource, objects: [shown as never] }], format, { now: ctx.cluster.now(), withNamespace: false, withKind: false, showLabels: false, noHeaders: false, labelColumns: [], singleItem: true }), stderr: '', exitCode: 0 };
+  }
+  const created = dry.dryRun === 'client' ? { ok: true as const } : ctx.cluster.create(pod, dry.dryRun ? { dryRun: dry.dryRun } : {});
+  if (!created.ok) return { stdout, stderr: apiErrorText(created.error), exitCode: 1 };
+  if (!attach || dry.dryRun) return { stdout: stdout + `pod/${name} created${dryRunSuffix(dry.dryRun)}\n`, stderr: '', exitCode: 0 };
+  return attachTo(p, ctx, name, ns, command, stdout);
+}
+
+/** Wait (emulated time) for the pod to run, then attach like kubectl attach does. */
+async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: string, command: string[], stdout: string): Promise<CommandResult> {
+  let pod: Pod | undefined;
+  for (let s = 0; s <= 300; s++) {
+    const got = ctx.cluster.get<Pod>('Pod', ns, name);
+    pod = got.ok ? got.value : undefined;
+    const phase = pod?.status?.phase;
+    if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') break;
+    ctx.cluster.tick(1000);
+  }
+  if (!pod || pod.status?.phase !== 'Running') return { stdout, stderr: `error: timed out waiting for the condition\n`, exitCode: 1 };
+  const image = str(p, 'image');
+  const place = { kind: 'pod' as const, namespace: ns, pod: name, container: name, image };
+  const remove = (): CommandResult => {
+    if (!bool(p, 'rm')) return { stdout: '', stderr: `Session ended, resume using 'kubectl attach ${name} -c ${name} -i -t' command when the pod is running\n`, exitCode: 0 };
+    const d = ctx.cluster.delete('Pod', ns, name, { gracePeriodSeconds: 0 });
+    return d.ok ? { stdout: `pod "${name}" deleted\n`, stderr: '', exitCode: 0 } : { stdout: '', stderr: apiErrorText(d.error), exitCode: 1 };
+  };
+  const program = command[0]?.split('/').pop() ?? '';
+  if (command.length === 1 && imageShells(image).includes(program)) {
+    ctx.session.enter(place, remove);
+    return { stdout, stderr: bool(p, 'tty') ? ATTACH_HINT : '', exitCode: 0 };
+  }
+  // A one-shot command: its output, then the container exits.
+  const r = command.length ? await ctx.session.runIn(place, command.join(' ')) : { stdout: '', stderr: '', exitCode: 0 };
+  const after = remove();
+  return { stdout: stdout + r.stdout + after.stdout, stderr: (bool(p, 'tty') ? ATTACH_HINT : '') + r.stderr + after.stderr, exitCode: r.exitCode };
+}
+
+export const runVerb: Verb = {
+  name: 'run',
+  help: kubectlHelp({
+    long: 'Create and run a particular image in a pod.',
+    examples: `  # Start a nginx pod
+  kubectl run nginx --image=nginx
+
+  # Start a hazelcast pod and let the container expose port 5701
+  kubectl run hazelcast --image=hazelcast/hazelcast --port=5701
+
+  # Start a busybox pod and keep it in the foreground, don't restart it if it exits
+  kubectl run -i -t busybox --image=busybox --restart=Never
+
+  # Start the nginx pod using a different command and custom arguments
+  kubectl run nginx --image=nginx --command -- <cmd> <arg1> ... <argN>`,
+    options: [
+      ['--command=false', 'If true and extra arguments are present, use them as the \'command\' field in the container, rather than the\n\t\'args\' field which is the default.'],
+      ['--env=[]', 'Environment variables to set in the container.'],
+      ['--expose=false', "If true, create a ClusterIP service associated with the pod.  Requires `--port`."],
+      ["--image=''", 'The image for the container to run.'],
+      ["-l, --labels=''", 'Comma separated labels to apply to the pod. Will override previous values.'],
+      ["--port=''", 'The port that this container exposes.'],
+      ["--restart='Always'", 'The restart policy for this Pod.  Legal values [Always, OnFailure, Never].'],
+      ['--rm=false', 'If true, delete the pod after it exits.  Only valid when attaching to the container, e.g. with \'--attach\' or\n\twith \'-i/--stdin\'.'],
+      ['-i, --stdin=false', 'Keep stdin open on the container in the pod, even if nothing is attached.'],
+      ['-t, --tty=false', 'Allocate a TTY for the container in the pod.'],
+    ],
+    usage: 'kubectl run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]',
+  }),
+  flags: [
+    { name: 'image', type: 'string' },
+    { name: 'port', type: 'int' },
+    { name: 'labels', short: 'l', type: 'string' },
+    { name: 'env', type: 'stringArray' },
+    { name: 'restart', type: 'string' },
+    { name: 'command', type: 'bool' },
+    { name: 'rm', type: 'bool' },
+    { name: 'stdin', short: 'i', type: 'bool' },
+    { name: 'tty', short: 't', type: 'bool' },
+    { name: 'attach', type: 'bool' },
+    { name: 'expose', type: 'bool' },
+    { name: 'output', short: 'o', type: 'string' },
+    { name: 'image-pull-policy', type: 'string' },
+    { name: 'quiet', short: 'q', type: 'bool' },
+    DRY_RUN_FLAG,
+  ],
+  run,
+};

@@ -1,0 +1,29 @@
+/**
+ * What a terminal shows for one command: both streams, in the order a real process writes
+ * them. Our commands return stdout and stderr separately, so we order them the way kubectl
+ * does: API warnings (`Warning: …`, printed as the response arrives) come before the output,
+ * errors after it.
+ */
+import type { CommandResult } from './types';
+
+export interface TerminalParts {
+  /** stderr written before stdout (warnings). */
+  before: string;
+  stdout: string;
+  /** stderr written after stdout (errors, "No resources found"). */
+  after: string;
+}
+
+export function terminalParts(r: CommandResult): TerminalParts {
+  const lines = r.stderr.split(/(?<=\n)/);
+  return {
+    before: lines.filter((l) => l.startsWith('Warning: ')).join(''),
+    stdout: r.stdout,
+    after: lines.filter((l) => !l.startsWith('Warning: ')).join(''),
+  };
+}
+
+export function terminalText(r: CommandResult): string {
+  const p = terminalParts(r);
+  return p.before + p.stdout + p.after;
+}

@@ -1,0 +1,60 @@
+/**
+ * The one interface every command implements (DESIGN.md §7, after just-bash's commands):
+ * `{ name, help, execute(argv, ctx) }`. User errors are values in `stderr` + `exitCode`;
+ * a thrown exception is a bug (the session turns it into exit 1 and says so).
+ */
+import type { IFileSystem } from 'just-bash';
+import type { Cluster } from '../engine';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Where a line runs: the learner's workstation, a node (after `ssh NODE`), or a pod container. */
+export type ShellPlace =
+  | { kind: 'workstation' }
+  | { kind: 'node'; node: string }
+  | { kind: 'pod'; namespace: string; pod: string; container: string; image: string };
+
+/** What a command may ask of the session it runs in (kept small on purpose). */
+export interface SessionControl {
+  /**
+   * Enter a nested shell (ssh NODE, kubectl exec -it POD -- sh) once this line finishes.
+   * `onExit` runs when the learner leaves it (kubectl run --rm deletes its pod then).
+   */
+  enter(place: ShellPlace, onExit?: () => CommandResult | Promise<CommandResult>): void;
+  /** Run one line in another place and return its output (ssh NODE CMD, kubectl exec POD -- CMD). */
+  runIn(place: ShellPlace, line: string, stdin?: string): Promise<CommandResult>;
+  /** Whether the terminal is interactive (the browser) or a script (the CLI); `-it` warns differently. */
+  readonly interactive: boolean;
+}
+
+/** The learner's kubeconfig, kept per session (kind's defaults; `config set-context` edits it). */
+export interface KubeConfigState {
+  currentContext: string;
+  /** Namespace of the current context; undefined means `default`. */
+  namespace?: string;
+}
+
+export interface CommandContext {
+  cluster: Cluster;
+  kubeconfig: KubeConfigState;
+  place: ShellPlace;
+  fs: IFileSystem;
+  cwd: string;
+  env: ReadonlyMap<string, string>;
+  stdin: string;
+  session: SessionControl;
+}
+
+export interface CommandModule {
+  name: string;
+  /** Text printed for `NAME --help`, ending in a newline. */
+  help: string;
+  execute(argv: string[], ctx: CommandContext): Promise<CommandResult>;
+}
+
+export const ok = (stdout = '', stderr = ''): CommandResult => ({ stdout, stderr, exitCode: 0 });
+export const fail = (stderr: string, exitCode = 1, stdout = ''): CommandResult => ({ stdout, stderr, exitCode });
