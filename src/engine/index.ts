@@ -39,6 +39,12 @@ export type * from './model/types';
 export { parseSelector, matchesSelector, selectorToString } from './model/labels';
 export { goDuration } from './core/clock';
 export type { RolloutRevision } from './cluster/rollout';
+export type { ImageProfile, PromptStyle } from './apps/profiles';
+export type { SchemaField, SchemaObject, SchemaType } from './model/openapi';
+export { schemaFor, elementType } from './model/openapi';
+export { imageProfile } from './apps/profiles';
+export type { AccessRecord } from './apps/logs';
+import type { AccessRecord } from './apps/logs';
 import type { RolloutRevision } from './cluster/rollout';
 
 export interface CreateClusterOptions {
@@ -65,6 +71,13 @@ export interface ApplyOptions {
   source?: string;
   /** `-n`: namespace for documents that name none (default `default`). */
   namespace?: string;
+  /**
+   * `apply` (default): create or three-way merge. `create` (`kubectl create -f`): POST each
+   * document; a taken name fails with AlreadyExists (`services "web" already exists`).
+   */
+  mode?: 'apply' | 'create';
+  /** create mode: record last-applied-configuration (`--save-config`). */
+  saveConfig?: boolean;
 }
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
@@ -150,6 +163,20 @@ export interface AppStatus {
   listens: { port: number; protocol: 'TCP' | 'UDP' }[];
 }
 
+/** `kubectl logs` options the API server takes (PodLogOptions). */
+export interface LogsOptions {
+  /** Required when the pod has several containers (the API server does not pick one). */
+  container?: string;
+  /** The previous instance (`--previous`). */
+  previous?: boolean;
+  /** Only the last N lines (`--tail`). */
+  tailLines?: number;
+  /** Prefix each line with its RFC 3339 time (`--timestamps`). */
+  timestamps?: boolean;
+  /** Only lines newer than this many seconds (`--since`). */
+  sinceSeconds?: number;
+}
+
 /** One step of `kubectl rollout status`: the exact line it prints (no newline), and whether it is done. */
 export interface RolloutStatusLine {
   line: string;
@@ -198,6 +225,22 @@ export interface Cluster {
   setAppState(namespace: string, pod: string, state: AppStateOptions): Result<AppStatus>;
   /** A pod container's app state (default: the first container). */
   appState(namespace: string, pod: string, container?: string): Result<AppStatus>;
+
+  /**
+   * `GET pods/NAME/log`: what the container printed, newline-terminated lines. Errors are the
+   * API server's and kubelet's (`a container name must be specified for pod p, choose one
+   * of: [a b]`, `previous terminated container "c" in pod "p" not found`, `container "c" in
+   * pod "p" is waiting to start: ContainerCreating`), code BadRequest.
+   */
+  logs(namespace: string, pod: string, opts?: LogsOptions): Result<string>;
+  /** A line the container prints now (for emulated apps and labs). Default: the first container. */
+  appendLog(namespace: string, pod: string, text: string, opts?: { container?: string }): Result<void>;
+  /**
+   * The data path reports a request a server container answered: appends the image's
+   * access-log line (nginx `combined`, httpd `common`) and returns it, or undefined when
+   * the image logs no access lines.
+   */
+  recordAccess(namespace: string, pod: string, record: AccessRecord, opts?: { container?: string }): Result<string | undefined>;
 
   /** `kubectl rollout history deployment/NAME`: revisions ascending, with change-cause and template. */
   rolloutHistory(namespace: string, deployment: string): Result<RolloutRevision[]>;

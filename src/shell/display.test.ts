@@ -7,4 +7,7 @@ describe('terminalText', () => {
       'Warning: deprecated\nTABLE\nError from server (NotFound): x\n',
     );
   });
+  it('puts kubectl logs notices before the log lines', () => {
+    expect(terminalText({ stdout: 'line\n', stderr: 'Found 2 pods, using pod/web-1\n', exitCode: 0 })).toBe('Found 2 pods, using pod/web-1\nline\n');
+  });
 });

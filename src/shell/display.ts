@@ -14,12 +14,19 @@ export interface TerminalParts {
   after: string;
 }
 
+/**
+ * stderr lines a command writes before its output: API warnings, and kubectl logs' notices
+ * about which pod or container it picked (printed before the log stream starts).
+ */
+const EARLY = [/^Warning: /, /^Found \d+ pods, using pod\//, /^Defaulted container "/];
+
 export function terminalParts(r: CommandResult): TerminalParts {
   const lines = r.stderr.split(/(?<=\n)/);
+  const early = (l: string) => EARLY.some((re) => re.test(l));
   return {
-    before: lines.filter((l) => l.startsWith('Warning: ')).join(''),
+    before: lines.filter(early).join(''),
     stdout: r.stdout,
-    after: lines.filter((l) => !l.startsWith('Warning: ')).join(''),
+    after: lines.filter((l) => !early(l)).join(''),
   };
 }
 

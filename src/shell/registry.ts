@@ -3,6 +3,7 @@
  * per command; adding a command touches its folder and one row here. Pod shells get the
  * tools of their image (busybox has nslookup and wget but no dig; netshoot has everything).
  */
+import { imageProfile } from '../engine';
 import type { CommandModule, ShellPlace } from './types';
 
 type Loader = () => Promise<CommandModule>;
@@ -19,14 +20,13 @@ type Name = keyof typeof COMMANDS;
 const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname'];
 /** A kind node (a container running kubelet, containerd and kube-proxy's rules). */
 const NODE: Name[] = ['hostname'];
-/** Per image family; the key is the image's last path segment without tag. */
-const IMAGE_TOOLS: Record<string, Name[]> = {
-  busybox: ['hostname'],
-  netshoot: ['hostname'],
-  nginx: ['hostname'],
-  agnhost: ['hostname'],
-};
-const DEFAULT_IMAGE_TOOLS: Name[] = ['hostname'];
+/** A pod shell offers the commands its image has installed (the engine's image profile). */
+function imageCommands(image: string): Name[] {
+  const tools = new Set(imageProfile(image).tools);
+  return (Object.keys(COMMANDS) as Name[]).filter((n) => !WORKSTATION_ONLY.has(n) && (n === 'hostname' || tools.has(n)));
+}
+/** Commands that exist only on the learner's machine, whatever an image's profile says. */
+const WORKSTATION_ONLY = new Set<string>(['kubectl', 'ssh']);
 
 /** `docker.io/nicolaka/netshoot:v0.13` → `netshoot`. */
 export function imageFamily(image: string): string {
@@ -38,25 +38,15 @@ export function commandsFor(place: ShellPlace): { name: string; load: Loader }[]
   const names =
     place.kind === 'workstation' ? WORKSTATION
     : place.kind === 'node' ? NODE
-    : (IMAGE_TOOLS[imageFamily(place.image)] ?? DEFAULT_IMAGE_TOOLS);
+    : imageCommands(place.image);
   return names.map((name) => ({ name, load: COMMANDS[name] }));
 }
 
 /**
- * Which shells an image ships. distroless images (coredns, kube-proxy's base) have none, so
- * `kubectl exec -it … -- sh` fails there exactly as on a real cluster.
+ * Which shells an image ships (the engine's image profile). distroless images (coredns,
+ * kube-proxy's base) have none, so `kubectl exec -it … -- sh` fails there exactly as on a
+ * real cluster.
  */
-const IMAGE_SHELLS: Record<string, string[]> = {
-  busybox: ['sh', 'ash'],
-  alpine: ['sh', 'ash'],
-  netshoot: ['sh', 'ash', 'bash', 'zsh'],
-  nginx: ['sh', 'dash', 'bash'],
-  httpd: ['sh', 'dash', 'bash'],
-  agnhost: ['sh', 'bash'],
-  coredns: [],
-  'http-echo': [],
-};
-
 export function imageShells(image: string): string[] {
-  return IMAGE_SHELLS[imageFamily(image)] ?? ['sh'];
+  return imageProfile(image).shells;
 }

@@ -8,8 +8,8 @@
  * so we carry the exported environment and PWD from one line to the next ourselves.
  */
 import { Bash, decodeBytesToUtf8, type IFileSystem } from 'just-bash';
-import type { Cluster } from '../engine';
-import { commandsFor, imageFamily } from './registry';
+import { imageProfile, type Cluster } from '../engine';
+import { commandsFor } from './registry';
 import type { CommandModule, CommandResult, KubeConfigState, SessionControl, ShellPlace } from './types';
 
 export interface SessionOptions {
@@ -233,7 +233,7 @@ function baseDirs(place: ShellPlace): string[] {
 function startDir(place: ShellPlace): string {
   if (place.kind === 'workstation') return '/home/user';
   if (place.kind === 'node') return '/root';
-  return imageFamily(place.image) === 'netshoot' ? '/root' : '/';
+  return imageProfile(place.image).workdir;
 }
 
 function baseEnv(place: ShellPlace): Record<string, string> {
@@ -251,12 +251,9 @@ function baseEnv(place: ShellPlace): Record<string, string> {
 }
 
 /**
- * The prompt of `sh` in an image. busybox/alpine ash uses PS1 '\w \$ ' (`/ # `, `~ # `); Debian's
- * dash (nginx, agnhost's base) prints `# ` for root. The engine's image table should own this
- * once it exists (see the note in the shell's report).
+ * The prompt of `sh` in an image, by the engine's image profile: busybox/alpine ash uses PS1
+ * '\w \$ ' (`/ # `, `~ # `); Debian's dash (nginx, httpd) prints `# ` for root.
  */
 function podPrompt(image: string, where: string): string {
-  const family = imageFamily(image);
-  if (['nginx', 'httpd', 'debian', 'ubuntu'].includes(family)) return '# ';
-  return `${where} # `;
+  return imageProfile(image).prompt === 'dash' ? '# ' : `${where} # `;
 }

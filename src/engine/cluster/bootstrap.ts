@@ -7,6 +7,25 @@ import { formatIPv4, parseCIDR, subnet } from '../core/ip';
 import type { ObjectInput } from '../model/types';
 import type { ClusterConfig } from './config';
 import { stringify } from 'yaml';
+import { rfc3339 } from '../core/clock';
+
+/** A stable UUID-shaped id from a name (no PRNG draws), for the nodes' machine/boot ids. */
+function pseudoUUID(seed: string): string {
+  let h = 0x811c9dc5;
+  let hex = '';
+  for (let round = 0; hex.length < 32; round++) {
+    for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ round, 0x01000193) >>> 0;
+    hex += h.toString(16).padStart(8, '0');
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** ServiceAccounts kubeadm and kind create for the kube-system workloads (besides `default`). */
+export function serviceAccounts(cfg: ClusterConfig): ObjectInput[] {
+  const names = ['coredns', 'kube-proxy', ...(cfg.cni === 'kindnet' ? ['kindnet'] : [])];
+  return names.map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'kube-system' } }));
+}
 
 const CONTROL_PLANE_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const };
 const TOLERATE_ALL = [{ operator: 'Exists' }];
@@ -17,8 +36,14 @@ export function namespaces(): ObjectInput[] {
   return ['default', 'kube-node-lease', 'kube-public', 'kube-system'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 }
 
-export function nodes(cfg: ClusterConfig): ObjectInput[] {
+/**
+ * The kind nodes as their kubelets register them at `bootMs`: pressure conditions from the
+ * first status update, Ready once the CNI is up (~15 s later).
+ */
+export function nodes(cfg: ClusterConfig, bootMs: number): ObjectInput[] {
   const pod = parseCIDR(cfg.podCIDR)!;
+  const at = rfc3339(bootMs);
+  const ready = rfc3339(bootMs + 15_000);
   return cfg.nodes.map((n, i) => ({
     apiVersion: 'v1',
     kind: 'Node',
@@ -49,22 +74,22 @@ export function nodes(cfg: ClusterConfig): ObjectInput[] {
       capacity: { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16351640Ki', pods: '110' },
       allocatable: { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16351640Ki', pods: '110' },
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: ready, lastTransitionTime: at, reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+        { type: 'DiskPressure', status: 'False', lastHeartbeatTime: ready, lastTransitionTime: at, reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+        { type: 'PIDPressure', status: 'False', lastHeartbeatTime: ready, lastTransitionTime: at, reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+        { type: 'Ready', status: 'True', lastHeartbeatTime: ready, lastTransitionTime: ready, reason: 'KubeletReady', message: 'kubelet is posting ready status' },
       ],
       nodeInfo: {
         architecture: 'amd64',
-        bootID: '',
+        bootID: pseudoUUID(`boot/${n.name}`),
         containerRuntimeVersion: 'containerd://2.1.1',
         kernelVersion: '6.8.0-generic',
         kubeProxyVersion: '',
         kubeletVersion: cfg.kubernetesVersion,
-        machineID: '',
+        machineID: pseudoUUID(`machine/${n.name}`).replace(/-/g, ''),
         operatingSystem: 'linux',
         osImage: 'Debian GNU/Linux 12 (bookworm)',
-        systemUUID: '',
+        systemUUID: pseudoUUID(`system/${n.name}`),
       },
     },
   }));

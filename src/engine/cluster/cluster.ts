@@ -9,7 +9,7 @@ import { ApiErrorThrow, badRequest, fail, notFound, ok, type ApiError, type Resu
 import { clone, isPlainObject } from '../core/json';
 import { createRng } from '../core/rng';
 import { ApiServer } from '../model/apiserver';
-import { applyDocument, parseDocuments } from '../model/apply';
+import { applyDocument, createDocument, parseDocuments } from '../model/apply';
 import { qualifiedResource, RESOURCES, resolveResource, resourceForKind, type ResourceType } from '../model/kinds';
 import { parseSelector, matches, SelectorParseError } from '../model/labels';
 import { checkFields, FieldSelectorError, matchesFields, parseFieldSelector } from '../model/fields';
@@ -17,6 +17,7 @@ import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../model/patc
 import { ObjectStore } from '../model/store';
 import type { Deployment, Event, KubeObject, ObjectInput, Pod } from '../model/types';
 import { appFor } from '../apps/images';
+import { accessLine } from '../apps/logs';
 import * as rollout from './rollout';
 import { EventRecorder } from '../controllers/events';
 import type { Controller, ControllerContext } from '../controllers/context';
@@ -30,6 +31,8 @@ import { EndpointsController } from '../controllers/endpoints';
 import { GarbageCollector } from '../controllers/garbage';
 import { SelectionIndex } from '../controllers/selection';
 import { LoadBalancerController } from '../controllers/loadbalancer';
+import { NamespaceDefaultsController } from '../controllers/namespaces';
+import { NodeLeaseController } from '../controllers/nodelease';
 import { applyClusterConfig, applyKubeProxyConfiguration, ConfigError, defaultClusterConfig, type ClusterConfig } from './config';
 import * as boot from './bootstrap';
 
@@ -121,6 +124,8 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     new EndpointsController(ctx),
     new LoadBalancerController(ctx),
     new GarbageCollector(ctx),
+    new NamespaceDefaultsController(ctx, opts.seed ?? 1),
+    new NodeLeaseController(ctx, opts.seed ?? 1),
   ];
   const listeners = new Set<(e: WatchEvent) => void>();
   store.watch((e) => {
@@ -160,7 +165,9 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
   clock.override = start - BOOT_AGE_MS;
   const create = (o: ObjectInput) => api.create(o);
   boot.namespaces().forEach(create);
-  boot.nodes(config).forEach(create);
+  boot.nodes(config, clock.now()).forEach(create);
+  const saUids = createRng((opts.seed ?? 1) ^ 0x5a5a);
+  boot.serviceAccounts(config).forEach((o) => api.create(o, { uidRng: saUids }));
   const [k8sSvc, ...k8sEndpoints] = boot.kubernetesService(config);
   create(k8sSvc!);
   k8sEndpoints.forEach(create);
@@ -198,6 +205,7 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       const out: ApplyResult[] = [];
       for (const d of parseDocuments(text)) {
         if ('error' in d) out.push({ ok: false, index: d.index, error: d.error });
+        else if (o.mode === 'create') out.push(createDocument(api, d.value, d.index, { dryRun: o.dryRun, namespace: o.namespace, saveConfig: o.saveConfig }));
         else out.push(toApplyResult(applyDocument(api, d.value, d.index, { dryRun: o.dryRun, namespace: o.namespace })));
         settle();
       }
@@ -310,6 +318,40 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     appState(namespace, pod, container) {
       return guard(() => appStatus(namespace, pod, locate(namespace, pod, container).container));
     },
+    logs(namespace, podName, o = {}) {
+      return guard(() => {
+        const pod = api.get(api.resource('Pod'), namespace, podName) as Pod;
+        const names = pod.spec.containers.map((c) => c.name);
+        let container = o.container;
+        if (!container) {
+          if (names.length !== 1) throw new ApiErrorThrow(badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`));
+          container = names[0]!;
+        }
+        if (!names.includes(container)) throw new ApiErrorThrow(badRequest(`container ${container} is not valid for pod ${podName}`));
+        if (!pod.spec.nodeName) throw new ApiErrorThrow(badRequest(`pod ${podName} does not have a host assigned`));
+        const r = kubelet.readLogs(pod, container, o.previous ?? false);
+        if ('error' in r) throw new ApiErrorThrow(badRequest(r.error));
+        let lines = r.lines;
+        if (o.sinceSeconds !== undefined) lines = lines.filter((l) => l.t >= clock.now() - o.sinceSeconds! * 1000);
+        if (o.tailLines !== undefined && o.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - o.tailLines));
+        return lines.map((l) => (o.timestamps ? `${rfc3339Nano(l.t)} ${l.text}\n` : `${l.text}\n`)).join('');
+      });
+    },
+    appendLog(namespace, podName, text, o = {}) {
+      return guard(() => {
+        const c = locate(namespace, podName, o.container);
+        for (const line of text.replace(/\n$/, '').split('\n')) kubelet.logs.append(c.pod.metadata.uid, c.container, { t: clock.now(), text: line });
+      });
+    },
+    recordAccess(namespace, podName, record, o = {}) {
+      return guard(() => {
+        const c = locate(namespace, podName, o.container);
+        const spec = c.pod.spec.containers.find((x) => x.name === c.container)!;
+        const line = accessLine(spec.image, record, clock.now());
+        if (line !== undefined) kubelet.logs.append(c.pod.metadata.uid, c.container, { t: clock.now(), text: line });
+        return line;
+      });
+    },
     rolloutHistory(namespace, name) {
       return guard(() => rollout.history(api, namespace, name));
     },
@@ -388,6 +430,12 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
   return cluster;
 }
 
+
+/** Go's RFC3339Nano (trailing zeros of the fraction dropped), as the kubelet stamps log lines. */
+function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.replace(/\.(\d{3})Z$/, (_, f: string) => (f === '000' ? 'Z' : `.${f.replace(/0+$/, '')}Z`));
+}
 
 function toApplyResult(r: ReturnType<typeof applyDocument>): ApplyResult {
   return r;

@@ -31,6 +31,7 @@ import type { StoreEvent } from '../model/store';
 import type { Container, ContainerState, ContainerStatus, Node, Pod, PodCondition, PodPhase, PodSpec, Probe } from '../model/types';
 import { appFor, httpStatus, processFor } from '../apps/images';
 import { AppStates, type AppState } from '../apps/state';
+import { LogBook, startupLines } from '../apps/logs';
 import { DirtySet, nsName, splitKey, type Controller, type ControllerContext } from './context';
 
 /** Images kind preloads on every node: their pulls say "already present on machine". */
@@ -151,6 +152,8 @@ interface PodRun {
 export class Kubelet implements Controller {
   readonly name = 'kubelet';
   readonly apps = new AppStates();
+  /** Every container instance's output (the CRI log files). */
+  readonly logs = new LogBook();
   #dirty = new DirtySet();
   #nextIP = new Map<string, number>();
   #usedIPs = new Map<string, Set<number>>();
@@ -165,6 +168,7 @@ export class Kubelet implements Controller {
       this.#release(p);
       this.#pods.delete(p.metadata.uid);
       this.apps.forget(p.metadata.uid, p.spec.containers.map((c) => c.name));
+      this.logs.forget(p.metadata.uid, p.spec.containers.map((c) => c.name));
       return;
     }
     if (p.spec.nodeName) this.#dirty.add(nsName(p.metadata.namespace, p.metadata.name));
@@ -200,6 +204,25 @@ export class Kubelet implements Controller {
     const pr = this.#pods.get(pod.metadata.uid);
     const cr = pr?.containers.find((c) => c.spec.name === container);
     if (pr && cr?.running && !cr.stopping) this.#exited(pr, cr, cr.run, exitCode);
+  }
+
+  /**
+   * Which instance's log a `kubectl logs [--previous]` reads, as the kubelet's
+   * validateContainerLogStatus decides: the running or terminated instance, or, while a
+   * crashed container waits in back-off, the one that last terminated (for both current and
+   * previous); an error text when there is none.
+   */
+  readLogs(pod: Pod, container: string, previous: boolean): { lines: import('../apps/logs').LogLine[] } | { error: string } {
+    const cr = this.#pods.get(pod.metadata.uid)?.containers.find((c) => c.spec.name === container);
+    const name = pod.metadata.name;
+    const st = cr?.status;
+    if (previous) {
+      if (!cr || !st?.lastState?.terminated) return { error: `previous terminated container "${container}" in pod "${name}" not found` };
+      // In back-off the last terminated instance is still the newest one the runtime has.
+      return { lines: this.logs.read(pod.metadata.uid, container, !st.state.waiting) ?? [] };
+    }
+    if (!cr || cr.run === 0) return { error: `container "${container}" in pod "${name}" is waiting to start: ${st?.state.waiting?.reason ?? 'ContainerCreating'}` };
+    return { lines: this.logs.read(pod.metadata.uid, container, false) ?? [] };
   }
 
   /** Is the container's process running (for clients that connect to it)? */
@@ -385,6 +408,7 @@ export class Kubelet implements Controller {
       state: { running: { startedAt: rfc3339(now) } },
       lastState: cr.status.lastState,
     };
+    this.logs.started(pr.uid, c.name, cr.run, startupLines(c, this.#startContext(pr, now)));
     this.#event(pr, 'Normal', 'Created', `Created container: ${c.name}`, cr);
     this.#event(pr, 'Normal', 'Started', `Started container ${c.name}`, cr);
     const run = cr.run;
@@ -394,6 +418,18 @@ export class Kubelet implements Controller {
       const probe = c[PROBE_FIELD[kind]];
       if (probe) this.ctx.timers.at(now + (probe.initialDelaySeconds ?? 0) * 1000, () => this.#probe(pr, cr, run, kind));
     }
+  }
+
+  /** What an image sees of its node and config as it starts (for its start-up output). */
+  #startContext(pr: PodRun, now: number) {
+    const node = this.ctx.store.get('Node', undefined, pr.node) as Node | undefined;
+    const cm = this.ctx.store.get('ConfigMap', 'kube-system', 'coredns') as { data?: Record<string, string> } | undefined;
+    return {
+      now,
+      cpus: Number(node?.status.capacity?.['cpu'] ?? 8) || 8,
+      kernel: node?.status.nodeInfo?.kernelVersion ?? '6.8.0-generic',
+      corefile: cm?.data?.['Corefile'],
+    };
   }
 
   #live(pr: PodRun, cr: ContainerRun, run: number): boolean {

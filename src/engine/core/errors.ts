@@ -218,6 +218,8 @@ export function formatKubectlError(err: ApiError, ctx: KubectlErrorContext = {})
   switch (err.code) {
     case 'Invalid': {
       const { kind = '', name = '', causes = [] } = err.data;
+      // helpers.go checkErr: without details kubectl says "The request is invalid: <message>".
+      if (!kind && !name && causes.length === 0) return `The request is invalid: ${err.message}`;
       const head = `The ${kind} "${name}" is invalid`;
       if (causes.length === 0) return head;
       if (causes.length === 1) return `${head}: ${causes[0]!.field}: ${causes[0]!.message}`;

@@ -11,13 +11,19 @@ import { kubeRandString, type Rng } from '../core/rng';
 import type { Clock } from '../core/clock';
 import { qualifiedResource, resolveResource, resourceForKind, resourceForObject, type ResourceType } from './kinds';
 import { ObjectStore } from './store';
-import { defaultObject } from './defaults';
+import { defaultObject, mountServiceAccountToken } from './defaults';
 import { validateObject, validateUpdate } from './validation';
 import { ClusterIPAllocator, NodePortAllocator } from './allocators';
 import type { KubeObject, ObjectInput, Service, ServicePort } from './types';
 
 export interface WriteOpts {
   dryRun?: boolean;
+  /**
+   * Background writers (the root-CA publisher, the node-lease heartbeat) take their uid from
+   * a separate seeded stream so the objects they add do not shift the pod names and IPs
+   * everything else draws from the cluster's PRNG.
+   */
+  uidRng?: Rng;
 }
 
 /** Kinds whose metadata.generation tracks spec changes. */
@@ -113,9 +119,12 @@ export class ApiServer {
     if (this.store.get(r.kind, m.namespace, m.name)) throw new ApiErrorThrow(alreadyExists(qualifiedResource(r), m.name));
     if (r.kind === 'Service') this.#allocateService(o as Service, undefined, opts.dryRun ?? false);
     if (r.kind === 'Pod') (o as { status?: unknown }).status = { phase: 'Pending', qosClass: 'BestEffort' };
-    m.uid = uuid(this.rng);
+    m.uid = uuid(opts.uidRng ?? this.rng);
+    if (r.kind === 'Pod') mountServiceAccountToken(o);
     m.creationTimestamp = rfc3339(this.clock.now());
     if (GENERATION_KINDS.has(r.kind)) m.generation = 1;
+    // pkg/registry/apps/daemonset/strategy.go keeps the template generation in an annotation.
+    if (r.kind === 'DaemonSet') m.annotations = { ...(m.annotations ?? {}), 'deprecated.daemonset.template.generation': '1' };
     if (opts.dryRun) {
       m.resourceVersion = '';
       return o;
@@ -152,6 +161,11 @@ export class ApiServer {
     if (GENERATION_KINDS.has(r.kind)) {
       const specChanged = !deepEqual(o.spec, old.spec) || (r.kind === 'Deployment' && false);
       m.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+      if (r.kind === 'DaemonSet') {
+        const tplChanged = !deepEqual((o.spec as { template?: unknown }).template, (old.spec as { template?: unknown }).template);
+        const prev = Number(old.metadata.annotations?.['deprecated.daemonset.template.generation'] ?? 1);
+        m.annotations = { ...(m.annotations ?? {}), 'deprecated.daemonset.template.generation': String(prev + (tplChanged ? 1 : 0)) };
+      }
     }
     if (opts.dryRun) return o;
     if (deepEqual({ ...o, metadata: { ...m, resourceVersion: '' } }, { ...old, metadata: { ...old.metadata, resourceVersion: '' } })) {

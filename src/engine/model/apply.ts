@@ -8,6 +8,7 @@ import { ApiErrorThrow, badRequest, yamlError, type ApiError } from '../core/err
 import { clone, deepEqual, isPlainObject } from '../core/json';
 import type { ApiServer } from './apiserver';
 import { objectRef } from './kinds';
+import { goYamlError } from './yamlerrors';
 import { threeWayMerge } from './patch';
 import type { KubeObject, ObjectInput } from './types';
 
@@ -29,10 +30,11 @@ export function parseDocuments(text: string): ParsedDoc[] {
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) {
-      const pos = err.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-      const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      out.push({ index: index++, error: yamlError(`error converting YAML to JSON: yaml: ${where}${reason}`, pos?.line, pos?.col) });
+      // kubectl's document chunk starts after the `---` line that opens it.
+      let start = doc.range[0];
+      if (text.startsWith('---', start)) start = text.indexOf('\n', start) < 0 ? text.length : text.indexOf('\n', start) + 1;
+      const g = goYamlError(text, err, start, doc.range[2]);
+      out.push({ index: index++, error: yamlError(`error converting YAML to JSON: ${g.message}`, g.line, g.column) });
       continue;
     }
     const value = doc.toJS({ maxAliasCount: 100 });
@@ -79,6 +81,36 @@ function withLastApplied(doc: ObjectInput, namespace: string | undefined): Objec
 }
 
 const stripVolatile = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: '', generation: 0 }, status: undefined });
+
+/**
+ * `kubectl create -f`: POST each document as it is (AlreadyExists when the name is taken);
+ * `saveConfig` records the last-applied-configuration annotation like `--save-config`.
+ * A client dry-run returns the document unchanged (kubectl prints what it would send).
+ */
+export function createDocument(api: ApiServer, doc: unknown, index: number, opts: { dryRun?: 'client' | 'server'; namespace?: string; saveConfig?: boolean }): ApplyDocResult {
+  const meta = isPlainObject(doc) && isPlainObject(doc.metadata) ? doc.metadata : {};
+  const named = {
+    kind: isPlainObject(doc) && typeof doc.kind === 'string' ? doc.kind : undefined,
+    name: typeof meta.name === 'string' ? meta.name : undefined,
+    namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+  };
+  try {
+    if (!isPlainObject(doc)) throw new ApiErrorThrow(badRequest('error validating data: expected an object'));
+    const input = doc as ObjectInput;
+    const r = api.resourceOf(input);
+    const ns = r.namespaced ? named.namespace ?? opts.namespace ?? 'default' : undefined;
+    const body = opts.saveConfig ? withLastApplied(input, ns) : clone(input);
+    if (opts.dryRun === 'client') {
+      const object = body as KubeObject;
+      return { ok: true, index, outcome: 'created', ref: objectRef(r, named.name ?? ''), object };
+    }
+    const object = api.create(body, { dryRun: opts.dryRun === 'server' }, ns ?? 'default');
+    return { ok: true, index, outcome: 'created', ref: objectRef(r, object.metadata.name), object };
+  } catch (e) {
+    if (e instanceof ApiErrorThrow) return { ok: false, index, error: e.apiError, ...named };
+    throw e;
+  }
+}
 
 export function applyDocument(api: ApiServer, doc: unknown, index: number, opts: { dryRun?: 'client' | 'server'; namespace?: string }): ApplyDocResult {
   const meta = isPlainObject(doc) && isPlainObject(doc.metadata) ? doc.metadata : {};

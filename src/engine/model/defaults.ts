@@ -71,6 +71,51 @@ function admitPod(spec: PodSpec): void {
   }
 }
 
+/** utilrand's alphabet (no vowels, no confusable digits). */
+const RAND_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The ServiceAccount admission plugin on pod create (plugin/pkg/admission/serviceaccount):
+ * unless automountServiceAccountToken is false, a projected `kube-api-access-xxxxx` volume
+ * (bound token, the kube-root-ca.crt ConfigMap's ca.crt, the namespace via the downward API)
+ * mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount in every container.
+ * Mirror pods of static pods are left alone. The suffix is derived from the pod's uid so it
+ * does not draw from the cluster's PRNG.
+ */
+export function mountServiceAccountToken(o: KubeObject): void {
+  const spec = o.spec as PodSpec | undefined;
+  if (!isPlainObject(spec) || !Array.isArray(spec.containers)) return;
+  const ann = o.metadata.annotations ?? {};
+  if (ann['kubernetes.io/config.source'] === 'file' || ann['kubernetes.io/config.mirror']) return;
+  if (spec.automountServiceAccountToken === false) return;
+  const all = [...spec.containers, ...(spec.initContainers ?? [])];
+  if (all.some((c) => c?.volumeMounts?.some((m) => m.mountPath === SA_MOUNT_PATH))) return;
+  let h = 2166136261;
+  for (const ch of o.metadata.uid ?? o.metadata.name ?? '') h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  let suffix = '';
+  for (let i = 0; i < 5; i++) {
+    suffix += RAND_ALPHABET[h % RAND_ALPHABET.length];
+    h = Math.imul(h ^ (i + 0x9e37), 16777619) >>> 0;
+  }
+  const name = `kube-api-access-${suffix}`;
+  spec.volumes = [
+    ...(spec.volumes ?? []),
+    {
+      name,
+      projected: {
+        defaultMode: 420,
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    },
+  ];
+  for (const c of all) if (c && typeof c === 'object') c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SA_MOUNT_PATH }];
+}
+
 function defaultServicePort(p: ServicePort): void {
   if (!isPlainObject(p)) return;
   p.protocol ??= 'TCP';

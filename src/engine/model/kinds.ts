@@ -41,10 +41,12 @@ export const RESOURCES: readonly ResourceType[] = [
   rt('namespaces', ['ns'], 'v1', false, 'Namespace'),
   rt('nodes', ['no'], 'v1', false, 'Node'),
   rt('pods', ['po'], 'v1', true, 'Pod', true),
+  rt('serviceaccounts', ['sa'], 'v1', true, 'ServiceAccount'),
   rt('services', ['svc'], 'v1', true, 'Service', true),
   rt('daemonsets', ['ds'], 'apps/v1', true, 'DaemonSet', true),
   rt('deployments', ['deploy'], 'apps/v1', true, 'Deployment', true),
   rt('replicasets', ['rs'], 'apps/v1', true, 'ReplicaSet', true),
+  rt('leases', [], 'coordination.k8s.io/v1', true, 'Lease'),
   rt('endpointslices', [], 'discovery.k8s.io/v1', true, 'EndpointSlice'),
   rt('networkpolicies', ['netpol'], 'networking.k8s.io/v1', true, 'NetworkPolicy'),
 ];
@@ -59,6 +61,8 @@ export type KindName =
   | 'Node'
   | 'Pod'
   | 'Service'
+  | 'ServiceAccount'
+  | 'Lease'
   | 'DaemonSet'
   | 'Deployment'
   | 'ReplicaSet'

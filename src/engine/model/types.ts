@@ -128,6 +128,33 @@ export interface Container {
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
+  volumeMounts?: VolumeMount[];
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+}
+
+/** The volume sources this emulation models (others pass through as plain data). */
+export interface Volume {
+  name: string;
+  projected?: {
+    defaultMode?: number;
+    sources: {
+      serviceAccountToken?: { expirationSeconds?: number; path: string };
+      configMap?: { name: string; items?: { key: string; path: string }[]; optional?: boolean };
+      downwardAPI?: { items: { path: string; fieldRef: { apiVersion?: string; fieldPath: string } }[] };
+      secret?: { name: string; optional?: boolean };
+    }[];
+  };
+  configMap?: { name: string; defaultMode?: number; optional?: boolean; items?: { key: string; path: string }[] };
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  hostPath?: { path: string; type?: string };
+  secret?: { secretName: string; defaultMode?: number; optional?: boolean };
+  [source: string]: unknown;
 }
 
 export interface Toleration {
@@ -158,6 +185,8 @@ export interface PodSpec {
   priorityClassName?: string;
   enableServiceLinks?: boolean;
   preemptionPolicy?: string;
+  volumes?: Volume[];
+  automountServiceAccountToken?: boolean;
   [field: string]: unknown;
 }
 
@@ -253,6 +282,24 @@ export interface ConfigMap extends KubeObject {
   kind: 'ConfigMap';
   data?: Record<string, string>;
   binaryData?: Record<string, string>;
+}
+
+export interface ServiceAccount extends KubeObject {
+  kind: 'ServiceAccount';
+  secrets?: { name: string }[];
+  automountServiceAccountToken?: boolean;
+}
+
+/** coordination.k8s.io/v1 Lease: the kubelet renews its node's one in kube-node-lease. */
+export interface Lease extends KubeObject {
+  kind: 'Lease';
+  spec: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
 }
 
 export interface EndpointAddress {

@@ -1,5 +1,6 @@
 /**
- * kubectl create: `-f FILE` (POST each document; AlreadyExists if taken) and the generators
+ * kubectl create: `-f FILE` (the engine's apply in create mode: POST each document,
+ * AlreadyExists if taken) and the generators
  * `deployment`, `service clusterip|nodeport|loadbalancer`, `namespace`, `configmap`
  * (k8s.io/kubectl/pkg/cmd/create). Generated objects match what those generators build.
  */
@@ -11,7 +12,6 @@ import { buildConfigMap, buildDeployment, buildService, CREATE_SUBCOMMANDS } fro
 import { dryRunOf, dryRunSuffix, DRY_RUN_FLAG } from './dryrun';
 import { readSources } from './files';
 import { CREATE_HELP } from './help/create';
-import { readDocuments } from './manifests';
 import { parseOutput, printGroups } from './printers/print';
 
 async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> {
@@ -51,15 +51,36 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
 async function createFromFiles(p: ParsedFlags, ctx: CommandContext, dryRun: 'client' | 'server' | undefined): Promise<CommandResult> {
   const sources = await readSources(ctx, strs(p, 'filename'), bool(p, 'recursive'));
   if (!Array.isArray(sources)) return sources;
-  const docs = sources.flatMap((s) => readDocuments(s.text).map((d) => ({ ...d, source: s.source })));
-  if (docs.length === 0) return errorResult('no objects passed to create');
-  return createObjects(p, ctx, docs, dryRun);
+  const format = parseOutput(str(p, 'output'));
+  if ('error' in format) return errorResult(format.error);
+  const ns = namespaceOf(p, ctx);
+  let stdout = '';
+  const errors: string[] = [];
+  let count = 0;
+  for (const s of sources) {
+    const results = ctx.cluster.apply(s.text, { mode: 'create', source: s.source, namespace: ns, saveConfig: bool(p, 'save-config'), ...(dryRun ? { dryRun } : {}) });
+    for (const r of results) {
+      count++;
+      if (!r.ok) {
+        const yaml = r.error.code === 'YAMLError';
+        errors.push(apiErrorText(r.error, yaml ? { source: s.source } : { verb: 'creating', source: s.source, name: r.name ?? '', namespace: r.namespace ?? '' }));
+        continue;
+      }
+      const resource = ctx.cluster.resolveResource(r.object.kind);
+      if (!resource) continue;
+      const object = dryRun === 'client' ? (clientSide(r.object as ObjectInput) as never) : r.object;
+      if (str(p, 'output') === '') stdout += `${refOf(resource, r.object.metadata.name)} created${dryRunSuffix(dryRun)}\n`;
+      else stdout += printGroups([{ resource, objects: [object] }], format, { now: ctx.cluster.now(), withNamespace: false, withKind: false, showLabels: false, noHeaders: false, labelColumns: [], singleItem: true });
+    }
+  }
+  if (count === 0) return errorResult('no objects passed to create');
+  return { stdout, stderr: errors.join(''), exitCode: errors.length ? 1 : 0 };
 }
 
 async function createObjects(
   p: ParsedFlags,
   ctx: CommandContext,
-  docs: ({ object: ObjectInput; source?: string } | { error: import('../../../engine').ApiError; source?: string })[],
+  docs: { object: ObjectInput; source?: string }[],
   dryRun: 'client' | 'server' | undefined,
 ): Promise<CommandResult> {
   const format = parseOutput(str(p, 'output'));
@@ -68,10 +89,6 @@ async function createObjects(
   const errors: string[] = [];
   const ns = namespaceOf(p, ctx);
   for (const d of docs) {
-    if ('error' in d) {
-      errors.push(apiErrorText(d.error, d.source ? { source: d.source } : {}));
-      continue;
-    }
     const obj = { ...d.object, metadata: { ...(d.object.metadata ?? {}) } };
     const r0 = typeof obj.kind === 'string' ? ctx.cluster.resolveResource(obj.kind) : undefined;
     if (r0?.namespaced && !obj.metadata.namespace) obj.metadata.namespace = ns;

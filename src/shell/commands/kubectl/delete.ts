@@ -65,7 +65,12 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
 /** --wait: let time pass, a second at a time, until every deleted object has disappeared. */
 function waitGone(ctx: CommandContext, deleted: Target[]): void {
   for (let s = 0; s < 120; s++) {
-    const left = deleted.some((t) => ctx.cluster.get(t.resource.kind, t.object.metadata.namespace, t.object.metadata.name).ok);
+    // Gone, or replaced by a new object of the same name (a controller recreated it): kubectl's
+    // wait compares the uid, as for kube-root-ca.crt that the publisher puts back at once.
+    const left = deleted.some((t) => {
+      const got = ctx.cluster.get(t.resource.kind, t.object.metadata.namespace, t.object.metadata.name);
+      return got.ok && got.value.metadata.uid === t.object.metadata.uid;
+    });
     if (!left) return;
     ctx.cluster.tick(1000);
   }

@@ -3,7 +3,7 @@
  * A name that matches nothing exactly describes every object whose name starts with it, as
  * upstream does; several objects are separated by two blank lines.
  */
-import type { Deployment, EndpointSlice, Endpoints, KubeObject, NetworkPolicy, Pod, ReplicaSet, Service } from '../../../engine';
+import type { DaemonSet, Node, Deployment, EndpointSlice, Endpoints, KubeObject, NetworkPolicy, Pod, ReplicaSet, Service } from '../../../engine';
 import { describeNamespace, describeReplicaSet } from './describe/replicaset';
 import { str, type ParsedFlags } from '../../flags';
 import type { CommandContext, CommandResult } from '../../types';
@@ -13,11 +13,12 @@ import { describeEndpointSlice, describeEndpoints } from './describe/endpoints';
 import { describeNetworkPolicy } from './describe/networkpolicy';
 import { describePod } from './describe/pod';
 import { describeService } from './describe/service';
+import { describeDaemonSet, describeNode } from './describe/node';
 import { annotationsMultiline, describeEvents, DescribeWriter, labelsMultiline } from './describe/writer';
 import { ENDPOINTS_WARNING, parseResourceArgs } from './get';
 import { kubectlHelp } from './help/format';
 
-const DESCRIBED = new Set(['Service', 'Pod', 'Deployment', 'ReplicaSet', 'Endpoints', 'EndpointSlice', 'NetworkPolicy', 'Namespace', 'ConfigMap']);
+const DESCRIBED = new Set(['Service', 'Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Node', 'Endpoints', 'EndpointSlice', 'NetworkPolicy', 'Namespace', 'ConfigMap', 'ServiceAccount']);
 
 /** describe.go returns this as a plain error (unlike get's usage error). */
 const NO_TYPE = 'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n';
@@ -42,6 +43,10 @@ function describeOne(o: KubeObject, ctx: CommandContext, showEvents: boolean): s
       return describeReplicaSet(o as ReplicaSet, ctx.cluster, showEvents ? ev : (undefined as never));
     case 'Namespace':
       return describeNamespace(o);
+    case 'Node':
+      return describeNode(o as Node, ctx.cluster, showEvents ? ev : undefined);
+    case 'DaemonSet':
+      return describeDaemonSet(o as DaemonSet, ctx.cluster, showEvents ? ev : undefined);
   }
   // ConfigMap is generic enough to share this; kinds with richer upstream describers are refused in run().
   const w = new DescribeWriter();
@@ -49,6 +54,13 @@ function describeOne(o: KubeObject, ctx: CommandContext, showEvents: boolean): s
   if (o.metadata.namespace) w.write(0, `Namespace:\t${o.metadata.namespace}\n`);
   labelsMultiline(w, 'Labels', o.metadata.labels);
   annotationsMultiline(w, 'Annotations', o.metadata.annotations);
+  if (o.kind === 'ServiceAccount') {
+    // describe.go ServiceAccountDescriber: the three secret lists, in header order.
+    const secrets = ((o as { secrets?: { name: string }[] }).secrets ?? []).map((x) => x.name);
+    w.write(0, 'Image pull secrets:\t<none>\n');
+    w.write(0, `Mountable secrets:\t${secrets.length ? secrets.join('\n\t') : '<none>'}\n`);
+    w.write(0, 'Tokens:\t<none>\n');
+  }
   if (o.kind === 'ConfigMap') {
     w.write(0, '\nData\n====\n');
     for (const [k, v] of Object.entries((o.data as Record<string, string> | undefined) ?? {}).sort()) w.write(0, `${k}:\n----\n${v}\n\n`);

@@ -1,24 +1,26 @@
 /**
  * kubectl logs (k8s.io/kubectl/pkg/cmd/logs): POD | TYPE/NAME, -c, --previous, --tail,
- * --timestamps, with the kubelet's errors for containers that are waiting or never restarted.
- * SHELL ADAPTER: log lines come from the engine's `logs()` once its facade offers it (the
- * emulated apps own what they print); until then a running container has printed nothing.
+ * --timestamps, --since. The lines and the kubelet's errors come from the engine
+ * (`cluster.logs`). For TYPE/NAME kubectl picks one pod of the controller and says which on
+ * stderr when there are several; without -c a multi-container pod defaults to its first
+ * container (or the kubectl.kubernetes.io/default-container annotation) with a notice.
+ * `-f` is refused: nothing streams in this emulation yet.
  */
-import type { Cluster, Deployment, Pod } from '../../../engine';
+import type { Deployment, Pod } from '../../../engine';
 import { bool, has, int, str, type ParsedFlags } from '../../flags';
 import type { CommandContext, CommandResult } from '../../types';
 import { apiErrorText, errorResult, namespaceOf, usageErrorf, type Verb } from './common';
 import { kubectlHelp } from './help/format';
 import { formatLabelSelector } from './printers/labels';
 
-type LogsFn = (namespace: string, pod: string, container: string, opts: { previous: boolean }) => { ok: true; value: string } | { ok: false; error: import('../../../engine').ApiError };
-
-function engineLogs(cluster: Cluster): LogsFn | undefined {
-  const fn = (cluster as unknown as { logs?: LogsFn }).logs;
-  return typeof fn === 'function' ? fn.bind(cluster) : undefined;
+/** podutils.ActivePods order, reduced: running and ready first, then the oldest. */
+function rank(p: Pod): number {
+  const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 0 : 1;
+  const running = p.status?.phase === 'Running' ? 0 : 1;
+  return running * 2 + ready;
 }
 
-function findPod(p: ParsedFlags, ctx: CommandContext, arg: string): { pod: Pod } | { error: CommandResult } {
+function findPod(p: ParsedFlags, ctx: CommandContext, arg: string): { pod: Pod; notice: string } | { error: CommandResult } {
   const ns = namespaceOf(p, ctx);
   let name = arg;
   if (arg.includes('/')) {
@@ -30,52 +32,81 @@ function findPod(p: ParsedFlags, ctx: CommandContext, arg: string): { pod: Pod }
       if (!owner.ok) return { error: { stdout: '', stderr: apiErrorText(owner.error), exitCode: 1 } };
       const sel = formatLabelSelector(owner.value.spec?.selector);
       const pods = ctx.cluster.list<Pod>('Pod', { namespace: ns, ...(sel !== '<none>' ? { labelSelector: sel } : {}) });
-      const pod = pods.ok ? pods.value[0] : undefined;
-      if (!pod) return { error: errorResult(`timed out waiting for the condition`) };
-      return { pod };
+      const all = (pods.ok ? pods.value : []).filter((x) => !x.metadata.deletionTimestamp);
+      const sorted = [...all].sort((a, b) => rank(a) - rank(b) || a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
+      const pod = sorted[0];
+      if (!pod) return { error: errorResult('timed out waiting for the condition') };
+      return { pod, notice: all.length > 1 ? `Found ${all.length} pods, using pod/${pod.metadata.name}\n` : '' };
     }
     name = n;
   }
   const got = ctx.cluster.get<Pod>('Pod', ns, name);
   if (!got.ok) return { error: { stdout: '', stderr: apiErrorText(got.error), exitCode: 1 } };
-  return { pod: got.value };
+  return { pod: got.value, notice: '' };
+}
+
+/** `--since=5m`: Go durations (s, m, h). */
+function sinceSeconds(v: string): number | undefined {
+  const m = /^(\d+)(s|m|h)$/.exec(v);
+  return m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] : undefined;
+}
+
+/** `-l SELECTOR`: every matching pod's logs in turn, 10 lines each unless --tail says otherwise. */
+function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string): CommandResult {
+  const pods = ctx.cluster.list<Pod>('Pod', { namespace: namespaceOf(p, ctx), labelSelector: selector });
+  if (!pods.ok) return { stdout: '', stderr: apiErrorText(pods.error), exitCode: 1 };
+  if (pods.value.length === 0) return { stdout: '', stderr: `No resources found in ${namespaceOf(p, ctx)} namespace.\n`, exitCode: 0 };
+  const max = has(p, 'max-log-requests') ? int(p, 'max-log-requests', 5) : 5;
+  if (bool(p, 'follow') && pods.value.length > max) return errorResult(`you are attempting to follow ${pods.value.length} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`);
+  const tail = has(p, 'tail') ? int(p, 'tail', -1) : 10;
+  let stdout = '';
+  let stderr = '';
+  for (const pod of pods.value) {
+    const cname = str(p, 'container') || pod.spec.containers[0]!.name;
+    const r = ctx.cluster.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, { container: cname, previous: bool(p, 'previous'), timestamps: bool(p, 'timestamps'), ...(tail >= 0 ? { tailLines: tail } : {}) });
+    if (!r.ok) {
+      stderr += apiErrorText(r.error);
+      continue;
+    }
+    const prefix = bool(p, 'prefix') ? `[pod/${pod.metadata.name}/${cname}] ` : '';
+    stdout += prefix ? r.value.split(/(?<=\n)/).map((l) => prefix + l).join('') : r.value;
+  }
+  return { stdout, stderr, exitCode: stderr ? 1 : 0 };
 }
 
 async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> {
+  const selector = str(p, 'selector');
+  if (p.args.length === 0 && selector) return bySelector(p, ctx, selector);
   if (p.args.length === 0) return usageErrorf('logs', 'expected POD or TYPE/NAME is a required argument for the logs command');
   if (p.args.length > 2) return usageErrorf('logs', 'expected a resource');
+  if (bool(p, 'follow')) return errorResult('"kubectl logs -f" is not available in this emulated cluster yet; run it without -f to see the logs so far');
   const found = findPod(p, ctx, p.args[0]!);
   if ('error' in found) return found.error;
   const pod = found.pod;
   const containers = pod.spec.containers;
-  let stderr = '';
+  let stderr = found.notice;
   let cname = str(p, 'container') || p.args[1] || '';
   if (!cname) {
-    cname = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? containers[0]!.name;
-    if (containers.length > 1 && !pod.metadata.annotations?.['kubectl.kubernetes.io/default-container']) {
-      stderr += `Defaulted container "${cname}" out of: ${containers.map((c) => c.name).join(', ')}\n`;
-    }
+    const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+    cname = annotated ?? containers[0]!.name;
+    if (containers.length > 1 && !annotated) stderr += `Defaulted container "${cname}" out of: ${containers.map((c) => c.name).join(', ')}\n`;
   }
   if (!containers.some((c) => c.name === cname)) {
-    return { stdout: '', stderr: `error: container ${cname} is not valid for pod ${pod.metadata.name}\n`, exitCode: 1 };
+    return { stdout: '', stderr: `${stderr}error: container ${cname} is not valid for pod ${pod.metadata.name}\n`, exitCode: 1 };
   }
-  const status = pod.status?.containerStatuses?.find((s) => s.name === cname);
-  const previous = bool(p, 'previous');
-  const bad = (msg: string): CommandResult => ({ stdout: '', stderr: `${stderr}Error from server (BadRequest): ${msg}\n`, exitCode: 1 });
-  if (previous && !status?.lastState?.terminated) return bad(`previous terminated container "${cname}" in pod "${pod.metadata.name}" not found`);
-  if (!previous && status?.state?.waiting) return bad(`container "${cname}" in pod "${pod.metadata.name}" is waiting to start: ${status.state.waiting.reason}`);
-  if (!status) return bad(`container "${cname}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`);
-
-  const fn = engineLogs(ctx.cluster);
-  let text = '';
-  if (fn) {
-    const r = fn(pod.metadata.namespace ?? 'default', pod.metadata.name, cname, { previous });
-    if (!r.ok) return { stdout: '', stderr: stderr + apiErrorText(r.error), exitCode: 1 };
-    text = r.value;
-  }
-  let lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  if (has(p, 'tail') && int(p, 'tail', -1) >= 0) lines = lines.slice(Math.max(0, lines.length - int(p, 'tail', -1)));
-  return { stdout: lines.map((l) => `${l}\n`).join(''), stderr, exitCode: 0 };
+  const since = str(p, 'since');
+  const secs = since ? sinceSeconds(since) : undefined;
+  if (since && secs === undefined) return errorResult(`invalid argument "${since}" for "--since" flag: time: invalid duration "${since}"`);
+  const tail = has(p, 'tail') ? int(p, 'tail', -1) : -1;
+  const r = ctx.cluster.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, {
+    container: cname,
+    previous: bool(p, 'previous'),
+    timestamps: bool(p, 'timestamps'),
+    ...(tail >= 0 ? { tailLines: tail } : {}),
+    ...(secs !== undefined ? { sinceSeconds: secs } : {}),
+  });
+  if (!r.ok) return { stdout: '', stderr: stderr + apiErrorText(r.error), exitCode: 1 };
+  return { stdout: r.value, stderr, exitCode: 0 };
 }
 
 export const logs: Verb = {
@@ -113,6 +144,7 @@ optional.`,
     { name: 'selector', short: 'l', type: 'string' },
     { name: 'since', type: 'string' },
     { name: 'prefix', type: 'bool' },
+    { name: 'max-log-requests', type: 'int' },
   ],
   run,
 };

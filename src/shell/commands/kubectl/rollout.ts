@@ -5,6 +5,8 @@
  */
 import type { Deployment } from '../../../engine';
 import { int, str, type ParsedFlags } from '../../flags';
+import { describePodTemplate } from './describe/deployment';
+import { DescribeWriter } from './describe/writer';
 import type { CommandContext, CommandResult } from '../../types';
 import { apiErrorText, errorResult, namespaceOf, refOf, usageErrorf, type Verb } from './common';
 import { parseResourceArgs } from './get';
@@ -53,8 +55,13 @@ function history(p: ParsedFlags, ctx: CommandContext, d: Deployment): CommandRes
   const ref = refOf(ctx.cluster.resolveResource('Deployment')!, d.metadata.name);
   const want = int(p, 'revision', 0);
   if (want > 0) {
-    if (!h.value.some((x) => x.revision === want)) return errorResult(`unable to find the specified revision`);
-    return errorResult('"kubectl rollout history --revision" is not available in this emulated cluster yet');
+    const rev = h.value.find((x) => x.revision === want);
+    if (!rev) return errorResult(`unable to find the specified revision`);
+    // history.go printTemplate: DescribePodTemplate into a PrefixWriter without a tabwriter,
+    // so the tabs reach the terminal as they are; the printer adds `with revision #N`.
+    const w = new DescribeWriter({ raw: true });
+    describePodTemplate(w, rev.template);
+    return { stdout: `${ref} with revision #${want}\n${w.toString()}\n`, stderr: '', exitCode: 0 };
   }
   if (h.value.length === 0) return { stdout: `${ref} \nNo rollout history found.\n`, stderr: '', exitCode: 0 };
   let table = 'REVISION\tCHANGE-CAUSE\n';

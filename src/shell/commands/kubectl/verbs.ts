@@ -31,6 +31,7 @@ export const VERBS: Record<string, () => Promise<Verb>> = {
   cordon: () => import('./cordon').then((m) => m.cordon),
   uncordon: () => import('./cordon').then((m) => m.uncordon),
   top: () => import('./top').then((m) => m.top),
+  explain: () => import('./explain').then((m) => m.explain),
 };
 
 export const KUBECTL_COMMANDS = [

@@ -1,5 +1,5 @@
 /** describeContainers and friends: the per-container block of describe pod and pod templates. */
-import type { Container, ContainerState, ContainerStatus, Probe, Toleration } from '../../../../engine';
+import type { Container, ContainerState, ContainerStatus, Probe, Toleration, Volume } from '../../../../engine';
 import { DescribeWriter, rfc1123z } from './writer';
 
 const printBool = (b: boolean) => (b ? 'True' : 'False');
@@ -86,4 +86,35 @@ export function tolerationsMultiline(w: DescribeWriter, title: string, tols: Tol
     if (t.tolerationSeconds !== undefined) s += ` for ${t.tolerationSeconds}s`;
     w.write(0, `${s}\n`);
   });
+}
+
+/** describeVolumes (k8s.io/kubectl/pkg/describe): one block per volume, by source type. */
+export function describeVolumes(w: DescribeWriter, volumes: Volume[] | undefined, space: string): void {
+  if (!volumes?.length) {
+    w.write(0, `${space}Volumes:\t<none>\n`);
+    return;
+  }
+  w.write(0, `${space}Volumes:\n`);
+  for (const v of volumes) {
+    w.write(0, `${space}  ${v.name}:\n`);
+    if (v.projected) {
+      w.write(2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n');
+      for (const src of v.projected.sources) {
+        if (src.secret) w.write(2, `SecretName:\t${src.secret.name}\n    Optional:\t${src.secret.optional ?? false}\n`);
+        else if (src.downwardAPI) w.write(2, 'DownwardAPI:\ttrue\n');
+        else if (src.configMap) w.write(2, `ConfigMapName:\t${src.configMap.name}\n    Optional:\t${src.configMap.optional ?? false}\n`);
+        else if (src.serviceAccountToken) w.write(2, `TokenExpirationSeconds:\t${src.serviceAccountToken.expirationSeconds ?? 3600}\n`);
+      }
+    } else if (v.configMap) {
+      w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name}\n    Optional:\t${v.configMap.optional ?? false}\n`);
+    } else if (v.secret) {
+      w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName}\n    Optional:\t${v.secret.optional ?? false}\n`);
+    } else if (v.emptyDir) {
+      w.write(2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ''}\n    SizeLimit:\t${v.emptyDir.sizeLimit ?? '<unset>'}\n`);
+    } else if (v.hostPath) {
+      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? ''}\n`);
+    } else {
+      w.write(2, `<unknown>\n`);
+    }
+  }
 }

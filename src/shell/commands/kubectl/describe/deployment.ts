@@ -1,7 +1,7 @@
 /** describeDeployment, DescribePodTemplate (k8s.io/kubectl/pkg/describe). */
 import type { Cluster, Deployment, Event, PodTemplateSpec, ReplicaSet } from '../../../../engine';
 import { formatLabelSelector } from '../printers/labels';
-import { describeContainers, tolerationsMultiline } from './containers';
+import { describeContainers, describeVolumes, tolerationsMultiline } from './containers';
 import { annotationsMultiline, describeEvents, DescribeWriter, labelsMultiline, rfc1123z } from './writer';
 
 export function describePodTemplate(w: DescribeWriter, t: PodTemplateSpec): void {
@@ -11,12 +11,7 @@ export function describePodTemplate(w: DescribeWriter, t: PodTemplateSpec): void
   if (t.spec.serviceAccountName) w.write(1, `Service Account:\t${t.spec.serviceAccountName}\n`);
   if (t.spec.initContainers?.length) describeContainers(w, 'Init Containers', t.spec.initContainers, undefined, '  ');
   describeContainers(w, 'Containers', t.spec.containers, undefined, '  ');
-  const volumes = (t.spec as { volumes?: { name: string }[] }).volumes ?? [];
-  if (volumes.length === 0) w.write(0, '  Volumes:\t<none>\n');
-  else {
-    w.write(0, '  Volumes:\n');
-    for (const v of volumes) w.write(1, ` ${v.name}:\n`);
-  }
+  describeVolumes(w, t.spec.volumes, '  ');
   labelsMultiline(w, 'Node-Selectors', t.spec.nodeSelector, '  ');
   tolerationsMultiline(w, 'Tolerations', t.spec.tolerations, '  ');
   if (t.spec.priorityClassName) w.write(1, `Priority Class Name:\t${t.spec.priorityClassName}\n`);

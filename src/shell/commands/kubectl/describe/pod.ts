@@ -1,6 +1,6 @@
 /** describePod (k8s.io/kubectl/pkg/describe). */
 import type { Cluster, Event, Pod } from '../../../../engine';
-import { describeContainers, tolerationsMultiline } from './containers';
+import { describeContainers, describeVolumes, tolerationsMultiline } from './containers';
 import { annotationsMultiline, controllerOf, describeEvents, DescribeWriter, labelsMultiline, rfc1123z } from './writer';
 
 /** qos.GetPodQOS, reduced to what our pods carry: no requests or limits → BestEffort. */
@@ -44,12 +44,7 @@ export function describePod(pod: Pod, cluster: Cluster, events: Event[]): string
     w.write(0, 'Conditions:\n  Type\tStatus\n');
     for (const c of st.conditions) w.write(1, `${c.type} \t${c.status} \n`);
   }
-  const volumes = (pod.spec as { volumes?: { name: string }[] }).volumes ?? [];
-  if (volumes.length === 0) w.write(0, 'Volumes:\t<none>\n');
-  else {
-    w.write(0, 'Volumes:\n');
-    for (const v of volumes) w.write(1, `${v.name}:\n`);
-  }
+  describeVolumes(w, pod.spec.volumes, '');
   w.write(0, `QoS Class:\t${qosClass(pod)}\n`);
   labelsMultiline(w, 'Node-Selectors', pod.spec.nodeSelector);
   tolerationsMultiline(w, 'Tolerations', pod.spec.tolerations);

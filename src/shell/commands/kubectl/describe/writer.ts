@@ -10,13 +10,15 @@ import { age } from '../printers/duration';
 export class DescribeWriter {
   #parts: string[] = [];
   #buf = '';
+  /** `raw`: no tabwriter (kubectl's rollout history --revision prints the tabs as they are). */
+  constructor(private readonly opts: { raw?: boolean } = {}) {}
 
   write(level: number, text: string): void {
     this.#buf += '  '.repeat(level) + text;
   }
 
   flush(): void {
-    if (this.#buf) this.#parts.push(tabwrite(this.#buf, { minwidth: 0, padding: 2 }));
+    if (this.#buf) this.#parts.push(this.opts.raw ? this.#buf : tabwrite(this.#buf, { minwidth: 0, padding: 2 }));
     this.#buf = '';
   }
 
