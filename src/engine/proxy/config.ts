@@ -105,6 +105,12 @@ export interface ProxierOptions {
   nfacct?: boolean;
   /** net.netfilter.nf_conntrack_tcp_be_liberal=1 on the node: no INVALID DROP rule. */
   conntrackTCPLiberal?: boolean;
+  /** ipvs.scheduler (IPVS mode; "" means rr). */
+  ipvsScheduler?: string;
+  /** ipvs.strictARP (IPVS mode: arp_ignore=1, arp_announce=2 on the node). */
+  ipvsStrictARP?: boolean;
+  /** ipvs.excludeCIDRs: virtual servers in these ranges are never cleaned up. */
+  ipvsExcludeCIDRs?: string[] | null;
   /** iptables.syncPeriod in ms (default 30 s): governs large-cluster stale-chain cleanup. */
   syncPeriodMs?: number;
   /** The engine clock, in ms. Only differences matter. Default: a clock stuck at 0. */
@@ -144,5 +150,8 @@ export function proxierOptionsFromConfig(kp: KubeProxyConfiguration, node: NodeF
     nodePortAddresses: kp.nodePortAddresses,
     localhostNodePorts: kp.iptables?.localhostNodePorts ?? true,
     syncPeriodMs: parseDurationMs(kp.iptables?.syncPeriod, 30_000) || 30_000,
+    ipvsScheduler: kp.ipvs?.scheduler ?? '',
+    ipvsStrictARP: kp.ipvs?.strictARP ?? false,
+    ipvsExcludeCIDRs: kp.ipvs?.excludeCIDRs ?? null,
   };
 }

@@ -12,6 +12,7 @@ import type { EndpointInfo, EndpointsMap, NamespacedName } from './types';
 import { servicePortKey, servicePortNameString } from './types';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+const NO_HINTS = Object.freeze([]) as unknown as string[];
 
 /** The endpoints of one Service: servicePortKey → endpoints. */
 type ServiceEndpoints = Map<string, EndpointInfo[]>;
@@ -27,8 +28,6 @@ export class EndpointsChangeTracker {
   /** service → endpoints as last checked out (what the proxier's EndpointsMap holds). */
   private applied = new Map<NamespacedName, ServiceEndpoints>();
   private dirty = new Set<NamespacedName>();
-  /** KUBE-SEP names are hashed once per (service port, protocol, endpoint). */
-  private chainNames = new Map<string, string>();
 
   constructor(readonly nodeName: string) {}
 
@@ -68,6 +67,7 @@ export class EndpointsChangeTracker {
         const spn = { namespace, name, port: port.name ?? '', protocol };
         const key = servicePortKey(spn);
         const spnString = servicePortNameString(spn);
+        const lowerProtocol = protocol.toLowerCase();
         let set = sets.get(key);
         if (!set) sets.set(key, (set = new Map()));
         for (const ep of slice.endpoints ?? []) {
@@ -79,27 +79,25 @@ export class EndpointsChangeTracker {
           const isLocal = ep.nodeName !== undefined && ep.nodeName === this.nodeName;
           if (set.has(endpoint) && !isLocal) continue; // a local duplicate wins
           const hints = ep.hints as Hints | undefined;
-          const chainKey = `${spnString}|${protocol}|${endpoint}`;
-          let chainName = this.chainNames.get(chainKey);
-          if (chainName === undefined) {
-            chainName = servicePortEndpointChainName(spnString, protocol.toLowerCase(), endpoint);
-            this.chainNames.set(chainKey, chainName);
-          }
-          set.set(endpoint, {
+          const conditions = ep.conditions;
+          // One object shape for every endpoint (no spreads): this runs 100,000 times
+          // in a full sync of a big cluster.
+          const info: EndpointInfo = {
             ip,
             port: port.port,
             endpoint,
             isLocal,
             // Nil conditions mean ready/serving, not terminating (EndpointSlice API).
-            ready: ep.conditions?.ready !== false,
-            serving: ep.conditions?.serving !== false,
-            terminating: ep.conditions?.terminating === true,
-            ...(ep.nodeName !== undefined ? { nodeName: ep.nodeName } : {}),
-            ...(ep.zone !== undefined ? { zone: ep.zone } : {}),
-            zoneHints: (hints?.forZones ?? []).map((z) => z.name),
-            nodeHints: (hints?.forNodes ?? []).map((n) => n.name),
-            chainName,
-          });
+            ready: conditions?.ready !== false,
+            serving: conditions?.serving !== false,
+            terminating: conditions?.terminating === true,
+            nodeName: ep.nodeName,
+            zone: ep.zone,
+            zoneHints: hints?.forZones?.length ? hints.forZones.map((z) => z.name) : NO_HINTS,
+            nodeHints: hints?.forNodes?.length ? hints.forNodes.map((n) => n.name) : NO_HINTS,
+            chainName: servicePortEndpointChainName(spnString, lowerProtocol, endpoint),
+          };
+          set.set(endpoint, info);
         }
       }
     }

@@ -88,9 +88,40 @@ export const servicePortPolicyClusterChain = (spn: string, proto: string): strin
 export const servicePortPolicyLocalChainName = (spn: string, proto: string): string => SVL_PREFIX + portProtoHash(spn, proto);
 export const serviceFirewallChainName = (spn: string, proto: string): string => FW_PREFIX + portProtoHash(spn, proto);
 export const serviceExternalChainName = (spn: string, proto: string): string => EXT_PREFIX + portProtoHash(spn, proto);
+/**
+ * KUBE-SEP- names, memoised for the whole engine: every node's kube-proxy (and every
+ * restart of one, e.g. a mode switch) names the same endpoint of the same service port
+ * identically, and at 10,000 Services × 10 endpoints the sha256s dominate a full sync.
+ * Bounded: the memo is dropped when it grows past SEP_MEMO_LIMIT entries.
+ */
+// Two levels (port, then endpoint) so the lookup hashes strings the caller already hashed
+// (the endpoint is a Map key there too) instead of a fresh concatenation per endpoint.
+const sepMemo = new Map<string, Map<string, string>>();
+let sepMemoSize = 0;
+const SEP_MEMO_LIMIT = 500_000;
+
 /** KUBE-SEP- + hash of servicePortName + protocol + "ip:port". */
-export const servicePortEndpointChainName = (spn: string, proto: string, endpoint: string): string =>
-  SEP_PREFIX + hash16(spn + proto + endpoint);
+export function servicePortEndpointChainName(spn: string, proto: string, endpoint: string): string {
+  const portKey = spn + proto;
+  let byEndpoint = sepMemo.get(portKey);
+  if (byEndpoint === undefined) {
+    if (sepMemoSize >= SEP_MEMO_LIMIT) clearChainNameMemo();
+    sepMemo.set(portKey, (byEndpoint = new Map()));
+  }
+  let name = byEndpoint.get(endpoint);
+  if (name === undefined) {
+    name = SEP_PREFIX + hash16(portKey + endpoint);
+    byEndpoint.set(endpoint, name);
+    sepMemoSize++;
+  }
+  return name;
+}
+
+/** Forget memoised chain names (benchmarks measure the cold path with it). */
+export function clearChainNameMemo(): void {
+  sepMemo.clear();
+  sepMemoSize = 0;
+}
 
 /** isServiceChainName: the chains kube-proxy considers its own per-service chains. */
 export function isServiceChainName(chain: string): boolean {

@@ -7,6 +7,11 @@
  *   const r = p.sync();   // r.restore → `iptables-restore --noflush --counters`,
  *                         // r.ensureChains / r.ensureRules on full syncs,
  *                         // r.services: per-port chains, endpoints and probabilities.
+ *
+ *   const q = new IpvsProxier(proxierOptionsFromConfig(cfg.kubeProxy, node));
+ *   const s = q.sync();   // s.dummyAddresses → kube-ipvs0, s.virtualServers → IPVS,
+ *                         // s.ipsets → ipset, s.restore → iptables-restore --noflush.
+ *   cleanupSteps(mode, chains)  // what kube-proxy tears down when it starts in `mode`.
  */
 export {
   IptablesProxier,
@@ -26,6 +31,40 @@ export {
   KUBE_FIREWALL,
 } from './iptables/proxier';
 export type { IptablesSyncResult, ServicePortRules, EndpointRuleDescription, FilterVerdict, EnsureJumpRule, Table } from './iptables/proxier';
+export {
+  IpvsProxier,
+  ipvsJumpRules,
+  canUseIPVSProxier,
+  virtualServerKey,
+  IPVS_IPTABLES_CHAINS,
+  IPVS_SCHEDULERS,
+  IPVS_FLAG_PERSISTENT,
+  IPVS_FLAG_HASHED,
+  IPVS_FLAG_SOURCE_HASH,
+  DEFAULT_SCHEDULER,
+  DEFAULT_DUMMY_DEVICE,
+  RS_CHECK_DELETE_INTERVAL_MS,
+  KUBE_NODE_PORT,
+  KUBE_LOAD_BALANCER_CHAIN,
+  KUBE_SOURCE_RANGES_FIREWALL,
+  KUBE_IPVS_FILTER,
+  KUBE_IPVS_OUT_FILTER,
+} from './ipvs/proxier';
+export type {
+  IpvsProxierOptions,
+  IpvsSyncResult,
+  IpvsVirtualServer,
+  IpvsRealServer,
+  IpvsIpSet,
+  IpvsProtocol,
+  VirtualServerKind,
+  IpvsServicePortDescription,
+  IpvsEndpointDescription,
+} from './ipvs/proxier';
+export { IPSET_INFO, IPSET_WITH_IPTABLES_CHAIN, ipsetCreateOptions } from './ipvs/ipsets';
+export type { IpSetInfo, IpvsIpSetType } from './ipvs/ipsets';
+export { platformCleanup, cleanupSteps, iptablesCleanupLeftovers, ipvsCleanupLeftovers, nftablesCleanupLeftovers } from './cleanup';
+export type { ProxyMode, CleanupStep } from './cleanup';
 export {
   proxierOptionsFromConfig,
   detectLocalByCIDR,

@@ -168,7 +168,10 @@ export interface ServicePortRules {
   external?: { chain: string; fallback?: FilterVerdict } | FilterVerdict;
   clusterEndpoints: EndpointRuleDescription[];
   localEndpoints: EndpointRuleDescription[];
-  /** Whether this sync rewrote the port's own chains. */
+  /**
+   * Whether this sync rewrote the port's own chains. Descriptions are shared between
+   * syncs (an unchanged port keeps its object), so read this before the next sync.
+   */
   rewritten: boolean;
 }
 
@@ -197,17 +200,75 @@ export interface IptablesSyncResult {
   localReadyEndpoints(): Map<NamespacedName, number>;
 }
 
-/** What one service port contributes to a sync. */
+/**
+ * What one service port contributes to a sync. The top-level rules are kept as one flat
+ * block ("" when empty, no trailing newline) with its line count, reused as is by partial
+ * syncs while the port is unchanged. The port's own chains are written once, by the sync
+ * that computed them, and not kept.
+ */
 interface ServicePortOutput {
   /** Rules in the top-level chains (KUBE-SERVICES, KUBE-NODEPORTS, …), written every sync. */
-  natTop: string[];
-  filterTop: string[];
-  /** The port's own chains (chain lines and rules), written only when it changed. */
-  natChains: string[];
-  natRules: string[];
+  natTop: Block;
+  filterTop: Block;
+  /** The port's own chains (chain lines and rules), only until this sync has written them. */
+  natChains: Block;
+  natRules: Block;
   /** Names of the port's own chains (active, so not stale). */
   chainNames: string[];
   desc: ServicePortRules;
+}
+
+interface Block {
+  text: string;
+  lines: number;
+}
+
+const EMPTY_BLOCK: Block = { text: '', lines: 0 };
+
+/** One flat string of `lines` (V8 keeps template-literal results as rope trees until read). */
+function block(lines: string[]): Block {
+  if (lines.length === 0) return EMPTY_BLOCK;
+  const text = lines.join('\n');
+  // Reading a character flattens the rope once, here, rather than on every later join.
+  text.charCodeAt(0);
+  return { text, lines: lines.length };
+}
+
+/** Lines accumulated as blocks, joined once at the end. */
+class Buffer {
+  private parts: string[] = [];
+  lines = 0;
+  line(l: string): void {
+    this.parts.push(l);
+    this.lines++;
+  }
+  add(b: Block): void {
+    if (b.lines === 0) return;
+    this.parts.push(b.text);
+    this.lines += b.lines;
+  }
+  text(): string {
+    return this.lines === 0 ? '' : this.parts.join('\n') + '\n';
+  }
+}
+
+/**
+ * Define `key` on `obj` as computed on first read (then a plain value). Endpoint
+ * descriptions are for the Trace; most syncs never read most of them.
+ */
+function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(obj, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
+      return value;
+    },
+    set(value: T[K]) {
+      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
+    },
+  });
 }
 
 interface ChainNames {
@@ -219,10 +280,10 @@ interface ChainNames {
 
 /** The four parts of the restore input, in the order iptables-restore reads them. */
 interface Buffers {
-  filterChains: string[];
-  filterRules: string[];
-  natChains: string[];
-  natRules: string[];
+  filterChains: Buffer;
+  filterRules: Buffer;
+  natChains: Buffer;
+  natRules: Buffer;
 }
 
 const chainLine = (chain: string): string => `:${chain} - [0:0]`;
@@ -337,22 +398,20 @@ export class IptablesProxier {
     const endpointUpdate = updateEndpointsMap(this.endpointsMap, this.endpointsChanges);
     if (serviceUpdate.updatedServices.size > 0 || this.sortedKeys === null) this.sortedKeys = null;
 
-    const b: Buffers = { filterChains: [], filterRules: [], natChains: [], natRules: [] };
+    const b: Buffers = { filterChains: new Buffer(), filterRules: new Buffer(), natChains: new Buffer(), natRules: new Buffer() };
     const mark = this.masqueradeMark;
-    for (const c of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]) b.filterChains.push(chainLine(c));
-    for (const c of [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ]) b.natChains.push(chainLine(c));
+    for (const c of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]) b.filterChains.line(chainLine(c));
+    for (const c of [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ]) b.natChains.line(chainLine(c));
 
-    b.natRules.push(
-      `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
-      // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
-      `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
-      `-A ${KUBE_POSTROUTING} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${this.opts.hasRandomFully ?? true ? ' --random-fully' : ''}`,
-      `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
-    );
+    b.natRules.line(`-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`);
+    // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
+    b.natRules.line(`-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`);
+    b.natRules.line(`-A ${KUBE_POSTROUTING} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${this.opts.hasRandomFully ?? true ? ' --random-fully' : ''}`);
+    b.natRules.line(`-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`);
     if (this.localhostNodePorts) {
       // route_localnet opens a hole (https://issue.k8s.io/90259) that this rule closes.
-      b.filterChains.push(chainLine(KUBE_FIREWALL));
-      b.filterRules.push(
+      b.filterChains.line(chainLine(KUBE_FIREWALL));
+      b.filterRules.line(
         `-A ${KUBE_FIREWALL} -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
       );
     }
@@ -365,7 +424,12 @@ export class IptablesProxier {
     // Stale chains are looked for on every sync, except in large clusters (iptables-save
     // is slow there) where it happens once per syncPeriod.
     const cleanup = !this.largeClusterMode || now - this.lastIPTablesCleanup > (this.opts.syncPeriodMs ?? 30_000);
-    const activeNatChains = cleanup ? new Set<string>() : null;
+    // Upstream lists the nat table (iptables-save) before writing anything; so do we. Only
+    // when per-service chains exist is it worth collecting the active ones.
+    const existingServiceChains = cleanup
+      ? [...(this.opts.existingNatChains ? this.opts.existingNatChains() : this.knownNatChains)].filter(isServiceChainName)
+      : [];
+    const activeNatChains = existingServiceChains.length > 0 ? new Set<string>() : null;
 
     if (this.sortedKeys === null) {
       this.sortedKeys = [...this.svcPortMap.keys()].sort((x, y) => {
@@ -376,7 +440,8 @@ export class IptablesProxier {
     }
     const updatedServices = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
     const services: ServicePortRules[] = [];
-    const written = new Set<string>();
+    // Chains (re)written by this sync that the node did not have: recorded as we go.
+    const created: string[] = [];
     const outputs = new Map<string, ServicePortOutput>();
     for (const key of this.sortedKeys) {
       const svc = this.svcPortMap.get(key)!;
@@ -385,17 +450,26 @@ export class IptablesProxier {
       // rules as last time; reuse them rather than recomputing 10,000 services.
       let o = rewrite ? undefined : this.outputs.get(key);
       if (o) {
-        if (o.desc.rewritten) o = { ...o, natChains: [], natRules: [], desc: { ...o.desc, rewritten: false } };
+        // Descriptions are live: a reused port's description now says "not rewritten".
+        if (o.desc.rewritten) {
+          o.desc.rewritten = false;
+        }
       } else {
         o = this.writeServicePort(svc, rewrite);
       }
       outputs.set(key, o);
-      for (const l of o.natTop) b.natRules.push(l);
-      for (const l of o.filterTop) b.filterRules.push(l);
+      b.natRules.add(o.natTop);
+      b.filterRules.add(o.filterTop);
       if (rewrite) {
-        for (const l of o.natChains) b.natChains.push(l);
-        for (const l of o.natRules) b.natRules.push(l);
-        for (const c of o.chainNames) written.add(c);
+        b.natChains.add(o.natChains);
+        b.natRules.add(o.natRules);
+        o.natChains = EMPTY_BLOCK;
+        o.natRules = EMPTY_BLOCK;
+        for (const c of o.chainNames) {
+          if (this.knownNatChains.has(c)) continue;
+          this.knownNatChains.add(c);
+          created.push(c);
+        }
       }
       if (activeNatChains) for (const c of o.chainNames) activeNatChains.add(c);
       services.push(o.desc);
@@ -404,50 +478,40 @@ export class IptablesProxier {
 
     // Delete chains no longer in use.
     const deletedChains: string[] = [];
-    if (activeNatChains) {
-      const existing = this.opts.existingNatChains ? [...this.opts.existingNatChains()] : [...this.knownNatChains];
-      for (const chain of existing.sort()) {
-        if (activeNatChains.has(chain) || !isServiceChainName(chain)) continue;
-        // A chain line flushes it; then it can be removed.
-        b.natChains.push(chainLine(chain));
-        deletedChains.push(chain);
+    if (cleanup) {
+      if (activeNatChains) {
+        for (const chain of existingServiceChains) if (!activeNatChains.has(chain)) deletedChains.push(chain);
+        deletedChains.sort();
       }
-      for (const chain of deletedChains) b.natRules.push(`-X ${chain}`);
+      // A chain line flushes it; then it can be removed.
+      for (const chain of deletedChains) b.natChains.line(chainLine(chain));
+      for (const chain of deletedChains) b.natRules.line(`-X ${chain}`);
       this.lastIPTablesCleanup = now;
     }
 
     // Finally the tail call to KUBE-NODEPORTS; it must come after every service rule.
     const npComment = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
     if (this.nodePortAddresses.matchAll) {
-      b.natRules.push(`-A ${KUBE_SERVICES} ${npComment} -m addrtype --dst-type LOCAL${this.localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j ${KUBE_NODEPORTS}`);
+      b.natRules.line(`-A ${KUBE_SERVICES} ${npComment} -m addrtype --dst-type LOCAL${this.localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j ${KUBE_NODEPORTS}`);
     } else {
       for (const ip of this.nodePortAddresses.nodeIPs(this.opts.nodeAddresses ?? [this.opts.nodeIP, '127.0.0.1'])) {
         // Upstream logs "--nodeport-addresses includes localhost but --iptables-localhost-nodeports=false was passed".
         if (ip.startsWith('127.') && !this.localhostNodePorts) continue;
-        b.natRules.push(`-A ${KUBE_SERVICES} ${npComment} -d ${ip} -j ${KUBE_NODEPORTS}`);
+        b.natRules.line(`-A ${KUBE_SERVICES} ${npComment} -d ${ip} -j ${KUBE_NODEPORTS}`);
       }
     }
 
     // Drop INVALID packets unless nf_conntrack_tcp_be_liberal is set (issues 74839, 117924).
     if (!this.opts.conntrackTCPLiberal) {
-      b.filterRules.push(`-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID${this.opts.nfacct ? ` -m nfacct --nfacct-name ${NFACCT_CT_STATE_INVALID}` : ''} -j DROP`);
+      b.filterRules.line(`-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID${this.opts.nfacct ? ` -m nfacct --nfacct-name ${NFACCT_CT_STATE_INVALID}` : ''} -j DROP`);
     }
-    b.filterRules.push(
-      `-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
-      `-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-    );
+    b.filterRules.line(`-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
+    b.filterRules.line(`-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
 
-    const restore =
-      '*filter\n' + b.filterChains.join('\n') + '\n' + (b.filterRules.length ? b.filterRules.join('\n') + '\n' : '') + 'COMMIT\n' +
-      '*nat\n' + b.natChains.join('\n') + '\n' + (b.natRules.length ? b.natRules.join('\n') + '\n' : '') + 'COMMIT\n';
+    const restore = '*filter\n' + b.filterChains.text() + b.filterRules.text() + 'COMMIT\n' + '*nat\n' + b.natChains.text() + b.natRules.text() + 'COMMIT\n';
 
     // Success is assumed; the caller reports a failed restore with reportRestoreFailure().
-    this.lastCreated = [];
-    for (const c of written) {
-      if (this.knownNatChains.has(c)) continue;
-      this.knownNatChains.add(c);
-      this.lastCreated.push(c);
-    }
+    this.lastCreated = created;
     for (const c of deletedChains) this.knownNatChains.delete(c);
     this.lastDeleted = deletedChains;
     this.needFullSync = false;
@@ -466,10 +530,10 @@ export class IptablesProxier {
       stats: {
         services: this.svcPortMap.size,
         endpoints: totalEndpoints,
-        filterChains: b.filterChains.length,
-        filterRules: b.filterRules.length,
-        natChains: b.natChains.length,
-        natRules: b.natRules.length,
+        filterChains: b.filterChains.lines,
+        filterRules: b.filterRules.lines,
+        natChains: b.natChains.lines,
+        natRules: b.natRules.lines,
       },
       conntrackCleanupRequired: endpointUpdate.conntrackCleanupRequired || serviceUpdate.deletedUDPClusterIPs.size > 0,
       healthCheckNodePorts: () => healthCheckNodePorts(this.svcPortMap),
@@ -633,17 +697,15 @@ export class IptablesProxier {
       natRules.push(`-A ${fwChain} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"`);
     }
 
-    let clusterDesc: EndpointRuleDescription[] = [];
-    let localDesc: EndpointRuleDescription[] = [];
     if (usesClusterPolicyChain) {
       addChain(clusterPolicyChain);
       chains.cluster = clusterPolicyChain;
-      clusterDesc = this.writeServiceToEndpointRules(natRules, svc, clusterPolicyChain, clusterEndpoints);
+      this.writeServiceToEndpointRules(natRules, svc, clusterPolicyChain, clusterEndpoints);
     }
     if (usesLocalPolicyChain) {
       addChain(localPolicyChain);
       chains.local = localPolicyChain;
-      localDesc = this.writeServiceToEndpointRules(natRules, svc, localPolicyChain, localEndpoints);
+      this.writeServiceToEndpointRules(natRules, svc, localPolicyChain, localEndpoints);
     }
 
     // The per-endpoint chains.
@@ -674,20 +736,22 @@ export class IptablesProxier {
       healthCheckNodePort: svc.healthCheckNodePort,
       chains,
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : internalFilter!,
-      clusterEndpoints: clusterDesc,
-      localEndpoints: localDesc,
+      clusterEndpoints: [],
+      localEndpoints: [],
       rewritten: rewrite,
     };
+    if (usesClusterPolicyChain) lazy(out, 'clusterEndpoints', () => this.describeEndpoints(clusterEndpoints));
+    if (usesLocalPolicyChain) lazy(out, 'localEndpoints', () => this.describeEndpoints(localEndpoints));
     if (externallyAccessible(svc)) {
       out.external = usesExternalTrafficChain
         ? { chain: externalTrafficChain, ...(externalFilter ? { fallback: externalFilter } : {}) }
         : externalFilter!;
     }
-    return { natTop: b.natRules, filterTop: b.filterRules, natChains, natRules, chainNames, desc: out };
+    return { natTop: block(b.natRules), filterTop: block(b.filterRules), natChains: block(natChains), natRules: block(natRules), chainNames, desc: out };
   }
 
   /** writeServiceToEndpointRules: affinity checks first, then the probability ladder. */
-  private writeServiceToEndpointRules(natRules: string[], svc: ServicePortInfo, chain: string, endpoints: EndpointInfo[]): EndpointRuleDescription[] {
+  private writeServiceToEndpointRules(natRules: string[], svc: ServicePortInfo, chain: string, endpoints: EndpointInfo[]): void {
     const name = svc.nameString;
     if (svc.sessionAffinity === 'ClientIP') {
       for (const ep of endpoints) {
@@ -695,9 +759,18 @@ export class IptablesProxier {
       }
     }
     const n = endpoints.length;
+    for (let i = 0; i < n; i++) {
+      const ep = endpoints[i]!;
+      const stat = i < n - 1 ? ` -m statistic --mode random --probability ${this.probability(n - i)}` : '';
+      natRules.push(`-A ${chain}${this.comment(`"${name} -> ${ep.endpoint}"`)}${stat} -j ${ep.chainName}`);
+    }
+  }
+
+  /** The Trace's view of a probability ladder: who gets which `--probability`, and the share. */
+  private describeEndpoints(endpoints: EndpointInfo[]): EndpointRuleDescription[] {
+    const n = endpoints.length;
     return endpoints.map((ep, i) => {
       const probability = i < n - 1 ? this.probability(n - i) : null;
-      natRules.push(`-A ${chain}${this.comment(`"${name} -> ${ep.endpoint}"`)}${probability ? ` -m statistic --mode random --probability ${probability}` : ''} -j ${ep.chainName}`);
       return {
         endpoint: ep.endpoint,
         ip: ep.ip,
