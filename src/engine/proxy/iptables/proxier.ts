@@ -16,7 +16,7 @@
 import type { EndpointSlice, Service } from '../../model/types';
 import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
-import { EndpointsChangeTracker, localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
+import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import {
   isServiceChainName,
   serviceExternalChainName,
@@ -25,8 +25,9 @@ import {
   servicePortPolicyLocalChainName,
 } from '../hash';
 import { cidrContains, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, ServiceChangeTracker, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
+import { ChangeTrackingProxier } from '../proxier-base';
 import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap } from '../types';
 import { externallyAccessible, servicePortKey } from '../types';
 
@@ -288,22 +289,13 @@ interface Buffers {
 
 const chainLine = (chain: string): string => `:${chain} - [0:0]`;
 
-export class IptablesProxier {
-  readonly nodeName: string;
-  readonly serviceChanges = new ServiceChangeTracker();
-  readonly endpointsChanges: EndpointsChangeTracker;
-  readonly svcPortMap: ServicePortMap = new Map();
-  readonly endpointsMap: EndpointsMap = new Map();
-
+export class IptablesProxier extends ChangeTrackingProxier {
   private readonly opts: ProxierOptions;
-  private readonly masqueradeMark: string;
   private readonly localDetector: LocalTrafficDetector;
   private readonly nodePortAddresses: NodePortAddresses;
   private readonly localhostNodePorts: boolean;
   private readonly now: () => number;
-  private nodeLabels: Record<string, string> | undefined;
 
-  private needFullSync = true;
   private lastFullSync = -Infinity;
   private lastIPTablesCleanup = -Infinity;
   private largeClusterMode = false;
@@ -319,46 +311,15 @@ export class IptablesProxier {
   private lastDeleted: string[] = [];
 
   constructor(opts: ProxierOptions) {
+    super(opts);
     this.opts = opts;
-    this.nodeName = opts.nodeName;
-    this.endpointsChanges = new EndpointsChangeTracker(opts.nodeName);
-    // fmt.Sprintf("%#08x", 1<<bit) pads the digits to 8: "0x00004000" for bit 14 (the
-    // value kube-proxy logs and restores; iptables-save prints it back as 0x4000).
-    this.masqueradeMark = opts.masqueradeMark ?? '0x' + (1 << (opts.masqueradeBit ?? 14)).toString(16).padStart(8, '0');
     this.localDetector = opts.localDetector ?? noOpLocalDetector;
     this.nodePortAddresses = new NodePortAddresses(opts.nodePortAddresses, opts.nodeIP);
     // NewProxier: localhost NodePorts only if nodePortAddresses lets 127.0.0.1 in.
     this.localhostNodePorts = (opts.localhostNodePorts ?? true) && this.nodePortAddresses.containsIPv4Loopback();
     this.now = opts.now ?? (() => 0);
-    this.nodeLabels = opts.nodeLabels;
   }
 
-  // ---- event handlers (proxy.ServiceHandler / EndpointSliceHandler / NodeHandler) ----
-
-  onServiceAdd(svc: Service): void {
-    this.serviceChanges.update(null, svc);
-  }
-  onServiceUpdate(oldSvc: Service, svc: Service): void {
-    this.serviceChanges.update(oldSvc, svc);
-  }
-  onServiceDelete(svc: Service): void {
-    this.serviceChanges.update(svc, null);
-  }
-  onEndpointSliceAdd(slice: EndpointSlice): void {
-    this.endpointsChanges.endpointSliceUpdate(slice, false);
-  }
-  onEndpointSliceUpdate(_old: EndpointSlice, slice: EndpointSlice): void {
-    this.endpointsChanges.endpointSliceUpdate(slice, false);
-  }
-  onEndpointSliceDelete(slice: EndpointSlice): void {
-    this.endpointsChanges.endpointSliceUpdate(slice, true);
-  }
-  /** Node label changes (topology zone) force a full sync, as upstream. */
-  onNodeLabels(labels: Record<string, string> | undefined): void {
-    if (JSON.stringify(labels ?? null) === JSON.stringify(this.nodeLabels ?? null)) return;
-    this.nodeLabels = labels ? { ...labels } : undefined;
-    this.needFullSync = true;
-  }
   /** forceSyncProxyRules: the canary chain vanished (someone flushed a table). */
   forceFullSync(): void {
     this.needFullSync = true;
@@ -373,10 +334,6 @@ export class IptablesProxier {
     this.lastCreated = [];
     this.lastDeleted = [];
     this.needFullSync = true;
-  }
-  /** Whether Service/EndpointSlice changes are waiting for a sync. */
-  hasPendingChanges(): boolean {
-    return this.serviceChanges.pending() > 0 || this.endpointsChanges.pending() > 0;
   }
 
   private probability(n: number): string {

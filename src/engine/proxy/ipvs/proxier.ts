@@ -21,10 +21,11 @@
 import type { EndpointSlice, Service } from '../../model/types';
 import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
-import { EndpointsChangeTracker, localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
+import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import { cidrContains, ipFamilyOf, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, ServiceChangeTracker, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
+import { ChangeTrackingProxier } from '../proxier-base';
 import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap } from '../types';
 import { externallyAccessible, servicePortKey } from '../types';
 import {
@@ -277,20 +278,12 @@ interface GracefulItem {
   portKey: string;
 }
 
-export class IpvsProxier {
-  readonly nodeName: string;
-  readonly serviceChanges = new ServiceChangeTracker();
-  readonly endpointsChanges: EndpointsChangeTracker;
-  readonly svcPortMap: ServicePortMap = new Map();
-  readonly endpointsMap: EndpointsMap = new Map();
+export class IpvsProxier extends ChangeTrackingProxier {
   readonly scheduler: string;
 
   private readonly opts: IpvsProxierOptions;
-  private readonly masqueradeMark: string;
   private readonly localDetector: LocalTrafficDetector;
   private readonly nodePortAddresses: NodePortAddresses;
-  private nodeLabels: Record<string, string> | undefined;
-  private needFullSync = true;
   private sortedKeys: string[] | null = null;
   private outputs = new Map<string, PortOutput>();
   /** Addresses currently on kube-ipvs0 and virtual servers in the kernel, as last synced. */
@@ -301,49 +294,20 @@ export class IpvsProxier {
   private dirtyPorts = new Set<string>();
 
   constructor(opts: IpvsProxierOptions) {
+    super(opts);
     this.opts = opts;
-    this.nodeName = opts.nodeName;
-    this.endpointsChanges = new EndpointsChangeTracker(opts.nodeName);
-    // Same "%#08x" mark as the iptables proxier (iptables-save prints it back as 0x4000).
-    this.masqueradeMark = opts.masqueradeMark ?? '0x' + (1 << (opts.masqueradeBit ?? 14)).toString(16).padStart(8, '0');
     this.localDetector = opts.localDetector ?? noOpLocalDetector;
     this.nodePortAddresses = new NodePortAddresses(opts.nodePortAddresses, opts.nodeIP);
-    this.nodeLabels = opts.nodeLabels;
     // "IPVS scheduler not specified, use rr by default".
     this.scheduler = opts.ipvsScheduler || DEFAULT_SCHEDULER;
   }
 
-  // ---- event handlers ----
-
-  onServiceAdd(svc: Service): void {
-    this.serviceChanges.update(null, svc);
-  }
-  onServiceUpdate(oldSvc: Service, svc: Service): void {
-    this.serviceChanges.update(oldSvc, svc);
-  }
-  onServiceDelete(svc: Service): void {
-    this.serviceChanges.update(svc, null);
-  }
-  onEndpointSliceAdd(slice: EndpointSlice): void {
-    this.endpointsChanges.endpointSliceUpdate(slice, false);
-  }
-  onEndpointSliceUpdate(_old: EndpointSlice, slice: EndpointSlice): void {
-    this.endpointsChanges.endpointSliceUpdate(slice, false);
-  }
-  onEndpointSliceDelete(slice: EndpointSlice): void {
-    this.endpointsChanges.endpointSliceUpdate(slice, true);
-  }
-  onNodeLabels(labels: Record<string, string> | undefined): void {
-    if (JSON.stringify(labels ?? null) === JSON.stringify(this.nodeLabels ?? null)) return;
-    this.nodeLabels = labels ? { ...labels } : undefined;
-    this.needFullSync = true;
-  }
   /** Recompute every service port on the next sync (upstream recomputes every time). */
   forceFullSync(): void {
     this.needFullSync = true;
   }
-  hasPendingChanges(): boolean {
-    return this.serviceChanges.pending() > 0 || this.endpointsChanges.pending() > 0 || this.dirtyPorts.size > 0;
+  override hasPendingChanges(): boolean {
+    return super.hasPendingChanges() || this.dirtyPorts.size > 0;
   }
 
   /**
