@@ -10,7 +10,7 @@ import type { StoreEvent } from '../model/store';
 import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../model/types';
 import { DirtySet, nsName, splitKey, type Controller, type ControllerContext } from './context';
 import { isReady, shouldPodBeInEndpoints } from './pods';
-import { podChangeMatters, resolveTargetPort } from './endpointslice';
+import { resolveTargetPort, servicesTouchedByPod } from './endpointslice';
 
 export class EndpointsController implements Controller {
   readonly name = 'endpoints';
@@ -21,11 +21,7 @@ export class EndpointsController implements Controller {
     const o = e.object;
     if (o.kind === 'Service') this.#dirty.add(nsName(o.metadata.namespace, o.metadata.name));
     else if (o.kind === 'Pod') {
-      const old = e.old as Pod | undefined;
-      if (old && e.type === 'MODIFIED' && !podChangeMatters(old, o as Pod)) return;
-      const ns = o.metadata.namespace!;
-      for (const s of this.ctx.index.servicesSelecting(ns, o.metadata.labels)) this.#dirty.add(nsName(ns, s));
-      if (old && old.metadata.labels !== o.metadata.labels) for (const s of this.ctx.index.servicesSelecting(ns, old.metadata.labels)) this.#dirty.add(nsName(ns, s));
+      for (const key of servicesTouchedByPod(this.ctx.index, e)) this.#dirty.add(key);
     }
   }
 

@@ -46,6 +46,22 @@ export function podChangeMatters(a: Pod, b: Pod): boolean {
   );
 }
 
+/**
+ * The Services (namespace/name keys) whose endpoints a pod event can change: those selecting
+ * the pod now, and before a label change. Updates that change nothing published are skipped.
+ */
+export function servicesTouchedByPod(index: ControllerContext['index'], e: StoreEvent): string[] {
+  const pod = e.object as Pod;
+  const old = e.old as Pod | undefined;
+  if (old && e.type === 'MODIFIED' && !podChangeMatters(old, pod)) return [];
+  const ns = pod.metadata.namespace!;
+  const keys = index.servicesSelecting(ns, pod.metadata.labels).map((s) => nsName(ns, s));
+  if (old && old.metadata.labels !== pod.metadata.labels) {
+    for (const s of index.servicesSelecting(ns, old.metadata.labels)) keys.push(nsName(ns, s));
+  }
+  return keys;
+}
+
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   #dirty = new DirtySet();
@@ -58,12 +74,7 @@ export class EndpointSliceController implements Controller {
       const svc = o.metadata.labels?.[SERVICE_NAME_LABEL];
       if (svc && o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) this.#dirty.add(nsName(o.metadata.namespace, svc));
     } else if (o.kind === 'Pod') {
-      const pod = o as Pod;
-      const old = e.old as Pod | undefined;
-      if (old && e.type === 'MODIFIED' && !podChangeMatters(old, pod)) return;
-      const ns = o.metadata.namespace!;
-      for (const s of this.ctx.index.servicesSelecting(ns, pod.metadata.labels)) this.#dirty.add(nsName(ns, s));
-      if (old && old.metadata.labels !== pod.metadata.labels) for (const s of this.ctx.index.servicesSelecting(ns, old.metadata.labels)) this.#dirty.add(nsName(ns, s));
+      for (const key of servicesTouchedByPod(this.ctx.index, e)) this.#dirty.add(key);
     }
   }
 
