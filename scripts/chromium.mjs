@@ -4,8 +4,12 @@ import { existsSync } from 'node:fs';
 
 export const CHROMIUM_HELP = 'Chromium not found: install it with `apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH to a Chromium binary.';
 
-/** The Chromium binary to use, or undefined. A CHROMIUM_PATH that does not exist is not
- *  silently replaced by another browser. */
+/**
+ * The Chromium binary to use, or undefined. A CHROMIUM_PATH that does not exist is not
+ * silently replaced by another browser.
+ * @param {Record<string, string | undefined>} [env]
+ * @param {(path: string) => boolean} [exists]
+ */
 export function chromiumPath(env = process.env, exists = existsSync) {
   if (env.CHROMIUM_PATH) return exists(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : undefined;
   return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => exists(p));

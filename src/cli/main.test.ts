@@ -43,8 +43,15 @@ describe('clusterpath run', () => {
 
   it('refuses unknown options and says what is not available yet', async () => {
     expect((await cli('run', '--bogus')).code).toBe(2);
-    expect((await cli('run', '--lab', 'x')).err).toContain('--lab is not available yet');
     expect((await cli('run', '--trace')).err).toContain('--trace is not available yet');
+  });
+
+  it('--lab starts from the lab setup, and names an unknown lab', async () => {
+    const r = await cli('run', '--lab', 'kube-proxy-first-look', '-c', 'kubectl get svc web -o jsonpath={.spec.selector.app}');
+    expect(r).toMatchObject({ code: 0, out: 'wbe' });
+    const bad = await cli('run', '--lab', 'no-such-lab');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^clusterpath: no lab "no-such-lab" \(labs: .*kube-proxy-first-look.*\)\n$/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadLab } from '../lab/files';
 import { runSession, type Terminal } from './run';
 
 const USAGE = `Usage:
@@ -102,9 +103,18 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
       case '--echo':
         echo = true;
         break;
-      case '--lab':
-        term.err('clusterpath: --lab is not available yet: the lab runner (src/lab) does not exist\n');
-        return 2;
+      case '--lab': {
+        const slug = value();
+        if (slug === undefined) return missing(term, a);
+        const loaded = loadLab(slug);
+        if (!loaded.ok) {
+          term.err(`clusterpath: ${loaded.error}\n`);
+          return 2;
+        }
+        // The lab's cluster comes first; -f files given as well are applied after it.
+        manifests.unshift(...loaded.manifests);
+        break;
+      }
       case '--trace':
         term.err('clusterpath: --trace is not available yet: the engine has no data path (Trace) yet\n');
         return 2;

@@ -9,21 +9,35 @@ export interface TabwriterOptions {
   padding: number;
 }
 
+/** Go counts runes: UTF-16 length less the second half of each surrogate pair. Allocation-free,
+ *  because a 5,000-row table measures 50,000 cells. */
+function runeCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
 export function tabwrite(text: string, opts: TabwriterOptions): string {
   const endsWithNewline = text.endsWith('\n');
   const lines = (endsWithNewline ? text.slice(0, -1) : text).split('\n').map((l) => l.split('\t'));
-  let out = '';
+  const cellWidths = lines.map((cells) => cells.map(runeCount));
+  const out: string[] = [];
   const widths: number[] = [];
-  const width = (s: string) => [...s].length;
+  const width = (line: number, cell: number) => cellWidths[line]![cell]!;
 
   const writeLines = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const cells = lines[i]!;
-      cells.forEach((c, j) => {
-        if (j < widths.length && j < cells.length - 1) out += c + ' '.repeat(Math.max(0, widths[j]! - width(c)));
-        else out += c;
-      });
-      out += '\n';
+      const last = cells.length - 1;
+      let row = '';
+      for (let j = 0; j < cells.length; j++) {
+        const c = cells[j]!;
+        row += j < widths.length && j < last ? c + ' '.repeat(Math.max(0, widths[j]! - width(i, j))) : c;
+      }
+      out.push(row);
     }
   };
 
@@ -37,7 +51,7 @@ export function tabwrite(text: string, opts: TabwriterOptions): string {
       for (; t < line1; t++) {
         const cells = lines[t]!;
         if (column >= cells.length - 1) break;
-        w = Math.max(w, width(cells[column]!) + opts.padding);
+        w = Math.max(w, width(t, column) + opts.padding);
       }
       widths.push(w);
       format(line0, t);
@@ -48,5 +62,5 @@ export function tabwrite(text: string, opts: TabwriterOptions): string {
     writeLines(line0, line1);
   };
   format(0, lines.length);
-  return endsWithNewline ? out : out.slice(0, -1);
+  return out.join('\n') + (endsWithNewline ? '\n' : '');
 }
