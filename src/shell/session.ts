@@ -11,6 +11,7 @@ import { Bash, decodeBytesToUtf8, type IFileSystem } from 'just-bash';
 import { imageProfile, type Cluster } from '../engine';
 import { commandsFor } from './registry';
 import type { CommandModule, CommandResult, KubeConfigState, SessionControl, ShellPlace } from './types';
+import { inShellDialect } from './dialect';
 
 export interface SessionOptions {
   cluster: Cluster;
@@ -129,7 +130,7 @@ class TerminalSession implements Session {
       next.onExit = pending.onExit;
       this.#stack.push(next);
     }
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    return { stdout: r.stdout, stderr: inShellDialect(r.stderr, sh.place), exitCode: r.exitCode };
   }
 
   /**
@@ -215,7 +216,7 @@ class TerminalSession implements Session {
     const sh = this.#shell(place);
     await sh.ready;
     const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}) });
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    return { stdout: r.stdout, stderr: inShellDialect(r.stderr, place), exitCode: r.exitCode };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * kubectl delete (k8s.io/kubectl/pkg/cmd/delete): by name, TYPE/NAME, -f, -l or --all.
- * Prints `pod "web" deleted` per object and, like kubectl's default --wait=true, lets emulated
+ * Prints `pod "web" deleted from default namespace` per object and, like kubectl's default --wait=true, lets emulated
  * time pass until the objects are really gone (a pod's grace period).
  */
 import { bool, has, int, str, type ParsedFlags } from '../../flags';
@@ -54,7 +54,9 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
     else {
       const op = grace === 0 ? 'force deleted' : 'deleted';
       const suffix = dry.dryRun === 'client' ? ' (dry run)' : dry.dryRun === 'server' ? ' (server dry run)' : '';
-      stdout += `${kind} "${t.object.metadata.name}" ${op}${suffix}\n`;
+      // Since kubectl v1.32 (kubernetes#126619) a namespaced object's line names its namespace.
+      const ns = t.object.metadata.namespace;
+      stdout += `${kind} "${t.object.metadata.name}" ${op}${ns ? ` from ${ns} namespace` : ''}${suffix}\n`;
     }
   }
   if (targets.length === 0 && errors.length === 0) stdout += 'No resources found\n';

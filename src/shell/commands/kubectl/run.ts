@@ -94,7 +94,7 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
   const remove = (): CommandResult => {
     if (!bool(p, 'rm')) return { stdout: '', stderr: `Session ended, resume using 'kubectl attach ${name} -c ${name} -i -t' command when the pod is running\n`, exitCode: 0 };
     const d = ctx.cluster.delete('Pod', ns, name, { gracePeriodSeconds: 0 });
-    return d.ok ? { stdout: `pod "${name}" deleted\n`, stderr: '', exitCode: 0 } : { stdout: '', stderr: apiErrorText(d.error), exitCode: 1 };
+    return d.ok ? { stdout: `pod "${name}" deleted from ${ns} namespace\n`, stderr: '', exitCode: 0 } : { stdout: '', stderr: apiErrorText(d.error), exitCode: 1 };
   };
   const program = command[0]?.split('/').pop() ?? '';
   if (command.length === 1 && imageShells(image).includes(program)) {

@@ -1,0 +1,17 @@
+import { imageProfile } from '../engine';
+import type { ShellPlace } from './types';
+
+/**
+ * just-bash speaks bash. A pod's shell is the image's /bin/sh: busybox ash in busybox and
+ * Alpine images, dash in Debian-based ones (nginx, httpd). They word "not found" differently,
+ * and a learner reads these in every pod:
+ *   bash:  bash: foo: command not found
+ *   ash:   sh: foo: not found
+ *   dash:  sh: 1: foo: not found        (1 is the line number of the command)
+ * Exit status is 127 in all three.
+ */
+export function inShellDialect(stderr: string, place: ShellPlace): string {
+  if (place.kind !== 'pod' || !stderr.includes(': command not found')) return stderr;
+  const style = imageProfile(place.image).prompt;
+  return stderr.replace(/^bash: (.+): command not found$/gm, (_, name: string) => (style === 'dash' ? `sh: 1: ${name}: not found` : `sh: ${name}: not found`));
+}
