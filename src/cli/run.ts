@@ -5,7 +5,7 @@
  */
 import type { ApplyResult } from '../engine';
 import { createCluster, formatKubectlError } from '../engine';
-import { createSession, terminalParts } from '../shell';
+import { createSession, groupLines, terminalParts } from '../shell';
 
 export interface RunOptions {
   /** Manifest texts with the file they came from, in the order given. */
@@ -30,8 +30,9 @@ export async function runSession(opts: RunOptions, term: Terminal): Promise<numb
   for (const r of cluster.setupResults) if (!r.ok) term.err(setupError(r, opts.manifests));
   const session = createSession({ cluster, interactive: false, ...(opts.files ? { files: opts.files } : {}) });
   let code = 0;
-  for (const line of opts.lines) {
-    if (opts.echo) term.out(session.prompt() + line + '\n');
+  // As at a terminal: a here-document typed line by line is one command (bash's "> " prompt).
+  for (const line of groupLines(opts.lines)) {
+    if (opts.echo) term.out(session.prompt() + line.replace(/\n/g, '\n> ') + '\n');
     const r = await session.run(line);
     // Keep the streams apart for shell users (2>/dev/null), written in terminal order.
     const parts = terminalParts(r);
