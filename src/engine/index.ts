@@ -46,6 +46,8 @@ export { imageProfile } from './apps/profiles';
 export type { AccessRecord } from './apps/logs';
 import type { AccessRecord } from './apps/logs';
 import type { RolloutRevision } from './cluster/rollout';
+import type { NodeHost } from './node';
+export * from './node';
 
 export interface CreateClusterOptions {
   /** PRNG seed; the same seed and inputs give the same cluster. Default 1. */
@@ -220,6 +222,14 @@ export interface Cluster {
   watch(listener: (event: WatchEvent) => void): () => void;
   /** kubectl's resource argument → kind (`svc` → services), or undefined (`the server doesn't have a resource type "x"`). */
   resolveResource(arg: string): ResourceType | undefined;
+  /**
+   * A node's network namespace (what `ssh NODE` works on): its netfilter — the object
+   * kube-proxy restores into and `iptables` edits — ipsets, IPVS table, conntrack, links,
+   * routes, hostname and clock, and `evaluate()`/`explore()` for packets. Mutations by the
+   * node's commands go straight to these objects. NotFound (`nodes "x" not found`) for an
+   * unknown name.
+   */
+  node(name: string): Result<NodeHost>;
 
   /** Flip a pod's emulated app (see AppStateOptions); returns its state afterwards. */
   setAppState(namespace: string, pod: string, state: AppStateOptions): Result<AppStatus>;

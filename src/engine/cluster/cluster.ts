@@ -35,6 +35,8 @@ import { NamespaceDefaultsController } from '../controllers/namespaces';
 import { NodeLeaseController } from '../controllers/nodelease';
 import { applyClusterConfig, applyKubeProxyConfiguration, ConfigError, defaultClusterConfig, type ClusterConfig } from './config';
 import * as boot from './bootstrap';
+import { NodeNetwork } from '../node/network';
+import { KubeProxyController } from '../controllers/kubeproxy';
 
 /** How long before "now" the default cluster was created. */
 const BOOT_AGE_MS = 5 * 60_000;
@@ -114,7 +116,10 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
   const ctx: ControllerContext = { api, store, clock, rng, config, events, timers, index };
   const rsc = new ReplicaSetController(ctx);
   const kubelet = new Kubelet(ctx);
+  // The nodes' network namespaces (observe only: veths, routes, netfilter, IPVS).
+  const nodeNet = new NodeNetwork(config, clock, opts.seed ?? 1);
   const controllers: Controller[] = [
+    nodeNet,
     new DeploymentController(ctx, rsc),
     rsc,
     new DaemonSetController(ctx),
@@ -126,6 +131,11 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     new GarbageCollector(ctx),
     new NamespaceDefaultsController(ctx, opts.seed ?? 1),
     new NodeLeaseController(ctx, opts.seed ?? 1),
+    // Last: it syncs once the others are quiet (see controllers/kubeproxy.ts).
+    new KubeProxyController(ctx, {
+      host: (n) => nodeNet.host(n),
+      log: (pod, container, t, text) => void kubelet.logs.append(pod.metadata.uid, container, { t, text }),
+    }),
   ];
   const listeners = new Set<(e: WatchEvent) => void>();
   store.watch((e) => {
@@ -305,6 +315,10 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       return () => listeners.delete(l);
     },
     resolveResource,
+    node(name: string) {
+      const h = nodeNet.host(name);
+      return h ? ok(h) : fail(notFound('nodes', name));
+    },
 
     setAppState(namespace, pod, state: AppStateOptions) {
       return guard(() => {
