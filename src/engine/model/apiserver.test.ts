@@ -76,3 +76,22 @@ describe('ApiServer', () => {
     expect(!r.ok && formatKubectlError(r.error)).toBe('Error from server (Forbidden): configmaps "late" is forbidden: unable to create new content in namespace team because it is being terminated');
   });
 });
+
+describe('NetworkPolicy defaulting (pkg/apis/networking/v1/defaults.go)', () => {
+  const policy = (spec: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {}\n${spec}`;
+  const stored = (spec: string) => {
+    const c = createCluster();
+    const [r] = c.apply(policy(spec));
+    if (!r?.ok) throw new Error('apply failed');
+    return (r.object as unknown as { spec: { policyTypes: string[] } }).spec.policyTypes;
+  };
+  it('adds Egress only when there is at least one egress rule', () => {
+    expect(stored('  egress: []\n')).toEqual(['Ingress']);
+    expect(stored('  egress: [{}]\n')).toEqual(['Ingress', 'Egress']);
+    expect(stored('')).toEqual(['Ingress']);
+  });
+  it('treats an empty policyTypes list as missing, and keeps a given one', () => {
+    expect(stored('  policyTypes: []\n')).toEqual(['Ingress']);
+    expect(stored('  policyTypes: [Egress]\n')).toEqual(['Egress']);
+  });
+});

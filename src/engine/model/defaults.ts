@@ -198,8 +198,10 @@ export function defaultObject(o: KubeObject): void {
       break;
     case 'NetworkPolicy':
       if (spec) {
-        if (!Array.isArray(spec.policyTypes)) {
-          spec.policyTypes = Array.isArray(spec.egress) ? ['Ingress', 'Egress'] : ['Ingress'];
+        // SetDefaults_NetworkPolicySpec (pkg/apis/networking/v1/defaults.go): an absent or
+        // empty list becomes Ingress, plus Egress only when there is at least one egress rule.
+        if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
+          spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
         }
         spec.podSelector ??= {};
         for (const dir of ['ingress', 'egress']) {
