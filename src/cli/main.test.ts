@@ -41,9 +41,15 @@ describe('clusterpath run', () => {
     expect(a.out).toBe(b.out);
   });
 
-  it('refuses unknown options and says what is not available yet', async () => {
+  it('refuses unknown options', async () => {
     expect((await cli('run', '--bogus')).code).toBe(2);
-    expect((await cli('run', '--trace')).err).toContain('--trace is not available yet');
+  });
+
+  it('--trace prints each connection of a line after its output', async () => {
+    const r = await cli('run', '--trace', '-c', 'ssh worker curl -s -m 1 10.96.0.1:443');
+    expect(r.err).toMatch(/^trace: TCP node worker \(172\.18\.0\.3\) -> 10\.96\.0\.1:443$/m);
+    expect(r.err).toMatch(/-j KUBE-SVC-NPX46M4PTMTKRN6Y/);
+    expect(r.err).toMatch(/outcome: connected/);
   });
 
   it('--lab starts from the lab setup, and names an unknown lab', async () => {

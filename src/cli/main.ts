@@ -21,7 +21,8 @@ Options for run:
       --lab SLUG        start from a lab's setup
       --seed N          seed for names and IPs (default 1)
       --echo            print the prompt and each line before its output
-      --trace           print the packet Trace of each connection
+      --trace           after each line, print the Trace of every connection it made
+                        (DNS queries included) to stderr; format: docs/trace.md
 `;
 
 /** Collect manifests from a file or a folder (sorted, like kubectl apply -f DIR). */
@@ -52,6 +53,7 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
   const lines: string[] = [];
   let seed = 1;
   let echo = false;
+  let trace = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const value = (): string | undefined => {
@@ -116,14 +118,14 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
         break;
       }
       case '--trace':
-        term.err('clusterpath: --trace is not available yet: the engine has no data path (Trace) yet\n');
-        return 2;
+        trace = true;
+        break;
       default:
         term.err(`clusterpath: unknown option ${a}\n${USAGE}`);
         return 2;
     }
   }
-  return runSession({ manifests, lines, seed, echo }, term);
+  return runSession({ manifests, lines, seed, echo, trace }, term);
 }
 
 function missing(term: Terminal, flag: string): number {

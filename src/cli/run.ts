@@ -4,7 +4,7 @@
  * would show. Exit status is the last command's.
  */
 import type { ApplyResult } from '../engine';
-import { createCluster, formatKubectlError } from '../engine';
+import { createCluster, formatKubectlError, formatTrace, type Trace } from '../engine';
 import { createSession, groupLines, terminalParts } from '../shell';
 
 export interface RunOptions {
@@ -14,6 +14,8 @@ export interface RunOptions {
   lines: string[];
   seed: number;
   echo: boolean;
+  /** Print each line's connection Traces after its output (on stderr). */
+  trace?: boolean;
   /** Files for the workstation's file system before the first line. */
   files?: Record<string, string>;
 }
@@ -30,6 +32,8 @@ export async function runSession(opts: RunOptions, term: Terminal): Promise<numb
   for (const r of cluster.setupResults) if (!r.ok) term.err(setupError(r, opts.manifests));
   const session = createSession({ cluster, interactive: false, ...(opts.files ? { files: opts.files } : {}) });
   let code = 0;
+  const traces: Trace[] = [];
+  if (opts.trace) cluster.onTrace((t) => void traces.push(t));
   // As at a terminal: a here-document typed line by line is one command (bash's "> " prompt).
   for (const line of groupLines(opts.lines)) {
     if (opts.echo) term.out(session.prompt() + line.replace(/\n/g, '\n> ') + '\n');
@@ -39,6 +43,7 @@ export async function runSession(opts: RunOptions, term: Terminal): Promise<numb
     term.err(parts.before);
     term.out(parts.stdout);
     term.err(parts.after);
+    if (traces.length) term.err(traces.splice(0).map(formatTrace).join(''));
     code = r.exitCode;
     term.lineDone?.(code);
   }

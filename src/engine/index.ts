@@ -38,16 +38,29 @@ export type { ClusterConfig, NodeConfig, KubeProxyConfiguration } from './cluste
 export type * from './model/types';
 export { parseSelector, matchesSelector, selectorToString } from './model/labels';
 export { goDuration } from './core/clock';
-export type { RolloutRevision } from './cluster/rollout';
+export type { RolloutRevision, RolloutKind } from './cluster/rollout';
 export type { ImageProfile, PromptStyle } from './apps/profiles';
 export type { SchemaField, SchemaObject, SchemaType } from './model/openapi';
 export { schemaFor, elementType } from './model/openapi';
 export { imageProfile } from './apps/profiles';
 export type { AccessRecord } from './apps/logs';
 import type { AccessRecord } from './apps/logs';
-import type { RolloutRevision } from './cluster/rollout';
+import type { RolloutKind, RolloutRevision } from './cluster/rollout';
 import type { NodeHost } from './node';
 export * from './node';
+// The node's iptables front ends (the texts iptables 1.8.9 prints), over a NodeHost's netfilter.
+export { iptables, iptablesSaveCommand, iptablesRestoreCommand } from './netfilter';
+import type { ConnectFrom, ConnectRequest, ConnectionResult, Trace } from './network';
+export type * from './network/types';
+export { formatTrace } from './network/format';
+import type { ResolvConf, ResolverEnv } from './dns';
+export {
+  getaddrinfo, busyboxNslookup, bindLookup, bindSearchNames, searchCandidates, digEdns, formatBusyboxNslookup, formatBindNslookup,
+  formatDig, formatHost, formatGetentHosts, formatResolvConf, parseResolvConf, resolverOptions, reverseName, parseRRType, digWhen,
+  type ResolvConf, type ResolverEnv, type LookupResult, type DigLookup, type RRType, type DnsMessage, type ToolOutput, type Exchange,
+  type BusyboxNslookupResult, type Libc,
+} from './dns';
+export { imageTool, type ImageTools } from './apps/tools';
 
 export interface CreateClusterOptions {
   /** PRNG seed; the same seed and inputs give the same cluster. Default 1. */
@@ -231,6 +244,25 @@ export interface Cluster {
    */
   node(name: string): Result<NodeHost>;
 
+  /**
+   * One connection attempt through the data path (network/): the packet walks the source
+   * node's rules (DNAT, IPVS, masquerade), the CNI's NetworkPolicy hooks, the wire, the
+   * destination node, and the app; the reply comes back through conntrack. Never throws;
+   * the outcome is what the client's kernel reports, the Trace says why. Waiting (a
+   * timeout) is the caller's: the engine clock does not move here.
+   */
+  connect(req: ConnectRequest): ConnectionResult;
+  /**
+   * The stub resolver of a process in `from`: its /etc/resolv.conf (or `conf`) and an
+   * Exchange that sends each query as a UDP packet through `connect` (to kube-dns through
+   * kube-proxy to a CoreDNS pod). `traces` collects the queries' Traces.
+   */
+  resolver(from: ConnectFrom, conf?: ResolvConf): ResolverEnv & { traces: Trace[] };
+  /** The /etc/resolv.conf the kubelet gives a pod (a node's: kind's Docker DNS). */
+  resolvConf(from: ConnectFrom): ResolvConf;
+  /** Every connection's Trace as it happens (the CLI's --trace); returns an unsubscribe function. */
+  onTrace(listener: (t: Trace) => void): () => void;
+
   /** Flip a pod's emulated app (see AppStateOptions); returns its state afterwards. */
   setAppState(namespace: string, pod: string, state: AppStateOptions): Result<AppStatus>;
   /** A pod container's app state (default: the first container). */
@@ -252,19 +284,33 @@ export interface Cluster {
    */
   recordAccess(namespace: string, pod: string, record: AccessRecord, opts?: { container?: string }): Result<string | undefined>;
 
-  /** `kubectl rollout history deployment/NAME`: revisions ascending, with change-cause and template. */
-  rolloutHistory(namespace: string, deployment: string): Result<RolloutRevision[]>;
+  /**
+   * `kubectl rollout history deployment/NAME` (or `daemonset/NAME` with `kind: 'DaemonSet'`,
+   * from its ControllerRevisions): revisions ascending, with change-cause and template.
+   * `kind` defaults to Deployment in every rollout call.
+   */
+  rolloutHistory(namespace: string, name: string, opts?: { kind?: RolloutKind }): Result<RolloutRevision[]>;
   /**
    * `kubectl rollout undo deployment/NAME [--to-revision=N]`: `message` is the line kubectl
    * prints (`deployment.apps/web rolled back`, `… skipped rollback (current template already
    * matches revision 2)`); errors are kubectl's (`unable to find specified revision 9 in
    * history`, code ClientError). `--dry-run=client` returns the template instead.
+   * DaemonSets: `daemonset.apps/kube-proxy rolled back`, `no last revision to roll back to`.
    */
-  rolloutUndo(namespace: string, deployment: string, toRevision?: number, opts?: WriteOptions): Result<{ message: string; template?: PodTemplateSpec }>;
-  /** `kubectl rollout restart deployment/NAME`: stamps kubectl.kubernetes.io/restartedAt; returns `deployment.apps/web restarted`. */
-  rolloutRestart(namespace: string, deployment: string, opts?: WriteOptions): Result<string>;
-  /** One evaluation of `kubectl rollout status` (`--watch=false`). */
-  rolloutStatus(namespace: string, deployment: string, opts?: { revision?: number }): Result<RolloutStatusLine>;
+  rolloutUndo(namespace: string, name: string, toRevision?: number, opts?: WriteOptions & { kind?: RolloutKind }): Result<{ message: string; template?: PodTemplateSpec }>;
+  /**
+   * `kubectl rollout restart deployment/NAME|daemonset/NAME`: stamps
+   * kubectl.kubernetes.io/restartedAt on the pod template; returns `deployment.apps/web
+   * restarted` / `daemonset.apps/kube-proxy restarted`. The controllers then replace the
+   * pods (a DaemonSet node by node with RollingUpdate maxUnavailable 1) as time passes.
+   */
+  rolloutRestart(namespace: string, name: string, opts?: WriteOptions & { kind?: RolloutKind }): Result<string>;
+  /**
+   * One evaluation of `kubectl rollout status` (`--watch=false`). DaemonSets print
+   * DaemonSetStatusViewer's lines (`Waiting for daemon set "kube-proxy" rollout to finish: 1
+   * out of 3 new pods have been updated...`); an OnDelete DaemonSet is a ClientError.
+   */
+  rolloutStatus(namespace: string, name: string, opts?: { revision?: number; kind?: RolloutKind }): Result<RolloutStatusLine>;
   /**
    * `kubectl rollout status` watching: the line for the current state, then one line per
    * change of the Deployment (kubectl prints on every watch event, repeats included), until
@@ -272,7 +318,7 @@ export interface Cluster {
    * with a real-time clock it returns after the current line (poll again). `error` is
    * kubectl's failure (`deployment "web" exceeded its progress deadline`) after the lines.
    */
-  watchRolloutStatus(namespace: string, deployment: string, opts?: { revision?: number; timeoutMs?: number }): Result<{ lines: string[]; done: boolean; error?: ApiError }>;
+  watchRolloutStatus(namespace: string, name: string, opts?: { revision?: number; timeoutMs?: number; kind?: RolloutKind }): Result<{ lines: string[]; done: boolean; error?: ApiError }>;
 }
 
 /** Build a cluster like a fresh kind cluster, shaped by any ClusterConfig in `manifests`. */

@@ -18,7 +18,15 @@ export interface TerminalParts {
  * stderr lines a command writes before its output: API warnings, and kubectl logs' notices
  * about which pod or container it picked (printed before the log stream starts).
  */
-const EARLY = [/^Warning: /, /^Found \d+ pods, using pod\//, /^Defaulted container "/];
+const EARLY = [
+  /^Warning: /, /^Found \d+ pods, using pod\//, /^Defaulted container "/,
+  // curl -v: connection, request and response-header lines come before the body; only the
+  // closing line (`* Connection #0 to host web left intact`) follows it.
+  /^\* (Host |IPv[46]: | {2}Trying |Connected to |using HTTP|Request completely sent off|connect to |Failed to connect|closing connection|Added |Hostname |ALPN|Empty reply|shutting down|The requested URL)/,
+  /^[<>] /, /^\{ \[\d+ bytes data\]/,
+  // busybox wget: what it says before the download starts.
+  /^Connecting to /, /^writing to stdout\n?$/, /^  HTTP\/1\.1 /,
+];
 
 export function terminalParts(r: CommandResult): TerminalParts {
   const lines = r.stderr.split(/(?<=\n)/);

@@ -12,19 +12,43 @@ const COMMANDS = {
   kubectl: () => import('./commands/kubectl/kubectl').then((m) => m.kubectl),
   ssh: () => import('./commands/ssh/ssh').then((m) => m.ssh),
   hostname: () => import('./commands/hostname/hostname').then((m) => m.hostname),
+  iptables: () => import('./commands/iptables/iptables').then((m) => m.iptables),
+  'iptables-save': () => import('./commands/iptables-save/iptables-save').then((m) => m.iptablesSave),
+  'iptables-restore': () => import('./commands/iptables-restore/iptables-restore').then((m) => m.iptablesRestore),
+  ipvsadm: () => import('./commands/ipvsadm/ipvsadm').then((m) => m.ipvsadm),
+  ipset: () => import('./commands/ipset/ipset').then((m) => m.ipset),
+  conntrack: () => import('./commands/conntrack/conntrack').then((m) => m.conntrack),
+  ip: () => import('./commands/ip/ip').then((m) => m.ip),
+  curl: () => import('./commands/curl/curl').then((m) => m.curl),
+  wget: () => import('./commands/wget/wget').then((m) => m.wget),
+  nslookup: () => import('./commands/nslookup/nslookup').then((m) => m.nslookup),
+  dig: () => import('./commands/dig/dig').then((m) => m.dig),
+  host: () => import('./commands/host/host').then((m) => m.host),
+  nc: () => import('./commands/nc/nc').then((m) => m.nc),
+  ping: () => import('./commands/ping/ping').then((m) => m.ping),
+  agnhost: () => import('./commands/agnhost/agnhost').then((m) => m.agnhost),
 } satisfies Record<string, Loader>;
 
 type Name = keyof typeof COMMANDS;
 
 /** Commands on the learner's machine. */
-const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname'];
+const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname', 'curl', 'ping', 'nc'];
 /** A kind node (a container running kubelet, containerd and kube-proxy's rules). */
-const NODE: Name[] = ['hostname'];
+const NODE: Name[] = ['hostname', 'iptables', 'iptables-save', 'iptables-restore', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl'];
 /** A pod shell offers the commands its image has installed (the engine's image profile). */
 function imageCommands(image: string): Name[] {
-  const tools = new Set(imageProfile(image).tools);
-  return (Object.keys(COMMANDS) as Name[]).filter((n) => !WORKSTATION_ONLY.has(n) && (n === 'hostname' || tools.has(n)));
+  const profile = imageProfile(image);
+  const tools = new Set(profile.tools);
+  return (Object.keys(COMMANDS) as Name[]).filter((n) =>
+    !WORKSTATION_ONLY.has(n) && !NODE_ONLY.has(n) && (n === 'hostname' || (tools.has(n) && (n !== 'ip' || IPROUTE2.has(profile.family)))));
 }
+/**
+ * The netfilter/IPVS tools act on a node's network namespace; a pod shell (even netshoot's,
+ * which ships them) would need NET_ADMIN in its own namespace, which we do not emulate.
+ */
+const NODE_ONLY = new Set<string>(['iptables', 'iptables-save', 'iptables-restore', 'ipvsadm', 'ipset', 'conntrack']);
+/** Images whose `ip` is iproute2's (busybox's applet prints differently and is not offered). */
+const IPROUTE2 = new Set<string>(['nicolaka/netshoot', 'e2e-test-images/agnhost']);
 /** Commands that exist only on the learner's machine, whatever an image's profile says. */
 const WORKSTATION_ONLY = new Set<string>(['kubectl', 'ssh']);
 

@@ -12,6 +12,7 @@ import { imageProfile, type Cluster } from '../engine';
 import { commandsFor } from './registry';
 import type { CommandModule, CommandResult, KubeConfigState, SessionControl, ShellPlace } from './types';
 import { inShellDialect } from './dialect';
+import { podEnv, podFiles } from './podfiles';
 
 export interface SessionOptions {
   cluster: Cluster;
@@ -158,7 +159,7 @@ class TerminalSession implements Session {
     const key = placeKey(place);
     const existing = this.#shells.get(key);
     if (existing) return existing;
-    const env = baseEnv(place);
+    const env = { ...baseEnv(place), ...(place.kind === 'pod' ? podEnv(this.#cluster, place) : {}) };
     const cwd = startDir(place);
     const bash = new Bash({
       cwd,
@@ -174,7 +175,11 @@ class TerminalSession implements Session {
       })),
     });
     // The directories every Linux box has; just-bash lays out only its own defaults otherwise.
-    const ready = Promise.all(baseDirs(place).map((dir) => bash.fs.mkdir(dir, { recursive: true })));
+    const dirs = Promise.all(baseDirs(place).map((dir) => bash.fs.mkdir(dir, { recursive: true })));
+    // A pod's /etc/resolv.conf and /etc/hosts are the kubelet's (network/podfiles.ts).
+    const ready = place.kind === 'pod'
+      ? dirs.then(() => Promise.all(Object.entries(podFiles(this.#cluster, place)).map(([path, text]) => bash.fs.writeFile(path, text))))
+      : dirs;
     const shell: Shell = { place, bash, env, cwd, ready };
     this.#shells.set(key, shell);
     return shell;
@@ -192,6 +197,7 @@ class TerminalSession implements Session {
         this.#pendingEnter = { place: p, onExit };
       },
       runIn: (p, line, stdin) => this.#runIn(p, line, stdin),
+      wait: (ms) => this.#sleep(ms),
     };
     try {
       return await mod.execute(args, {
@@ -246,8 +252,8 @@ function baseEnv(place: ShellPlace): Record<string, string> {
       return { HOME: '/root', USER: 'root', LOGNAME: 'root', HOSTNAME: place.node, PATH: path, SHELL: '/bin/bash' };
     case 'pod':
       // A container's environment: HOSTNAME is the pod name; HOME is root's. The kubelet's
-      // service-link variables (WEB_SERVICE_HOST, …) are not emulated yet.
-      return { HOME: '/root', HOSTNAME: place.pod, PATH: path, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+      // service-link variables (WEB_SERVICE_HOST, …) come from podEnv (podfiles.ts).
+      return { HOME: '/root', HOSTNAME: place.pod, PATH: path };
   }
 }
 

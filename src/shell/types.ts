@@ -29,6 +29,11 @@ export interface SessionControl {
   runIn(place: ShellPlace, line: string, stdin?: string): Promise<CommandResult>;
   /** Whether the terminal is interactive (the browser) or a script (the CLI); `-it` warns differently. */
   readonly interactive: boolean;
+  /**
+   * A client waits (a connect or DNS timeout, `ping -c 3`): on the CLI's manual clock time
+   * jumps at once and the cluster catches up; in the browser it really waits, without blocking.
+   */
+  wait(ms: number): Promise<void>;
 }
 
 /** The learner's kubeconfig, kept per session (kind's defaults; `config set-context` edits it). */

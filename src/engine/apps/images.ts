@@ -38,6 +38,9 @@ const KNOWN: Record<string, AppModel> = {
   'e2e-test-images/agnhost': { listens: tcp(8080), sizeBytes: 51_432_105, exitsOnSigterm: true },
   'coredns/coredns': { listens: [{ port: 53, protocol: 'UDP' }, ...tcp(53, 8080, 8181, 9153)], sizeBytes: 20_939_036, exitsOnSigterm: true, httpPaths: ['/health', '/ready', '/metrics'] },
   'hashicorp/http-echo': { listens: tcp(5678), sizeBytes: 3_493_451, exitsOnSigterm: true },
+  // The GKE tutorials' hello app: answers every path with its version and hostname.
+  'google-samples/hello-app': { listens: tcp(8080), sizeBytes: 11_218_514, exitsOnSigterm: true },
+  redis: { listens: tcp(6379), sizeBytes: 45_126_734, exitsOnSigterm: true },
 };
 
 /** `registry.k8s.io/e2e-test-images/agnhost:2.53` → `e2e-test-images/agnhost`; `docker.io/library/nginx` → `nginx`. */
@@ -60,8 +63,14 @@ export function appFor(c: Container): AppModel {
       const args = [...(c.command ?? []), ...(c.args ?? [])];
       if (!args.some((a) => a === 'netexec' || a === 'serve-hostname')) return { ...known, listens: [] };
       const flag = args.find((a) => a.startsWith('--http-port='));
-      if (flag) return { ...known, listens: tcp(Number(flag.split('=')[1])) };
-      if (args.includes('serve-hostname')) return { ...known, listens: tcp(9376) };
+      if (args.includes('serve-hostname')) {
+        const port = Number(args.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 9376);
+        // serve-hostname --udp serves UDP only; --tcp (or neither) TCP.
+        return { ...known, listens: args.includes('--udp') && !args.includes('--tcp') ? [{ port, protocol: 'UDP' }] : tcp(port) };
+      }
+      // netexec: HTTP on --http-port (8080) and UDP on --udp-port (8081; -1 turns it off).
+      const udp = Number(args.find((a) => a.startsWith('--udp-port='))?.split('=')[1] ?? 8081);
+      return { ...known, listens: [...tcp(flag ? Number(flag.split('=')[1]) : 8080), ...(udp > 0 ? [{ port: udp, protocol: 'UDP' as const }] : [])] };
     }
     return known;
   }

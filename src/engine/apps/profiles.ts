@@ -53,12 +53,15 @@ const PROFILES: Record<string, Omit<ImageProfile, 'family'>> = {
     workdir: '/',
     shells: ['sh', 'ash', 'bash'],
     prompt: 'ash',
-    tools: [...BUSYBOX_TOOLS, 'curl', 'dig', 'host', 'ss'],
+    tools: [...BUSYBOX_TOOLS, 'curl', 'dig', 'host', 'ss', 'agnhost'],
   },
   'curlimages/curl': { workdir: '/home/curl_user', shells: ['sh', 'ash'], prompt: 'ash', tools: [...BUSYBOX_TOOLS, 'curl'] },
   'coredns/coredns': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
   'hashicorp/http-echo': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
   'kube-proxy': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
+  // hello-app is a static Go binary on distroless; redis is Debian with no network tools.
+  'google-samples/hello-app': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
+  redis: { workdir: '/data', shells: ['sh', 'dash', 'bash'], prompt: 'dash', tools: ['hostname'] },
 };
 
 /** Unknown images: assume a small Debian-like base with sh and nothing else. */

@@ -15,7 +15,7 @@ import { parseSelector, matches, SelectorParseError } from '../model/labels';
 import { checkFields, FieldSelectorError, matchesFields, parseFieldSelector } from '../model/fields';
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../model/patch';
 import { ObjectStore } from '../model/store';
-import type { Deployment, Event, KubeObject, ObjectInput, Pod } from '../model/types';
+import type { Event, KubeObject, ObjectInput, Pod } from '../model/types';
 import { appFor } from '../apps/images';
 import { accessLine } from '../apps/logs';
 import * as rollout from './rollout';
@@ -37,6 +37,7 @@ import { applyClusterConfig, applyKubeProxyConfiguration, ConfigError, defaultCl
 import * as boot from './bootstrap';
 import { NodeNetwork } from '../node/network';
 import { KubeProxyController } from '../controllers/kubeproxy';
+import { DataPath } from '../network/datapath';
 
 /** How long before "now" the default cluster was created. */
 const BOOT_AGE_MS = 5 * 60_000;
@@ -122,7 +123,7 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     nodeNet,
     new DeploymentController(ctx, rsc),
     rsc,
-    new DaemonSetController(ctx),
+    new DaemonSetController(ctx, opts.seed ?? 1),
     new Scheduler(ctx),
     kubelet,
     new EndpointSliceController(ctx),
@@ -137,6 +138,21 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       log: (pod, container, t, text) => void kubelet.logs.append(pod.metadata.uid, container, { t, text }),
     }),
   ];
+  // The data path: indexes pods/nodes by IP and moves packets through the nodes (network/).
+  const dataPath = new DataPath({
+    store, config, clock, seed: opts.seed ?? 1,
+    host: (n) => nodeNet.host(n),
+    hosts: () => nodeNet.hosts.values(),
+    isRunning: (pod, c) => kubelet.isRunning(pod, c),
+    appState: (pod, c) => kubelet.apps.get(pod.metadata.uid, c),
+    appendLog: (pod, c, text) => void kubelet.logs.append(pod.metadata.uid, c, { t: clock.now(), text }),
+    recordAccess: (pod, c, record) => {
+      const spec = pod.spec.containers.find((x) => x.name === c);
+      const line = spec ? accessLine(spec.image, record, clock.now()) : undefined;
+      if (line !== undefined) kubelet.logs.append(pod.metadata.uid, c, { t: clock.now(), text: line });
+    },
+  });
+  controllers.unshift(dataPath);
   const listeners = new Set<(e: WatchEvent) => void>();
   store.watch((e) => {
     index.observe(e);
@@ -319,6 +335,10 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       const h = nodeNet.host(name);
       return h ? ok(h) : fail(notFound('nodes', name));
     },
+    connect: (req) => dataPath.connect(req),
+    resolver: (from, conf) => dataPath.resolver(from, conf),
+    resolvConf: (from) => dataPath.resolvConf(from),
+    onTrace: (l) => dataPath.onTrace(l),
 
     setAppState(namespace, pod, state: AppStateOptions) {
       return guard(() => {
@@ -366,39 +386,39 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
         return line;
       });
     },
-    rolloutHistory(namespace, name) {
-      return guard(() => rollout.history(api, namespace, name));
+    rolloutHistory(namespace, name, o = {}) {
+      return guard(() => rollout.historyOf(api, o.kind ?? 'Deployment', namespace, name));
     },
-    rolloutUndo(namespace, name, toRevision = 0, w: WriteOptions = {}) {
-      const out = guard(() => rollout.undo(api, namespace, name, toRevision, w.dryRun));
+    rolloutUndo(namespace, name, toRevision = 0, w = {}) {
+      const out = guard(() => rollout.undoOf(api, w.kind ?? 'Deployment', namespace, name, toRevision, w.dryRun));
       settle();
       return out;
     },
-    rolloutRestart(namespace, name, w: WriteOptions = {}) {
-      const out = guard(() => rollout.restart(api, namespace, name, clock.now(), w.dryRun));
+    rolloutRestart(namespace, name, w = {}) {
+      const out = guard(() => rollout.restartOf(api, w.kind ?? 'Deployment', namespace, name, clock.now(), w.dryRun));
       settle();
       return out;
     },
     rolloutStatus(namespace, name, o = {}) {
-      return guard(() => rollout.statusLine(api, api.get(api.resource('Deployment'), namespace, name) as Deployment, o.revision));
+      return guard(() => rollout.statusOf(api, api.get(api.resource(o.kind ?? 'Deployment'), namespace, name), o.revision));
     },
     watchRolloutStatus(namespace, name, o = {}) {
       return guard(() => {
-        const r = api.resource('Deployment');
-        const first = rollout.statusLine(api, api.get(r, namespace, name) as Deployment, o.revision);
+        const r = api.resource(o.kind ?? 'Deployment');
+        const first = rollout.statusOf(api, api.get(r, namespace, name), o.revision);
         const lines = [first.line];
         if (first.done) return { lines, done: true };
         if (!outer.advance) return { lines, done: false };
         let done = false;
         let error: ApiError | undefined;
         const stop = store.watch((e) => {
-          if (done || error || e.object.kind !== 'Deployment' || e.object.metadata.namespace !== namespace || e.object.metadata.name !== name) return;
+          if (done || error || e.object.kind !== r.kind || e.object.metadata.namespace !== namespace || e.object.metadata.name !== name) return;
           if (e.type === 'DELETED') {
             error = notFound(qualifiedResource(r), name);
             return;
           }
           try {
-            const s = rollout.statusLine(api, e.object as Deployment, o.revision);
+            const s = rollout.statusOf(api, e.object, o.revision);
             lines.push(s.line);
             done = s.done;
           } catch (err) {

@@ -1,26 +1,38 @@
 /**
- * `kubectl rollout` for Deployments, on top of the API server, the way kubectl does it
- * client-side (staging/src/k8s.io/kubectl/pkg/polymorphichelpers: history.go, rollback.go,
- * objectrestarter.go, rollout_status.go). Messages are kubectl's.
+ * `kubectl rollout` for Deployments and DaemonSets, on top of the API server, the way kubectl
+ * does it client-side (staging/src/k8s.io/kubectl/pkg/polymorphichelpers: history.go,
+ * rollback.go, objectrestarter.go, rollout_status.go). Messages are kubectl's. A
+ * DaemonSet's history is its ControllerRevisions (see controllers/daemonset.ts).
  */
 import { ApiErrorThrow, clientError } from '../core/errors';
 import { clone, deepEqual } from '../core/json';
 import { rfc3339 } from '../core/clock';
 import type { ApiServer } from '../model/apiserver';
 import { fromLabelSelector, matches } from '../model/labels';
-import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../model/types';
+import type { ControllerRevision, DaemonSet, Deployment, KubeObject, Pod, PodTemplateSpec, ReplicaSet } from '../model/types';
+import { strategicMerge } from '../model/patch';
+import { revisionMatches, revisionsOf, revisionTemplate } from '../controllers/daemonset';
 import { ANNOTATIONS_TO_SKIP, CHANGE_CAUSE, REVISION } from '../controllers/deployment';
 import { controllerOf } from '../controllers/pods';
 
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const HASH_LABEL = 'pod-template-hash';
 
+/** The kinds `kubectl rollout` works on here. */
+export type RolloutKind = 'Deployment' | 'DaemonSet';
+
 export interface RolloutRevision {
   revision: number;
-  /** kubernetes.io/change-cause of that revision's ReplicaSet (`<none>` when absent, as printed). */
+  /** kubernetes.io/change-cause of that revision's ReplicaSet or ControllerRevision (`<none>` when absent, as printed). */
   changeCause?: string;
-  replicaSet: string;
-  /** The ReplicaSet's pod template (with its pod-template-hash label), as `--revision=N` prints it. */
+  /** Deployments: the revision's ReplicaSet. */
+  replicaSet?: string;
+  /** DaemonSets: the revision's ControllerRevision. */
+  controllerRevision?: string;
+  /**
+   * The pod template `--revision=N` prints: the ReplicaSet's (with its pod-template-hash
+   * label), or the DaemonSet's template as that ControllerRevision restores it.
+   */
   template: PodTemplateSpec;
 }
 
@@ -172,4 +184,101 @@ function appendWarning(api: ApiServer, d: Deployment, base: string): string {
     }
   }
   return base;
+}
+
+// ---------- DaemonSets ----------
+
+function daemonSet(api: ApiServer, namespace: string, name: string): DaemonSet {
+  return api.get(api.resource('DaemonSet'), namespace, name) as DaemonSet;
+}
+
+function controllerRevisions(api: ApiServer, ds: DaemonSet): ControllerRevision[] {
+  return revisionsOf(api.store.list('ControllerRevision', ds.metadata.namespace) as ControllerRevision[], ds);
+}
+
+/** DaemonSetHistoryViewer.ViewHistory: one entry per ControllerRevision, ascending. */
+export function daemonSetHistory(api: ApiServer, namespace: string, name: string): RolloutRevision[] {
+  const ds = daemonSet(api, namespace, name);
+  const byRev = new Map<number, RolloutRevision>();
+  for (const cr of controllerRevisions(api, ds)) {
+    const template = revisionTemplate(cr);
+    if (!template) continue;
+    const cause = cr.metadata.annotations?.[CHANGE_CAUSE];
+    byRev.set(cr.revision, { revision: cr.revision, ...(cause ? { changeCause: cause } : {}), controllerRevision: cr.metadata.name, template });
+  }
+  return [...byRev.values()].sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * DaemonSetRollbacker.Rollback: restores a ControllerRevision's template with its strategic
+ * merge patch. `--to-revision=0` means the revision before the newest one.
+ */
+export function daemonSetUndo(api: ApiServer, namespace: string, name: string, toRevision = 0, dryRun?: 'client' | 'server'): { message: string; template?: PodTemplateSpec } {
+  if (toRevision < 0) throw new ApiErrorThrow(clientError(`unable to find specified revision ${toRevision} in history`));
+  const ds = daemonSet(api, namespace, name);
+  const all = controllerRevisions(api, ds);
+  if (toRevision === 0 && all.length <= 1) throw new ApiErrorThrow(clientError('no last revision to roll back to'));
+  const target = toRevision === 0 ? all[all.length - 2] : all.find((cr) => cr.revision === toRevision);
+  if (!target) throw new ApiErrorThrow(clientError(`unable to find specified revision ${toRevision} in history`));
+  const ref = `daemonset.apps/${name}`;
+  if (dryRun === 'client') return { message: ref, template: revisionTemplate(target) };
+  if (revisionMatches(ds, target)) return { message: `${ref} skipped rollback (current template already matches revision ${toRevision})` };
+  const next = strategicMerge(clone(ds), target.data) as DaemonSet;
+  delete (next.metadata as { resourceVersion?: string }).resourceVersion;
+  api.update(next as never, { dryRun: dryRun === 'server' }, namespace);
+  return { message: `${ref} rolled back` };
+}
+
+/**
+ * DaemonSetStatusViewer.Status (revision is ignored for DaemonSets, as upstream). OnDelete
+ * DaemonSets have no rollout status: kubectl's error.
+ */
+export function daemonSetStatusLine(ds: DaemonSet): { line: string; done: boolean } {
+  if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
+    throw new ApiErrorThrow(clientError('rollout status is only available for RollingUpdate strategy type'));
+  }
+  const name = ds.metadata.name;
+  const st = ds.status;
+  if ((ds.metadata.generation ?? 0) <= (st?.observedGeneration ?? 0)) {
+    const desired = st?.desiredNumberScheduled ?? 0;
+    const updated = st?.updatedNumberScheduled ?? 0;
+    const available = st?.numberAvailable ?? 0;
+    if (updated < desired) return { line: `Waiting for daemon set "${name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`, done: false };
+    if (available < desired) return { line: `Waiting for daemon set "${name}" rollout to finish: ${available} of ${desired} updated pods are available...`, done: false };
+    return { line: `daemon set "${name}" successfully rolled out`, done: true };
+  }
+  return { line: 'Waiting for daemon set spec update to be observed...', done: false };
+}
+
+/** objectrestarter.go for DaemonSets: stamp the template (no paused check: DaemonSets cannot pause). */
+export function restartDaemonSet(api: ApiServer, namespace: string, name: string, now: number, dryRun?: 'client' | 'server'): string {
+  const ds = daemonSet(api, namespace, name);
+  const stamp = rfc3339(now);
+  if (ds.spec.template.metadata?.annotations?.[RESTARTED_AT] === stamp) {
+    throw new ApiErrorThrow(clientError(`failed to create patch for ${name}: if restart has already been triggered within the past second, please wait before attempting to trigger another`));
+  }
+  const next = clone(ds) as unknown as DaemonSet;
+  next.spec.template.metadata = { ...(next.spec.template.metadata ?? {}), annotations: { ...(next.spec.template.metadata?.annotations ?? {}), [RESTARTED_AT]: stamp } };
+  delete (next.metadata as { resourceVersion?: string }).resourceVersion;
+  if (dryRun !== 'client') api.update(next as never, { dryRun: dryRun === 'server' }, namespace);
+  return `daemonset.apps/${name} restarted`;
+}
+
+// ---------- by kind (what the facade calls) ----------
+
+export function historyOf(api: ApiServer, kind: RolloutKind, namespace: string, name: string): RolloutRevision[] {
+  return kind === 'DaemonSet' ? daemonSetHistory(api, namespace, name) : history(api, namespace, name);
+}
+
+export function undoOf(api: ApiServer, kind: RolloutKind, namespace: string, name: string, toRevision = 0, dryRun?: 'client' | 'server'): { message: string; template?: PodTemplateSpec } {
+  return kind === 'DaemonSet' ? daemonSetUndo(api, namespace, name, toRevision, dryRun) : undo(api, namespace, name, toRevision, dryRun);
+}
+
+export function restartOf(api: ApiServer, kind: RolloutKind, namespace: string, name: string, now: number, dryRun?: 'client' | 'server'): string {
+  return kind === 'DaemonSet' ? restartDaemonSet(api, namespace, name, now, dryRun) : restart(api, namespace, name, now, dryRun);
+}
+
+/** The status line for a Deployment or DaemonSet object. */
+export function statusOf(api: ApiServer, obj: KubeObject, revision?: number): { line: string; done: boolean } {
+  return obj.kind === 'DaemonSet' ? daemonSetStatusLine(obj as DaemonSet) : statusLine(api, obj as Deployment, revision);
 }

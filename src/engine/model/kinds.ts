@@ -43,6 +43,7 @@ export const RESOURCES: readonly ResourceType[] = [
   rt('pods', ['po'], 'v1', true, 'Pod', true),
   rt('serviceaccounts', ['sa'], 'v1', true, 'ServiceAccount'),
   rt('services', ['svc'], 'v1', true, 'Service', true),
+  rt('controllerrevisions', [], 'apps/v1', true, 'ControllerRevision'),
   rt('daemonsets', ['ds'], 'apps/v1', true, 'DaemonSet', true),
   rt('deployments', ['deploy'], 'apps/v1', true, 'Deployment', true),
   rt('replicasets', ['rs'], 'apps/v1', true, 'ReplicaSet', true),
@@ -63,6 +64,7 @@ export type KindName =
   | 'Service'
   | 'ServiceAccount'
   | 'Lease'
+  | 'ControllerRevision'
   | 'DaemonSet'
   | 'Deployment'
   | 'ReplicaSet'

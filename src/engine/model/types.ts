@@ -414,7 +414,19 @@ export interface DaemonSet extends KubeObject {
     numberAvailable?: number;
     numberUnavailable?: number;
     observedGeneration?: number;
+    collisionCount?: number;
   };
+}
+
+/**
+ * apps/v1 ControllerRevision: an immutable snapshot of a DaemonSet's (or StatefulSet's)
+ * template. For DaemonSets `data` is the strategic merge patch
+ * `{spec: {template: {..., $patch: replace}}}` (pkg/controller/daemon/update.go getPatch).
+ */
+export interface ControllerRevision extends KubeObject {
+  kind: 'ControllerRevision';
+  data?: unknown;
+  revision: number;
 }
 
 // ---- discovery.k8s.io/v1 ----

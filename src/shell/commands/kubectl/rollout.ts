@@ -1,9 +1,10 @@
 /**
- * kubectl rollout status|history|undo|restart|pause|resume for Deployments
+ * kubectl rollout status|history|undo|restart|pause|resume for Deployments and DaemonSets
  * (k8s.io/kubectl/pkg/cmd/rollout, pkg/polymorphichelpers). The engine's facade owns the
  * rollout logic (status lines, revisions, undo); this verb parses, delegates and prints.
+ * DaemonSets cannot pause: objectpauser.go/objectresumer.go answer `pausing is not supported`.
  */
-import type { Deployment } from '../../../engine';
+import type { DaemonSet, Deployment, RolloutKind } from '../../../engine';
 import { int, str, type ParsedFlags } from '../../flags';
 import { describePodTemplate } from './describe/deployment';
 import { DescribeWriter } from './describe/writer';
@@ -15,27 +16,33 @@ import { tabwrite } from './printers/tabwriter';
 
 const SUBCOMMANDS = ['history', 'pause', 'restart', 'resume', 'status', 'undo'];
 
-function target(p: ParsedFlags, args: string[], ctx: CommandContext, sub: string): { d: Deployment } | { error: CommandResult } {
+type Workload = Deployment | DaemonSet;
+
+function target(p: ParsedFlags, args: string[], ctx: CommandContext, sub: string): { d: Workload } | { error: CommandResult } {
   if (args.length === 0) return { error: usageErrorf(`rollout ${sub}`, 'required resource not specified') };
   const reqs = parseResourceArgs(args, ctx, `rollout ${sub}`);
   if (!Array.isArray(reqs)) return { error: reqs };
   const req = reqs[0]!;
   if (req.names.length === 0) return { error: errorResult('resource(s) were provided, but no name was specified') };
-  if (req.resource.kind !== 'Deployment') return { error: errorResult(`no ${sub === 'status' ? 'status viewer' : sub === 'history' ? 'history viewer' : 'rollbacker'} has been implemented for ${req.resource.kind}`) };
-  const got = ctx.cluster.get<Deployment>('Deployment', namespaceOf(p, ctx), req.names[0]!);
+  const kind = req.resource.kind;
+  if (kind !== 'Deployment' && kind !== 'DaemonSet') return { error: errorResult(`no ${sub === 'status' ? 'status viewer' : sub === 'history' ? 'history viewer' : 'rollbacker'} has been implemented for ${kind}`) };
+  const got = ctx.cluster.get<Workload>(kind, namespaceOf(p, ctx), req.names[0]!);
   if (!got.ok) return { error: { stdout: '', stderr: apiErrorText(got.error), exitCode: 1 } };
   return { d: got.value };
 }
 
-function status(p: ParsedFlags, ctx: CommandContext, d: Deployment): CommandResult {
+const kindOf = (d: Workload): RolloutKind => d.kind;
+
+function status(p: ParsedFlags, ctx: CommandContext, d: Workload): CommandResult {
   const ns = d.metadata.namespace ?? 'default';
+  const kind = kindOf(d);
   if (p.flags.get('watch') === false) {
-    const once = ctx.cluster.rolloutStatus(ns, d.metadata.name);
+    const once = ctx.cluster.rolloutStatus(ns, d.metadata.name, { kind });
     if (!once.ok) return { stdout: '', stderr: apiErrorText(once.error), exitCode: 1 };
     return { stdout: `${once.value.line}\n`, stderr: '', exitCode: 0 };
   }
   const timeoutS = parseDuration(str(p, 'timeout', '0s'));
-  const r = ctx.cluster.watchRolloutStatus(ns, d.metadata.name, timeoutS > 0 ? { timeoutMs: timeoutS * 1000 } : {});
+  const r = ctx.cluster.watchRolloutStatus(ns, d.metadata.name, timeoutS > 0 ? { timeoutMs: timeoutS * 1000, kind } : { kind });
   if (!r.ok) return { stdout: '', stderr: apiErrorText(r.error), exitCode: 1 };
   const stdout = r.value.lines.map((l) => `${l}\n`).join('');
   if (r.value.error) return { stdout, stderr: `error: ${r.value.error.message}\n`, exitCode: 1 };
@@ -49,10 +56,10 @@ function parseDuration(s: string): number {
   return Number(m[1]) * ({ s: 1, m: 60, h: 3600 } as Record<string, number>)[m[2] ?? 's']!;
 }
 
-function history(p: ParsedFlags, ctx: CommandContext, d: Deployment): CommandResult {
-  const h = ctx.cluster.rolloutHistory(d.metadata.namespace ?? 'default', d.metadata.name);
+function history(p: ParsedFlags, ctx: CommandContext, d: Workload): CommandResult {
+  const h = ctx.cluster.rolloutHistory(d.metadata.namespace ?? 'default', d.metadata.name, { kind: kindOf(d) });
   if (!h.ok) return { stdout: '', stderr: apiErrorText(h.error), exitCode: 1 };
-  const ref = refOf(ctx.cluster.resolveResource('Deployment')!, d.metadata.name);
+  const ref = refOf(ctx.cluster.resolveResource(d.kind)!, d.metadata.name);
   const want = int(p, 'revision', 0);
   if (want > 0) {
     const rev = h.value.find((x) => x.revision === want);
@@ -70,9 +77,9 @@ function history(p: ParsedFlags, ctx: CommandContext, d: Deployment): CommandRes
   return { stdout: `${ref} \n${tabwrite(table, { minwidth: 0, padding: 2 })}\n`, stderr: '', exitCode: 0 };
 }
 
-function undo(p: ParsedFlags, ctx: CommandContext, d: Deployment): CommandResult {
+function undo(p: ParsedFlags, ctx: CommandContext, d: Workload): CommandResult {
   const to = int(p, 'to-revision', 0);
-  const r = ctx.cluster.rolloutUndo(d.metadata.namespace ?? 'default', d.metadata.name, to > 0 ? to : undefined);
+  const r = ctx.cluster.rolloutUndo(d.metadata.namespace ?? 'default', d.metadata.name, to > 0 ? to : undefined, { kind: kindOf(d) });
   if (!r.ok) return { stdout: '', stderr: apiErrorText(r.error), exitCode: 1 };
   return { stdout: `${r.value.message}\n`, stderr: '', exitCode: 0 };
 }
@@ -99,14 +106,16 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
       return undo(p, ctx, d);
     case 'restart':
     {
-      const r = ctx.cluster.rolloutRestart(d.metadata.namespace ?? 'default', d.metadata.name);
+      const r = ctx.cluster.rolloutRestart(d.metadata.namespace ?? 'default', d.metadata.name, { kind: kindOf(d) });
       if (!r.ok) return { stdout: '', stderr: apiErrorText(r.error), exitCode: 1 };
       return { stdout: `${r.value}\n`, stderr: '', exitCode: 0 };
     }
     case 'pause':
+      if (d.kind === 'DaemonSet') return errorResult(`daemonsets.apps "${d.metadata.name}" pausing is not supported`);
       if (d.spec.paused) return errorResult(`deployments.apps "${d.metadata.name}" is already paused`);
       return patchDeployment(ctx, d, { spec: { paused: true } }, 'paused');
     case 'resume':
+      if (d.kind === 'DaemonSet') return errorResult(`daemonsets.apps "${d.metadata.name}" resuming is not supported`);
       if (!d.spec.paused) return errorResult(`deployments.apps "${d.metadata.name}" is not paused`);
       return patchDeployment(ctx, d, { spec: { paused: null } }, 'resumed');
   }

@@ -51,6 +51,16 @@ const TABLES: Record<string, KindColumns> = {
     wide: containers,
     row: r.daemonSetRow,
   },
+  // printControllerRevision: the controller as formatResourceName prints a GroupKind (`daemonset.apps/kube-proxy`).
+  ControllerRevision: {
+    columns: ['Name', 'Controller', 'Revision', 'Age'],
+    wide: [],
+    row: (o, now) => {
+      const ref = o.metadata.ownerReferences?.find((x) => x.controller);
+      const group = ref?.apiVersion.includes('/') ? `.${ref.apiVersion.split('/')[0]}` : '';
+      return [o.metadata.name, ref ? `${ref.kind.toLowerCase()}${group}/${ref.name}` : '<none>', String((o as { revision?: number }).revision ?? 0), age(o.metadata.creationTimestamp, now)];
+    },
+  },
   Endpoints: { columns: ['Name', 'Endpoints', 'Age'], wide: [], row: r.endpointsRow },
   EndpointSlice: {
     columns: ['Name', 'AddressType', 'Ports', 'Endpoints', 'Age'],

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createCluster, formatTrace, type Pod, type Service } from '../index';
+
+const web = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: nginx, image: nginx:1.27, ports: [{containerPort: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: empty}
+spec:
+  selector: {app: nothing}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, labels: {app: client}}
+spec:
+  containers:
+  - {name: c, image: busybox, command: [sleep, '3600']}
+`;
+
+function setup(extra = '') {
+  const cluster = createCluster({ seed: 1, manifests: web + extra });
+  cluster.tick(10_000);
+  const svc = (name: string) => (cluster.get<Service>('Service', 'default', name) as { ok: true; value: Service }).value;
+  const pods = (cluster.list<Pod>('Pod', { namespace: 'default', labelSelector: 'app=web' }) as { ok: true; value: Pod[] }).value;
+  return { cluster, svc, pods };
+}
+
+const from = { pod: { namespace: 'default', name: 'client' } };
+
+describe('connect', () => {
+  it('reaches a Service through DNAT and gets nginx\'s page; the reply is un-NATed', () => {
+    const { cluster, svc, pods } = setup();
+    const ip = svc('web').spec.clusterIP!;
+    const r = cluster.connect({ from, to: { ip, port: 80 }, payload: { kind: 'http', method: 'GET', path: '/', host: 'web', headers: [] } });
+    expect(r.outcome).toBe('connected');
+    expect(r.response?.kind === 'http' && r.response.status).toBe(200);
+    expect(r.response?.kind === 'http' && r.response.body.length).toBe(615);
+    expect(pods.map((p) => p.status!.podIP)).toContain(r.trace.endpoint!.ip);
+    const text = formatTrace(r.trace);
+    expect(text).toMatch(/-j KUBE-SVC-/);
+    expect(text).toMatch(/-j DNAT --to-destination/);
+    expect(JSON.parse(JSON.stringify(r.trace))).toEqual(r.trace);
+    const logs = cluster.logs('default', r.trace.endpoint!.pod!.split('/')[1]!);
+    expect(logs.ok && logs.value).toMatch(/"GET \/ HTTP\/1.1" 200 615/);
+  });
+
+  it('refuses a Service without endpoints (REJECT icmp-port-unreachable)', () => {
+    const { cluster, svc } = setup();
+    const r = cluster.connect({ from, to: { ip: svc('empty').spec.clusterIP!, port: 80 } });
+    expect(r.outcome).toBe('refused');
+    expect(formatTrace(r.trace)).toMatch(/REJECT --reject-with icmp-port-unreachable/);
+  });
+
+  it('refuses a closed port on a pod; times out under a default-deny', () => {
+    const { cluster, pods } = setup();
+    expect(cluster.connect({ from, to: { ip: pods[0]!.status!.podIP!, port: 81 } }).outcome).toBe('refused');
+    cluster.apply('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec:\n  podSelector: {matchLabels: {app: web}}\n');
+    const r = cluster.connect({ from, to: { ip: pods[0]!.status!.podIP!, port: 80 } });
+    expect(r.outcome).toBe('timed-out');
+    expect(r.trace.summary).toMatch(/NetworkPolicy/);
+  });
+
+  it('NodePort from outside: nginx logs the node address (masquerade)', () => {
+    const { cluster, svc } = setup('---\napiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports: [{port: 80, nodePort: 30080}]\n');
+    void svc;
+    const r = cluster.connect({ from: { external: true }, to: { ip: '172.18.0.3', port: 30080 }, payload: { kind: 'http', method: 'GET', path: '/', host: '172.18.0.3:30080', headers: [] } });
+    expect(r.outcome).toBe('connected');
+    expect(r.trace.seenClient).not.toBe('172.18.0.1');
+    expect(r.trace.seenClient).toMatch(/^(172\.18\.0\.3|10\.244\.\d+\.1)$/);
+  });
+
+  it('ping: a ClusterIP does not answer in iptables mode, a pod IP does', () => {
+    const { cluster, svc, pods } = setup();
+    expect(cluster.connect({ from, to: { ip: svc('web').spec.clusterIP!, protocol: 'ICMP' }, icmp: { id: 7, seq: 1 } }).outcome).toBe('timed-out');
+    expect(cluster.connect({ from, to: { ip: pods[0]!.status!.podIP!, protocol: 'ICMP' }, icmp: { id: 7, seq: 1 } }).outcome).toBe('connected');
+  });
+
+  it('DNS: a lookup goes to kube-dns through kube-proxy to a CoreDNS pod', () => {
+    const { cluster, svc } = setup();
+    const env = cluster.resolver(from);
+    expect(env.conf.nameservers).toEqual(['10.96.0.10']);
+    const q = env.exchange({ id: 1, flags: { qr: false, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false }, opcode: 'QUERY', rcode: 'NOERROR', question: [{ name: 'web.default.svc.cluster.local.', type: 'A', class: 'IN' }], answer: [], authority: [], additional: [] } as never, '10.96.0.10');
+    expect(q).not.toBe('timeout');
+    expect(JSON.stringify(q)).toContain(svc('web').spec.clusterIP!);
+    expect(env.traces[0]!.endpoint!.pod).toMatch(/^kube-system\/coredns-/);
+  });
+});
