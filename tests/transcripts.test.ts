@@ -17,6 +17,8 @@ interface Step {
 interface Transcript {
   header: string[];
   seed?: string;
+  /** `# trace: on`: replay with --trace (each line's Traces follow its output). */
+  trace?: boolean;
   files: string[];
   steps: Step[];
 }
@@ -28,8 +30,9 @@ export function parseTranscript(text: string): Transcript {
   for (; i < lines.length && !lines[i]!.startsWith('$ '); i++) {
     const l = lines[i]!;
     t.header.push(l);
-    const m = /^#\s*(seed|files?):\s*(.+)$/.exec(l);
+    const m = /^#\s*(seed|files?|trace):\s*(.+)$/.exec(l);
     if (m?.[1] === 'seed') t.seed = m[2]!.trim();
+    else if (m?.[1] === 'trace') t.trace = m[2]!.trim() === 'on';
     else if (m) t.files.push(...m[2]!.split(',').map((f) => f.trim()).filter(Boolean));
   }
   while (i < lines.length) {
@@ -55,7 +58,7 @@ function render(output: string, exitCode: number): string {
 }
 
 async function replay(t: Transcript): Promise<string[]> {
-  const argv = ['run', ...(t.seed ? ['--seed', t.seed] : [])];
+  const argv = ['run', ...(t.seed ? ['--seed', t.seed] : []), ...(t.trace ? ['--trace'] : [])];
   for (const f of t.files) argv.push('-f', join(DIR, f));
   for (const s of t.steps) argv.push('-c', s.line);
   const outputs: string[] = [];

@@ -226,7 +226,8 @@ async function run(o: Opts, ctx: CommandContext): Promise<CommandResult> {
   if (conn.outcome === 'timed-out') {
     // Linux gives up a SYN after 6 retries (~127 s) when curl sets no limit of its own.
     const waited = connectLimitMs ?? 127_000;
-    await ctx.session.wait(Math.max(0, waited - elapsed));
+    // The whole attempt, as curl reports it (its timer overshoots the limit by a couple of ms).
+    await ctx.session.wait(waited + 2);
     if (connectLimitMs !== undefined) return fail(28, `Connection timed out after ${waited + 2} milliseconds`);
     verbose(`* connect to ${ip} port ${url.port} from ${conn.local.ip} port ${conn.local.port} failed: Connection timed out`);
     verbose(`* Failed to connect to ${url.display} port ${url.port} after ${waited + 2} ms: Couldn't connect to server`);

@@ -3,7 +3,8 @@
  * ICMP packet through the data path: a pod or node IP answers; a ClusterIP in iptables mode
  * does not (kube-proxy's rules match only the Service's ports and protocol, so the packet is
  * routed away and nothing answers: 100% packet loss), while in IPVS mode the ClusterIP sits
- * on every node's kube-ipvs0 and the node itself answers. TTL: 64 minus one per router
+ * on every node's kube-ipvs0, where kube-proxy's KUBE-IPVS-FILTER rejects anything but the
+ * Service's ports (iputils prints `Destination Port Unreachable`). TTL: 64 minus one per router
  * (node) that forwarded the request and the reply's. Without -c we stop after 4 (a script
  * cannot press Ctrl-C).
  */
@@ -37,6 +38,19 @@ function ttlOf(hops: Hop[]): number {
   return 64 - hops.filter((h) => h.kind === 'node' && h.leg === 'reply' && h.delivered === 'forward').length;
 }
 
+/**
+ * Who sends the ICMP error: the rejected address itself when the node rejected it as a local
+ * destination (INPUT, e.g. kube-proxy IPVS's KUBE-IPVS-FILTER for a ClusterIP), else the
+ * node's address toward the client (the pod's gateway).
+ */
+function icmpErrorSource(hops: Hop[], dst: string): string {
+  const rejected = [...hops].reverse().find((h) => h.kind === 'node' && h.verdict === 'REJECT');
+  if (rejected?.kind === 'node' && rejected.droppedAt?.startsWith('INPUT')) return dst;
+  const first = hops.find((h) => h.kind === 'wire');
+  const via = first?.kind === 'wire' ? /via (\S+)/.exec(first.route ?? '')?.[1] : undefined;
+  return via ?? dst;
+}
+
 export const ping: CommandModule = {
   name: 'ping',
   help: HELP,
@@ -66,9 +80,17 @@ export const ping: CommandModule = {
     const id = (ctx.cluster.now() & 0xffff) || 1;
     let out = flavour === 'busybox' ? `PING ${target} (${ip}): ${size} data bytes\n` : `PING ${target} (${ip}) ${size}(${size + 28}) bytes of data.\n`;
     const times: number[] = [];
+    let errors = 0;
     for (let seq = 0; seq < count; seq++) {
       const c = ctx.cluster.connect({ from: fromPlace(ctx.place), to: { ip, protocol: 'ICMP', ...(isIPv4(target) ? {} : { host: target }) }, icmp: { id, seq } });
-      if (c.outcome === 'connected') {
+      if (c.outcome === 'refused' || c.outcome === 'no-route' || c.outcome === 'net-unreachable') {
+        // An ICMP error came back (a REJECT): iputils reports it, busybox ping ignores it.
+        errors++;
+        if (flavour === 'iputils' && !quiet) {
+          const what = c.outcome === 'refused' ? 'Destination Port Unreachable' : c.outcome === 'no-route' ? 'Destination Host Unreachable' : 'Destination Net Unreachable';
+          out += `From ${icmpErrorSource(c.trace.hops, ip)} icmp_seq=${seq + 1} ${what}\n`;
+        }
+      } else if (c.outcome === 'connected') {
         const ms = (c.trace.rttUs + 40 + ((seq * 37) % 23)) / 1000;
         times.push(ms);
         if (!quiet) out += flavour === 'busybox' ? `${size + 8} bytes from ${ip}: seq=${seq} ttl=${ttlOf(c.trace.hops)} time=${ms.toFixed(3)} ms\n` : `${size + 8} bytes from ${ip}: icmp_seq=${seq + 1} ttl=${ttlOf(c.trace.hops)} time=${ms.toFixed(3)} ms\n`;
@@ -85,7 +107,7 @@ export const ping: CommandModule = {
       if (times.length) out += `round-trip min/avg/max = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)} ms\n`;
     } else {
       const mdev = Math.sqrt(times.reduce((s, x) => s + (x - avg) ** 2, 0) / (times.length || 1));
-      out += `${count} packets transmitted, ${times.length} received, ${lost}% packet loss, time ${(count - 1) * 1000 + (count > 1 ? 3 : 0)}ms\n`;
+      out += `${count} packets transmitted, ${times.length} received, ${errors ? `+${errors} errors, ` : ''}${lost}% packet loss, time ${(count - 1) * 1000 + (count > 1 ? 3 : 0)}ms\n`;
       if (times.length) out += `rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms\n`;
     }
     return { stdout: out, stderr: '', exitCode: times.length ? 0 : 1 };
