@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
+import { fileURLToPath } from 'node:url';
 
 // The site is fully static. `site` is only used for absolute URLs in the sitemap;
 // override it with SITE_URL when deploying somewhere else.
@@ -30,5 +31,56 @@ export default defineConfig({
   vite: {
     // Never turn small fonts or images into data: URLs; the CSP admits only our own files.
     build: { assetsInlineLimit: 0 },
+    // The lab worker (src/lab/worker.ts) splits into chunks (commands load lazily), which
+    // needs ES module workers; every browser we support has them.
+    worker: { format: 'es', plugins: () => [labWorkerBrowser()] },
   },
 });
+
+// A Vite plugin for the lab worker's bundle (src/lab/worker.ts): just-bash in a browser.
+// - `just-bash` resolves to src/lab/just-bash-browser.ts: its browser build plus the one
+//   helper the shell uses that the browser build does not export (decodeBytesToUtf8).
+// - just-bash's browser build imports node:zlib for its gzip commands (which it documents as
+//   failing in browsers); Vite's empty stand-in has no named exports, so the bundle would not
+//   link. We give it one whose functions fail like a missing zlib would.
+// - The browser build does not export `parse` (the Node build does); src/shell/continuation.ts
+//   needs it to tell a finished command from one that wants more lines. We export the
+//   bundle's own `parse` (`function X(e,t){return new Parser().parse(e,t)}`), and fail the
+//   build loudly if a just-bash upgrade changes that shape.
+// - just-bash's `html-to-markdown` command bundles turndown (7 KB gzip); no Linux box in a
+//   lab has that command, so it gets a stand-in that fails if ever run.
+
+const SHIM = fileURLToPath(new URL('./src/lab/just-bash-browser.ts', import.meta.url));
+const ZLIB = '\0clusterpath:zlib-unavailable';
+const TURNDOWN = '\0clusterpath:turndown-unavailable';
+
+/** @returns {import('vite').Plugin} */
+function labWorkerBrowser() {
+  return {
+    name: 'clusterpath:lab-worker-browser',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id === 'just-bash' && importer && !importer.endsWith('just-bash-browser.ts')) return SHIM;
+      if (id === 'node:zlib' && importer?.includes('/just-bash/')) return ZLIB;
+      if (id === 'turndown' && importer?.includes('/just-bash/')) return TURNDOWN;
+      return null;
+    },
+    transform(code, id) {
+      if (!/\/just-bash\/dist\/bundle\/browser\.js$/.test(id)) return null;
+      if (/\bas parse\b/.test(code)) return null;
+      const fns = [...code.matchAll(/function ([A-Za-z0-9_$]+)\(e,t\)\{return new [A-Za-z0-9_$]+\(\)\.parse\(e,t\)\}/g)];
+      if (fns.length !== 1) this.error(`just-bash/browser: expected one parse() wrapper to export, found ${fns.length}; update labWorkerBrowser in astro.config.mjs`);
+      return { code: `${code}\nexport { ${fns[0]?.[1]} as parse };\n`, map: null };
+    },
+    load(id) {
+      if (id === TURNDOWN) return 'export default class { constructor() { throw new Error("html-to-markdown is not available here"); } }';
+      if (id !== ZLIB) return null;
+      return [
+        'const unavailable = () => { throw new Error("zlib is not available in the browser"); };',
+        'export const constants = {};',
+        'export const gzipSync = unavailable;',
+        'export const gunzipSync = unavailable;',
+      ].join('\n');
+    },
+  };
+}

@@ -40,6 +40,8 @@ export function pageTypes() {
     labs: '/labs/',
     lab: first(/^\/labs\/[^/]+\/$/),
     quiz: '/quiz/',
+    practice: '/quiz/practice/',
+    mock: '/quiz/mock/',
     progress: '/progress/',
     search: '/search/?q=kube-proxy',
   };

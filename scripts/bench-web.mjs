@@ -1,0 +1,91 @@
+// `node scripts/bench-web.mjs [--runs N] [--no-server]`: the lab page's budgets of issue #6,
+// measured in Chromium against `astro preview` of the built site (npm run build first), as JSON:
+// - accepting: ms from navigation until the terminal takes keys (the island's
+//   `clusterpath:terminal-accepting` mark), and until the cluster answers (`…cluster-ready`);
+// - jsGzipBytes: every script the page loaded before the first keypress (page, island, the lab
+//   worker and its chunks), each file gzipped at level 9 from dist/, counted once.
+import { spawn } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_HELP, chromiumPath } from './chromium.mjs';
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1] || 5) || 5;
+const port = Number(process.env.BENCH_PORT ?? 4339);
+const base = `http://127.0.0.1:${port}`;
+const dist = new URL('../dist/', import.meta.url).pathname;
+const lab = '/labs/' + readFileSync(new URL('../dist/sitemap-0.xml', import.meta.url), 'utf8').match(/\/labs\/([^/<]+)\/</)[1] + '/';
+
+const executablePath = chromiumPath();
+if (!executablePath) throw new Error(CHROMIUM_HELP);
+
+let server;
+if (!args.includes('--no-server')) {
+  server = spawn('npx', ['astro', 'preview', '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore', detached: true });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base + '/')).ok) break;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+const accepting = [];
+const ready = [];
+let js = {};
+try {
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const scripts = new Set();
+    const note = (url) => {
+      const u = new URL(url);
+      if (u.origin === base && u.pathname.endsWith('.js')) scripts.add(u.pathname);
+    };
+    page.on('request', (r) => note(r.url()));
+    page.on('worker', (w) => note(w.url()));
+    context.on('request', (r) => note(r.url()));
+    await page.goto(base + lab);
+    await page.waitForFunction(() => performance.getEntriesByName('clusterpath:cluster-ready').length > 0, null, { timeout: 30_000 });
+    const marks = await page.evaluate(() => ({
+      accepting: performance.getEntriesByName('clusterpath:terminal-accepting')[0]?.startTime,
+      ready: performance.getEntriesByName('clusterpath:cluster-ready')[0]?.startTime,
+    }));
+    accepting.push(Math.round(marks.accepting));
+    ready.push(Math.round(marks.ready));
+    if (i === 0) {
+      for (const s of [...scripts].sort()) {
+        const f = join(dist, s);
+        if (existsSync(f)) js[s] = gz(f);
+      }
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  if (server) process.kill(-server.pid);
+}
+
+const total = Object.values(js).reduce((a, b) => a + b, 0);
+const worker = Object.entries(js).filter(([k]) => /worker/.test(k)).reduce((a, [, v]) => a + v, 0);
+console.log(
+  JSON.stringify(
+    {
+      page: lab,
+      runs,
+      terminalAcceptingMs: { median: median(accepting), all: accepting, budget: 1000 },
+      clusterReadyMs: { median: median(ready), all: ready },
+      jsGzipBytesBeforeFirstKey: { total, mainThread: total - worker, worker, budget: 600 * 1024, files: js },
+    },
+    null,
+    2,
+  ),
+);

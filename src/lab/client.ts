@@ -1,0 +1,113 @@
+/**
+ * The page's side of the lab worker: starts it, sends the setup, and turns its messages into
+ * the promise-based backend the terminal drives (src/terminal's ShellBackend). If the worker
+ * dies, every pending call fails and `onCrash` tells the page, which offers a restart.
+ */
+import type { CompletionQuery, FromWorker, LabSetup, ToWorker } from './protocol';
+
+export interface LabRunResult {
+  output: string;
+  prompt: string;
+  exitCode: number;
+  nested: boolean;
+  /** Nothing ran: the text needs more lines (PS2). */
+  incomplete: boolean;
+}
+
+export interface LabClientOptions {
+  setup: LabSetup;
+  onReady?: (info: { prompt: string; ms: number; notice: string }) => void;
+  onCrash?: (message: string) => void;
+}
+
+export interface LabClient {
+  run(line: string): Promise<LabRunResult>;
+  interrupt(): void;
+  complete(q: CompletionQuery): Promise<string[]>;
+  /** Resolves with the first prompt once the cluster is up. */
+  readonly ready: Promise<string>;
+  terminate(): void;
+}
+
+type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
+
+export function startLab(opts: LabClientOptions): LabClient {
+  // Vite bundles the worker (and the engine and shell with it) as its own module chunk.
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'clusterpath-lab' });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let dead: Error | undefined;
+  let readyResolve!: (prompt: string) => void;
+  let readyReject!: (e: Error) => void;
+  const ready = new Promise<string>((res, rej) => {
+    readyResolve = res;
+    readyReject = rej;
+  });
+  // Nobody may be waiting on `ready` when the worker dies; that is not an unhandled error.
+  ready.catch(() => undefined);
+
+  const die = (message: string) => {
+    if (dead) return;
+    dead = new Error(message);
+    for (const p of pending.values()) p.reject(dead);
+    pending.clear();
+    readyReject(dead);
+    worker.terminate();
+    opts.onCrash?.(message);
+  };
+
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    if (m.type === 'ready') {
+      readyResolve(m.prompt);
+      opts.onReady?.({ prompt: m.prompt, ms: m.ms, notice: m.notice });
+      return;
+    }
+    if (m.type === 'fatal') {
+      die(m.message);
+      return;
+    }
+    const p = pending.get(m.id);
+    if (p) {
+      pending.delete(m.id);
+      p.resolve(m);
+    }
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    die(e.message || 'the lab worker stopped');
+  };
+  worker.onmessageerror = () => die('the lab worker sent a message the page could not read');
+
+  const send = (m: ToWorker) => worker.postMessage(m);
+  const request = (make: (id: number) => ToWorker): Promise<FromWorker> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      send(make(id));
+    });
+  };
+
+  send({ type: 'init', setup: opts.setup });
+
+  return {
+    ready,
+    async run(line) {
+      const m = await request((id) => ({ type: 'run', id, line }));
+      if (m.type !== 'result') throw new Error(`unexpected answer ${m.type}`);
+      return { output: m.output, prompt: m.prompt, exitCode: m.exitCode, nested: m.nested, incomplete: m.incomplete };
+    },
+    interrupt() {
+      if (!dead) send({ type: 'interrupt', id: nextId - 1 });
+    },
+    async complete(query) {
+      const m = await request((id) => ({ type: 'complete', id, query }));
+      return m.type === 'completion' ? m.words : [];
+    },
+    terminate() {
+      dead ??= new Error('stopped');
+      worker.terminate();
+    },
+  };
+}

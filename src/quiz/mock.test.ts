@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { catchUp, chooseMockQuestions, nextQuestion, parseMock, remaining, scoreMock, setAnswer, startMock } from './mock';
+import { bank, recall } from './fixtures.test-helpers';
+import type { RecallQuestion } from './bank';
+
+const now = Date.UTC(2026, 2, 10, 12);
+const second: RecallQuestion = { ...recall, id: 'kp-modes', prompt: undefined, promptText: 'Modes?', keyPoints: [{ text: 'IPVS', match: ['ipvs'] }, { text: 'nftables', match: ['nftables'] }] } as RecallQuestion;
+const withTwo = [...bank, second];
+const config = { count: 2, secondsPerQuestion: 60, topics: [] };
+
+describe('mock interview', () => {
+  it('asks only recall questions from the chosen topics', () => {
+    expect(chooseMockQuestions(withTwo, config, () => 0).sort()).toEqual(['kp-modes', 'kp-what']);
+    expect(chooseMockQuestions(withTwo, { ...config, topics: ['dns'] }, () => 0)).toEqual([]);
+  });
+
+  it('times each question, scores key points and totals them', () => {
+    let s = startMock([recall.id, second.id], config, now);
+    expect(remaining(s, now + 15_500)).toBe(45);
+    s = setAnswer(s, 'a daemonset on every node programming iptables');
+    s = nextQuestion(s, now + 20_000);
+    expect(s.index).toBe(1);
+    expect(remaining(s, now + 20_000)).toBe(60);
+    s = setAnswer(s, 'IPVS mode');
+    // Time runs out on the last question.
+    s = catchUp(s, now + 200_000);
+    expect(s.done).toBe(true);
+    expect(s.spent).toEqual([20, 60]);
+    const report = scoreMock(s, withTwo, now + 200_000);
+    expect(report.items.map((i) => i.points.map((p) => p.covered))).toEqual([[true, false, true, false], [true, false]]);
+    expect([report.covered, report.total]).toEqual([3, 6]);
+  });
+
+  it('after a long absence, questions whose time ran out are skipped, each starting when the last ended', () => {
+    let s = startMock([recall.id, second.id], config, now);
+    s = catchUp(s, now + 90_000);
+    expect(s.index).toBe(1);
+    expect(remaining(s, now + 90_000)).toBe(30);
+  });
+
+  it('survives JSON; a damaged save is dropped', () => {
+    const s = setAnswer(startMock([recall.id, second.id], config, now), 'typed');
+    const known = new Set(withTwo.map((q) => q.id));
+    expect(parseMock(JSON.parse(JSON.stringify(s)), known)).toEqual(s);
+    expect(parseMock({ ...s, shownAt: [] }, known)).toBeNull();
+    expect(parseMock(null, known)).toBeNull();
+  });
+});
