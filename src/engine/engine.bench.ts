@@ -23,11 +23,11 @@ big.apply(bigDocs.join('---\n'));
 big.tick(10_000);
 
 describe('engine', () => {
-  bench('cold start of the default cluster (settled)', () => {
+  bench('cold start of the default cluster, settled (budget 50 ms)', () => {
     createCluster();
   });
   const text = manyManifests(1000);
-  bench('apply 1,000 Services + 1,000 Deployments and settle', () => {
+  bench('apply 1,000 Services + 1,000 Deployments and settle (budget 2 s)', () => {
     const c = createCluster();
     c.apply(text);
     c.tick(10_000);

@@ -119,6 +119,16 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
   const kubelet = new Kubelet(ctx);
   // The nodes' network namespaces (observe only: veths, routes, netfilter, IPVS).
   const nodeNet = new NodeNetwork(config, clock, opts.seed ?? 1);
+  // kube-proxy is last among the controllers; its proxiers sync lazily (see controllers/kubeproxy.ts):
+  // reading a node or sending a packet flushes them first.
+  const kubeProxy = new KubeProxyController(ctx, {
+    host: (n) => nodeNet.host(n),
+    log: (pod, container, t, text) => void kubelet.logs.append(pod.metadata.uid, container, { t, text }),
+  });
+  const syncedHost = (n: string) => {
+    kubeProxy.flush(n);
+    return nodeNet.host(n);
+  };
   const controllers: Controller[] = [
     nodeNet,
     new DeploymentController(ctx, rsc),
@@ -132,17 +142,16 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     new GarbageCollector(ctx),
     new NamespaceDefaultsController(ctx, opts.seed ?? 1),
     new NodeLeaseController(ctx, opts.seed ?? 1),
-    // Last: it syncs once the others are quiet (see controllers/kubeproxy.ts).
-    new KubeProxyController(ctx, {
-      host: (n) => nodeNet.host(n),
-      log: (pod, container, t, text) => void kubelet.logs.append(pod.metadata.uid, container, { t, text }),
-    }),
+    kubeProxy,
   ];
   // The data path: indexes pods/nodes by IP and moves packets through the nodes (network/).
   const dataPath = new DataPath({
     store, config, clock, seed: opts.seed ?? 1,
-    host: (n) => nodeNet.host(n),
-    hosts: () => nodeNet.hosts.values(),
+    host: syncedHost,
+    hosts: () => {
+      kubeProxy.flush();
+      return nodeNet.hosts.values();
+    },
     isRunning: (pod, c) => kubelet.isRunning(pod, c),
     appState: (pod, c) => kubelet.apps.get(pod.metadata.uid, c),
     appendLog: (pod, c, text) => void kubelet.logs.append(pod.metadata.uid, c, { t: clock.now(), text }),
@@ -160,13 +169,18 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     for (const l of listeners) l(e);
   });
 
-  const settle = (): void => {
+  const settleControllers = (): void => {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       let wrote = false;
       for (const c of controllers) wrote = c.sync() || wrote;
       if (!wrote) return;
     }
     throw new Error('controllers did not settle');
+  };
+  /** Run the controllers to a fixed point, then let kube-proxy sync what changed. */
+  const settle = (): void => {
+    settleControllers();
+    kubeProxy.flush();
   };
 
   /** Advance to `target`, firing timers in order and settling after each. */
@@ -233,8 +247,10 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
         if ('error' in d) out.push({ ok: false, index: d.index, error: d.error });
         else if (o.mode === 'create') out.push(createDocument(api, d.value, d.index, { dryRun: o.dryRun, namespace: o.namespace, saveConfig: o.saveConfig }));
         else out.push(toApplyResult(applyDocument(api, d.value, d.index, { dryRun: o.dryRun, namespace: o.namespace })));
-        settle();
+        settleControllers();
       }
+      // kube-proxy syncs once for the whole file, as its minSyncPeriod coalesces a burst.
+      kubeProxy.flush();
       return out;
     },
     get<T extends KubeObject>(res: string, namespace: string | undefined, name: string): Result<T> {
@@ -332,7 +348,7 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     },
     resolveResource,
     node(name: string) {
-      const h = nodeNet.host(name);
+      const h = syncedHost(name);
       return h ? ok(h) : fail(notFound('nodes', name));
     },
     connect: (req) => dataPath.connect(req),

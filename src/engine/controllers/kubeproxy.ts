@@ -164,13 +164,25 @@ export class KubeProxyController implements Controller {
         wrote = true;
       }
     }
-    // Sync only once everyone else is quiet: the round after the last store change.
+    // Changes only mark the proxiers dirty; `flush` syncs them when someone looks at a node
+    // or sends a packet (and the periodic syncPeriod timer does too). Upstream coalesces changes
+    // over minSyncPeriod; here a burst (kubectl apply of 2,000 objects) costs one sync, and
+    // whoever looks always sees rules as fresh as a quick kube-proxy would leave them.
     if (this.#events !== this.#seenEvents) {
       this.#seenEvents = this.#events;
       return true;
     }
-    for (const i of this.#running()) if (i.dirty) this.#sync(i);
     return wrote;
+  }
+
+  /** Sync the dirty proxiers (of one node, or all) before their state is read. */
+  flush(node?: string): void {
+    if (node !== undefined) {
+      const i = this.#instances.get(node);
+      if (i && !i.stopped && i.dirty) this.#sync(i);
+      return;
+    }
+    for (const i of this.#running()) if (i.dirty) this.#sync(i);
   }
 
   // ---------- start-up ----------
