@@ -14,7 +14,7 @@ import { Conntrack, type CtEntry, type Tuple } from './conntrack';
 import { inRange } from './extensions';
 import { ipsetTest } from './ipset';
 import { saveRuleSpec } from './save';
-import { type AddrType, type Chain, type CtState, type IfaceMatch, type Match, type Netfilter, type RejectWith, type Rule, type Table, type TableName } from './types';
+import { type AddrType, type Chain, type CtState, type IfaceMatch, type IpvsMethod, type Match, type Netfilter, type RejectWith, type Rule, type Table, type TableName } from './types';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 export type Proto = 'tcp' | 'udp' | 'sctp' | 'icmp' | number;
@@ -34,6 +34,26 @@ export interface Packet {
   length?: number;
   icmpType?: number;
   icmpCode?: number;
+  /** Bridge ports (br_netfilter) the packet came in / goes out by. Absent for routed traffic
+   *  (pod veths on our nodes are routed, not bridged): `-m physdev` then sees no bridge. */
+  bridge?: { physIn?: string; physOut?: string };
+  /** Set by the node runtime when IPVS handled the packet on this node (skb->ipvs_property
+   *  and its IPVS connection). Absent: not IPVS, and every `-m ipvs` option but `! --ipvs` fails. */
+  ipvs?: IpvsPacketInfo;
+}
+
+/** What `-m ipvs` sees of the IPVS connection a packet belongs to. */
+export interface IpvsPacketInfo {
+  /** The virtual service's address, port and protocol. */
+  vaddr: string;
+  vport: number;
+  vproto: Proto;
+  /** The packet's conntrack direction (ORIGINAL: client → virtual service). */
+  vdir: 'ORIGINAL' | 'REPLY';
+  /** Forwarding method (default MASQ, kube-proxy's). */
+  vmethod?: IpvsMethod;
+  /** Virtual port of the controlling connection (FTP-style helpers); absent: none. */
+  vportctl?: number;
 }
 
 export type RouteDecision =
@@ -111,6 +131,8 @@ interface Pkt {
   len: number;
   icmpType: number;
   icmpCode: number;
+  bridge: { physIn?: string; physOut?: string } | undefined;
+  ipvs: { vaddr: number; vport: number; vproto: number; vdir: 'ORIGINAL' | 'REPLY'; vmethod: IpvsMethod; vportctl?: number } | undefined;
 }
 
 interface Ctx {
@@ -244,6 +266,39 @@ function recentMatch(m: Extract<Match, { kind: 'recent' }>, ctx: Ctx): boolean {
   return ret;
 }
 
+/** xt_physdev physdev_mt. */
+function physdevMatch(m: Extract<Match, { kind: 'physdev' }>, p: Pkt): boolean {
+  const name = (i: IfaceMatch, dev: string): boolean => (i.wildcard ? dev.startsWith(i.name) : dev === i.name);
+  if (!p.bridge) {
+    // Not bridged: matches only when every option given is inverted.
+    return [m.isBridged, m.isIn, m.isOut, m.physIn, m.physOut].every((o) => !o || o.inv);
+  }
+  const indev = p.bridge.physIn;
+  const outdev = p.bridge.physOut;
+  if (m.isBridged && (outdev !== undefined) === m.isBridged.inv) return false;
+  if (m.isIn && (indev !== undefined) === m.isIn.inv) return false;
+  if (m.isOut && (outdev !== undefined) === m.isOut.inv) return false;
+  if (m.physIn && indev !== undefined && name(m.physIn, indev) === m.physIn.inv) return false;
+  if (m.physOut && outdev !== undefined && name(m.physOut, outdev) === m.physOut.inv) return false;
+  return true;
+}
+
+/** xt_ipvs ipvs_mt. */
+function ipvsMatch(m: Extract<Match, { kind: 'ipvs' }>, p: Pkt): boolean {
+  const v = p.ipvs;
+  // Only [!] --ipvs: the property alone. Anything else implies --ipvs, even negated.
+  if (m.ipvs) return (v !== undefined) !== m.ipvs.inv;
+  if (!v) return false;
+  if (m.vproto && (v.vproto === m.vproto.value) === m.vproto.inv) return false;
+  if (m.vportctl && (v.vportctl !== undefined && v.vportctl === m.vportctl.value) === m.vportctl.inv) return false;
+  if (m.vdir && (v.vdir === 'REPLY') !== (m.vdir === 'REPLY')) return false;
+  if (m.vmethod && (v.vmethod === m.vmethod.value) === m.vmethod.inv) return false;
+  // ipvs_mt_addrcmp: (vaddr & mask) == addr as given — host bits in the rule never match.
+  if (m.vaddr && (((v.vaddr & m.vaddr.mask) >>> 0) === m.vaddr.addr) === m.vaddr.inv) return false;
+  if (m.vport && (v.vport === m.vport.value) === m.vport.inv) return false;
+  return true;
+}
+
 function matchOne(m: Match, ctx: Ctx): boolean {
   const p = ctx.p;
   switch (m.kind) {
@@ -309,6 +364,10 @@ function matchOne(m: Match, ctx: Ctx): boolean {
       if (!set) return m.inv;
       return ipsetTest(set, m.flags, { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, proto: p.proto }) !== m.inv;
     }
+    case 'physdev':
+      return physdevMatch(m, p);
+    case 'ipvs':
+      return ipvsMatch(m, p);
   }
 }
 
@@ -510,6 +569,12 @@ function toPkt(p: Packet): Pkt {
     src: num(p.src), dst: num(p.dst), proto: typeof p.proto === 'number' ? p.proto : PROTO_NUM[p.proto]!,
     sport: p.sport ?? 0, dport: p.dport ?? 0, inIface: p.inIface ?? '', outIface: p.outIface ?? '',
     mark: p.mark ?? 0, len: p.length ?? 60, icmpType: p.icmpType ?? 8, icmpCode: p.icmpCode ?? 0,
+    bridge: p.bridge,
+    ipvs: p.ipvs && {
+      vaddr: num(p.ipvs.vaddr), vport: p.ipvs.vport,
+      vproto: typeof p.ipvs.vproto === 'number' ? p.ipvs.vproto : PROTO_NUM[p.ipvs.vproto]!,
+      vdir: p.ipvs.vdir, vmethod: p.ipvs.vmethod ?? 'MASQ', vportctl: p.ipvs.vportctl,
+    },
   };
 }
 

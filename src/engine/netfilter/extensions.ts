@@ -4,9 +4,9 @@
  * iptables -L form). Wording of errors follows the extensions' xtables_error calls, checked
  * against iptables v1.8.9 (nf_tables).
  */
-import { formatIPv4, hex, listAddr, parseAddr, parsePort, parseUInt32, portName, saveAddr } from './addr';
+import { formatIPv4, hex, listAddr, maskOf, parseAddr, parseIPv4, parsePort, parseUInt32, portName, prefixOfMask, saveAddr } from './addr';
 import {
-  ADDR_TYPES, CT_STATES, type AddrType, type CtState, type Inv, type Match, type MatchKind, type NatRange,
+  ADDR_TYPES, CT_STATES, type AddrType, type CtState, type Inv, type IpvsMethod, type Match, type MatchKind, type NatRange,
   type PortRange, type RejectWith, type Rule, type Target,
 } from './types';
 
@@ -433,9 +433,126 @@ const setExt: MatchExt = {
   },
 };
 
+// ---------- physdev ----------
+
+/** xtopt's repeat error (options without XTOPT_MULTI). */
+const onlyOnce = (ext: string, opt: string): ParamError => new ParamError(`${ext}: option "${opt}" can only be used once.\n`);
+
+const physdevExt: MatchExt = {
+  name: 'physdev',
+  options: [
+    { name: '--physdev-in', arg: true }, { name: '--physdev-out', arg: true },
+    { name: '--physdev-is-in', arg: false }, { name: '--physdev-is-out', arg: false }, { name: '--physdev-is-bridged', arg: false },
+  ],
+  init: () => ({ kind: 'physdev' }),
+  parse(m, opt, arg, inv) {
+    const mm = m as Extract<Match, { kind: 'physdev' }>;
+    const key = ({
+      '--physdev-in': 'physIn', '--physdev-out': 'physOut', '--physdev-is-in': 'isIn',
+      '--physdev-is-out': 'isOut', '--physdev-is-bridged': 'isBridged',
+    } as const)[opt as '--physdev-in']!;
+    if (mm[key]) return onlyOnce('physdev', opt);
+    if (key === 'physIn' || key === 'physOut') {
+      // xtables_parse_interface: at most IFNAMSIZ-1 characters, a trailing `+` is a prefix match.
+      if (arg!.length > 15) return new ParamError(`interface name \`${arg}' must be shorter than IFNAMSIZ (15)`);
+      const wildcard = arg!.endsWith('+');
+      mm[key] = { name: wildcard ? arg!.slice(0, -1) : arg!, wildcard, inv };
+    } else mm[key as 'isIn'] = { inv };
+    return undefined;
+  },
+  check(m) {
+    const mm = m as Extract<Match, { kind: 'physdev' }>;
+    if (!mm.physIn && !mm.physOut && !mm.isIn && !mm.isOut && !mm.isBridged) return new ParamError('PHYSDEV: no physdev option specified');
+    return undefined;
+  },
+};
+
+// ---------- ipvs ----------
+
+const IPVS_METHODS: readonly IpvsMethod[] = ['GATE', 'IPIP', 'MASQ'];
+
+/** XTTYPE_HOSTMASK: `addr[/len|/dotted-mask]`, host bits kept. */
+function parseHostMask(text: string): { addr: number; mask: number } | undefined {
+  const slash = text.indexOf('/');
+  const addr = parseIPv4(slash < 0 ? text : text.slice(0, slash));
+  if (addr === undefined) return undefined;
+  if (slash < 0) return { addr, mask: 0xffffffff };
+  const m = text.slice(slash + 1);
+  if (/^\d{1,2}$/.test(m)) return Number(m) > 32 ? undefined : { addr, mask: maskOf(Number(m)) };
+  const mask = parseIPv4(m);
+  return mask === undefined ? undefined : { addr, mask };
+}
+
+/** xtables_ipmask_to_numeric: nothing for /32, `/N` for a prefix, else the dotted mask. */
+function maskText(mask: number): string {
+  if (mask >>> 0 === 0xffffffff) return '';
+  const bits = prefixOfMask(mask);
+  return bits === undefined ? '/' + formatIPv4(mask) : '/' + bits;
+}
+
+const ipvsExt: MatchExt = {
+  name: 'ipvs',
+  options: [
+    { name: '--ipvs', arg: false }, { name: '--vproto', arg: true }, { name: '--vaddr', arg: true },
+    { name: '--vport', arg: true }, { name: '--vdir', arg: true }, { name: '--vmethod', arg: true },
+    { name: '--vportctl', arg: true },
+  ],
+  init: () => ({ kind: 'ipvs' }),
+  parse(m, opt, arg, inv) {
+    const mm = m as Extract<Match, { kind: 'ipvs' }>;
+    const key = opt.slice(2) as 'ipvs' | 'vproto' | 'vaddr' | 'vport' | 'vdir' | 'vmethod' | 'vportctl';
+    if (mm[key] !== undefined) return onlyOnce('ipvs', opt);
+    switch (key) {
+      case 'ipvs': mm.ipvs = { inv }; return undefined;
+      case 'vdir': {
+        if (inv) return new ParamError('ipvs: option "--vdir" cannot be inverted.\n');
+        const d = arg!.toUpperCase();
+        if (d !== 'ORIGINAL' && d !== 'REPLY') return new ParamError(`ipvs: Bad value for "--vdir" option: "${arg}"`);
+        mm.vdir = d;
+        return undefined;
+      }
+      case 'vmethod': {
+        const v = arg!.toUpperCase() as IpvsMethod;
+        if (!IPVS_METHODS.includes(v)) return new ParamError(`ipvs: Bad value for "--vmethod" option: "${arg}"`);
+        mm.vmethod = { value: v, inv };
+        return undefined;
+      }
+      case 'vproto': {
+        const p = protoNumber(arg!);
+        if (p === undefined) return new ParamError(`unknown protocol "${arg}" specified`);
+        mm.vproto = { value: p, inv };
+        return undefined;
+      }
+      case 'vaddr': {
+        const a = parseHostMask(arg!);
+        if (!a) return new ParamError(`host/network \`${arg}' not found`);
+        mm.vaddr = { ...a, inv };
+        return undefined;
+      }
+      default: {
+        const port = parsePort(arg!);
+        if (port === undefined) return new ParamError(`Port "${arg}" does not resolve to anything.\n`);
+        mm[key] = { value: port, inv };
+        return undefined;
+      }
+    }
+  },
+  check(m) {
+    const mm = m as Extract<Match, { kind: 'ipvs' }>;
+    const others = mm.vproto || mm.vaddr || mm.vport || mm.vdir || mm.vmethod || mm.vportctl;
+    if (!mm.ipvs && !others) return new ParamError('IPVS: At least one option is required');
+    if (others && mm.ipvs) {
+      if (mm.ipvs.inv) return new ParamError('! --ipvs cannot be together with other options');
+      // Any other option implies --ipvs; the printers then leave it out.
+      delete mm.ipvs;
+    }
+    return undefined;
+  },
+};
+
 export const MATCHES: ReadonlyMap<string, MatchExt> = new Map(
   [portExt('tcp'), portExt('udp'), portExt('sctp'), icmpExt, multiportExt, commentExt, addrtypeExt, markExt,
-    conntrackExt, stateExt, statisticExt, recentExt, setExt].map((e) => [e.name, e]),
+    conntrackExt, stateExt, statisticExt, recentExt, setExt, physdevExt, ipvsExt].map((e) => [e.name, e]),
 );
 
 // ---------- protocols ----------
@@ -730,7 +847,43 @@ export function saveMatch(m: Match): string {
     }
     case 'set':
       return `${m.inv ? ' !' : ''} --match-set ${m.name} ${m.flags.join(',')}`;
+    case 'physdev':
+      return physdevText(m);
+    case 'ipvs':
+      return ipvsText(m, true, '--');
   }
+}
+
+/** libxt_physdev save; print is the same after ` PHYSDEV match`. */
+function physdevText(m: Extract<Match, { kind: 'physdev' }>): string {
+  const name = (i: { name: string; wildcard: boolean }): string => i.name + (i.wildcard ? '+' : '');
+  let s = '';
+  if (m.isIn) s += `${inv(m.isIn.inv)} --physdev-is-in`;
+  if (m.physIn) s += `${inv(m.physIn.inv)} --physdev-in ${name(m.physIn)}`;
+  if (m.isOut) s += `${inv(m.isOut.inv)} --physdev-is-out`;
+  if (m.physOut) s += `${inv(m.physOut.inv)} --physdev-out ${name(m.physOut)}`;
+  if (m.isBridged) s += `${inv(m.isBridged.inv)} --physdev-is-bridged`;
+  return s;
+}
+
+/** libxt_ipvs ipvs_mt_dump: save is `prefix` `--` and numeric; -L has no prefix. */
+function ipvsText(m: Extract<Match, { kind: 'ipvs' }>, numeric: boolean, prefix: string): string {
+  let s = '';
+  if (m.ipvs) s += `${inv(m.ipvs.inv)} ${prefix}ipvs`;
+  if (m.vproto) s += `${inv(m.vproto.inv)} ${prefix}vproto ${m.vproto.value}`;
+  if (m.vaddr) {
+    s += `${inv(m.vaddr.inv)} ${prefix}vaddr`;
+    if (!numeric && m.vaddr.addr === 0) s += ' anywhere';
+    else {
+      const ip = formatIPv4(m.vaddr.addr);
+      s += ` ${!numeric && ip === '127.0.0.1' ? 'localhost' : ip}${maskText(m.vaddr.mask)}`;
+    }
+  }
+  if (m.vport) s += `${inv(m.vport.inv)} ${prefix}vport ${m.vport.value}`;
+  if (m.vdir) s += ` ${prefix}vdir ${m.vdir}`;
+  if (m.vmethod) s += `${inv(m.vmethod.inv)} ${prefix}vmethod ${m.vmethod.value}`;
+  if (m.vportctl) s += `${inv(m.vportctl.inv)} ${prefix}vportctl ${m.vportctl.value}`;
+  return s;
 }
 
 function saveNatRange(r: NatRange): string {
@@ -846,6 +999,10 @@ export function printMatch(m: Match, numeric: boolean, proto = 6): string {
     }
     case 'set':
       return `${m.inv ? ' !' : ''} match-set ${m.name} ${m.flags.join(',')}`;
+    case 'physdev':
+      return ' PHYSDEV match' + physdevText(m);
+    case 'ipvs':
+      return ipvsText(m, numeric, '');
   }
 }
 

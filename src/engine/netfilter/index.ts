@@ -16,5 +16,5 @@ export { Conntrack, CT_TIMEOUTS, tupleKey, type CtEntry, type CtFilter, type Tup
 export {
   NetfilterRuntime, processPacket, explorePacket,
   type Packet, type Proto, type Hook, type RouteDecision, type NodeNetworkContext, type Random,
-  type EvalResult, type TraceStep, type ProcessOptions, type ExploredOutcome,
+  type EvalResult, type TraceStep, type ProcessOptions, type ExploredOutcome, type IpvsPacketInfo,
 } from './evaluate';

@@ -97,7 +97,32 @@ export type Match =
       mask: number;
       side: 'source' | 'dest';
     }
-  | { kind: 'set'; name: string; flags: ('src' | 'dst')[]; inv: boolean };
+  | { kind: 'set'; name: string; flags: ('src' | 'dst')[]; inv: boolean }
+  | {
+      kind: 'physdev';
+      /** `--physdev-in eth+` (name without the `+`, as -i). */
+      physIn?: IfaceMatch;
+      physOut?: IfaceMatch;
+      isIn?: { inv: boolean };
+      isOut?: { inv: boolean };
+      isBridged?: { inv: boolean };
+    }
+  | {
+      kind: 'ipvs';
+      /** `[!] --ipvs`; implied (and not printed) when any other option is given. */
+      ipvs?: { inv: boolean };
+      vproto?: Inv<number>;
+      /** Address as given (host bits kept, as XTTYPE_HOSTMASK does) and its mask. */
+      vaddr?: { addr: number; mask: number; inv: boolean };
+      vport?: Inv<number>;
+      /** No `!`: REPLY is the inverted ORIGINAL (xt_ipvs_mtinfo.invert & XT_IPVS_DIR). */
+      vdir?: 'ORIGINAL' | 'REPLY';
+      vmethod?: Inv<IpvsMethod>;
+      vportctl?: Inv<number>;
+    };
+
+/** IPVS forwarding methods as libxt_ipvs names them (IP_VS_CONN_F_DROUTE/TUNNEL/MASQ). */
+export type IpvsMethod = 'GATE' | 'IPIP' | 'MASQ';
 
 export type MatchKind = Match['kind'];
 

@@ -400,7 +400,9 @@ export class NodeHost {
       return { ...first, verdict: 'REJECT', rejectWith: 'icmp-port-unreachable', delivered: undefined, ipvs: { service, persisted: false, existing: false } };
     }
     const [dip, dport] = chosen.dest.split(':');
-    const forwarded: Packet = { ...first.packet, dst: dip!, dport: Number(dport), inIface: undefined, outIface: undefined };
+    // The second pass carries the IPVS connection, so kube-proxy's `-m ipvs` rules see it.
+    const ipvs = { vaddr: svc.address, vport: svc.port, vproto: svc.protocol.toLowerCase() as 'tcp' | 'udp' | 'sctp', vdir: 'ORIGINAL' as const };
+    const forwarded: Packet = { ...first.packet, dst: dip!, dport: Number(dport), inIface: undefined, outIface: undefined, ipvs };
     const second = processPacket(this.runtime, this.#net, forwarded, { origin: 'local', dry: o.dry, fresh: true, choose: o.choose });
     if (!o.dry && second.verdict === 'ACCEPT') this.#mergeConntrack(packet, forwarded);
     return {
