@@ -6,7 +6,7 @@
  * and compared with what the proxier last saw.
  */
 import type { EndpointSlice, Protocol } from '../model/types';
-import { servicePortEndpointChainName } from './hash';
+import { endpointChainNamer } from './hash';
 import { canonicalIP } from './ip';
 import type { EndpointInfo, EndpointsMap, NamespacedName } from './types';
 import { servicePortKey, servicePortNameString } from './types';
@@ -67,7 +67,7 @@ export class EndpointsChangeTracker {
         const spn = { namespace, name, port: port.name ?? '', protocol };
         const key = servicePortKey(spn);
         const spnString = servicePortNameString(spn);
-        const lowerProtocol = protocol.toLowerCase();
+        const chainNameOf = endpointChainNamer(spnString, protocol.toLowerCase());
         let set = sets.get(key);
         if (!set) sets.set(key, (set = new Map()));
         for (const ep of slice.endpoints ?? []) {
@@ -95,7 +95,7 @@ export class EndpointsChangeTracker {
             zone: ep.zone,
             zoneHints: hints?.forZones?.length ? hints.forZones.map((z) => z.name) : NO_HINTS,
             nodeHints: hints?.forNodes?.length ? hints.forNodes.map((n) => n.name) : NO_HINTS,
-            chainName: servicePortEndpointChainName(spnString, lowerProtocol, endpoint),
+            chainName: chainNameOf(endpoint),
           };
           set.set(endpoint, info);
         }

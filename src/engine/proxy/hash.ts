@@ -78,6 +78,23 @@ export function portProtoHash(servicePortName: string, protocol: string): string
   return hash16(servicePortName + protocol);
 }
 
+/**
+ * portProtoHash memoised engine-wide, for the same reason as KUBE-SEP- names below: every
+ * node's kube-proxy names the same service port identically. Dropped with that memo.
+ */
+const portMemo = new Map<string, string>();
+
+export function portProtoHashMemo(servicePortName: string, protocol: string): string {
+  const key = servicePortName + protocol;
+  let h = portMemo.get(key);
+  if (h === undefined) {
+    if (portMemo.size >= SEP_MEMO_LIMIT) portMemo.clear();
+    h = hash16(key);
+    portMemo.set(key, h);
+  }
+  return h;
+}
+
 export const SVC_PREFIX = 'KUBE-SVC-';
 export const SVL_PREFIX = 'KUBE-SVL-';
 export const FW_PREFIX = 'KUBE-FW-';
@@ -102,25 +119,38 @@ const SEP_MEMO_LIMIT = 500_000;
 
 /** KUBE-SEP- + hash of servicePortName + protocol + "ip:port". */
 export function servicePortEndpointChainName(spn: string, proto: string, endpoint: string): string {
+  return endpointChainNamer(spn, proto)(endpoint);
+}
+
+/**
+ * servicePortEndpointChainName for one service port: looks the port up once, for callers
+ * naming all of its endpoints.
+ */
+export function endpointChainNamer(spn: string, proto: string): (endpoint: string) => string {
   const portKey = spn + proto;
   let byEndpoint = sepMemo.get(portKey);
   if (byEndpoint === undefined) {
     if (sepMemoSize >= SEP_MEMO_LIMIT) clearChainNameMemo();
     sepMemo.set(portKey, (byEndpoint = new Map()));
   }
-  let name = byEndpoint.get(endpoint);
-  if (name === undefined) {
-    name = SEP_PREFIX + hash16(portKey + endpoint);
-    byEndpoint.set(endpoint, name);
-    sepMemoSize++;
-  }
-  return name;
+  const memo = byEndpoint;
+  return (endpoint: string): string => {
+    let name = memo.get(endpoint);
+    if (name === undefined) {
+      // The memo may have been dropped since; this port's map then lives on alone.
+      name = SEP_PREFIX + hash16(portKey + endpoint);
+      memo.set(endpoint, name);
+      sepMemoSize++;
+    }
+    return name;
+  };
 }
 
 /** Forget memoised chain names (benchmarks measure the cold path with it). */
 export function clearChainNameMemo(): void {
   sepMemo.clear();
   sepMemoSize = 0;
+  portMemo.clear();
 }
 
 /** isServiceChainName: the chains kube-proxy considers its own per-service chains. */

@@ -17,19 +17,13 @@ import type { EndpointSlice, Service } from '../../model/types';
 import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
-import {
-  isServiceChainName,
-  serviceExternalChainName,
-  serviceFirewallChainName,
-  servicePortPolicyClusterChain,
-  servicePortPolicyLocalChainName,
-} from '../hash';
+import { EXT_PREFIX, FW_PREFIX, isServiceChainName, portProtoHashMemo, SVC_PREFIX, SVL_PREFIX } from '../hash';
 import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
 import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap } from '../types';
-import { externallyAccessible, servicePortKey } from '../types';
+import { externallyAccessible } from '../types';
 
 export const KUBE_SERVICES = 'KUBE-SERVICES';
 export const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
@@ -235,21 +229,46 @@ function block(lines: string[]): Block {
   return { text, lines: lines.length };
 }
 
-/** Lines accumulated as blocks, joined once at the end. */
+const NO_LINES: string[] = [];
+/** Flush pending lines into one flat chunk past this many characters. */
+const CHUNK_CHARS = 1 << 19;
+
+/**
+ * Lines accumulated, joined once at the end. Pending lines are joined into large flat
+ * chunks as they pile up: a chunk that big is allocated outside the young generation, and
+ * the lines (ropes of template literals) die young instead of being copied by every
+ * scavenge until the end of the sync.
+ */
 class Buffer {
-  private parts: string[] = [];
+  private chunks: string[] = [];
+  private pending: string[] = [];
+  private pendingChars = 0;
   lines = 0;
   line(l: string): void {
-    this.parts.push(l);
+    this.pending.push(l);
     this.lines++;
+    if ((this.pendingChars += l.length) > CHUNK_CHARS) this.flush();
+  }
+  all(ls: string[]): void {
+    for (let i = 0; i < ls.length; i++) this.line(ls[i]!);
   }
   add(b: Block): void {
     if (b.lines === 0) return;
-    this.parts.push(b.text);
+    this.pending.push(b.text);
     this.lines += b.lines;
+    if ((this.pendingChars += b.text.length) > CHUNK_CHARS) this.flush();
+  }
+  private flush(): void {
+    const chunk = this.pending.join('\n');
+    chunk.charCodeAt(0);
+    this.chunks.push(chunk);
+    this.pending = [];
+    this.pendingChars = 0;
   }
   text(): string {
-    return this.lines === 0 ? '' : this.parts.join('\n') + '\n';
+    if (this.lines === 0) return '';
+    if (this.pending.length > 0) this.flush();
+    return this.chunks.join('\n') + '\n';
   }
 }
 
@@ -287,7 +306,17 @@ interface Buffers {
   natRules: Buffer;
 }
 
-const chainLine = (chain: string): string => `:${chain} - [0:0]`;
+const chainLine = (chain: string): string => ':' + chain + ' - [0:0]';
+const HAIRPIN_TAIL = ` -j ${KUBE_MARK_MASQ}`;
+
+/**
+ * `s` flattened in place (reading a character does it). A fragment repeated in many lines
+ * is then copied from one flat string rather than walked as a rope for every line.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
 
 export class IptablesProxier extends ChangeTrackingProxier {
   private readonly opts: ProxierOptions;
@@ -300,6 +329,7 @@ export class IptablesProxier extends ChangeTrackingProxier {
   private lastIPTablesCleanup = -Infinity;
   private largeClusterMode = false;
   private precomputed: string[] = ['<bad value>'];
+  private statistics: string[] = [];
   /** Chains we created in nat (the default answer to "what exists"). */
   private readonly knownNatChains = new Set<string>();
   private sortedKeys: string[] | null = null;
@@ -334,6 +364,13 @@ export class IptablesProxier extends ChangeTrackingProxier {
     this.lastCreated = [];
     this.lastDeleted = [];
     this.needFullSync = true;
+  }
+
+  /** ` -m statistic --mode random --probability 1/n`, one flat string per n. */
+  private statistic(n: number): string {
+    let s = this.statistics[n];
+    if (s === undefined) this.statistics[n] = s = flat(` -m statistic --mode random --probability ${this.probability(n)}`);
+    return s;
   }
 
   private probability(n: number): string {
@@ -400,6 +437,8 @@ export class IptablesProxier extends ChangeTrackingProxier {
     // Chains (re)written by this sync that the node did not have: recorded as we go.
     const created: string[] = [];
     const outputs = new Map<string, ServicePortOutput>();
+    /** chainNames of the ports this sync rewrote, in order. */
+    const rewrittenChains: string[][] = [];
     for (const key of this.sortedKeys) {
       const svc = this.svcPortMap.get(key)!;
       const rewrite = doFullSync || updatedServices.has(svc.service);
@@ -412,7 +451,7 @@ export class IptablesProxier extends ChangeTrackingProxier {
           o.desc.rewritten = false;
         }
       } else {
-        o = this.writeServicePort(svc, rewrite);
+        o = this.writeServicePort(key, svc, rewrite);
       }
       outputs.set(key, o);
       b.natRules.add(o.natTop);
@@ -422,16 +461,21 @@ export class IptablesProxier extends ChangeTrackingProxier {
         b.natRules.add(o.natRules);
         o.natChains = EMPTY_BLOCK;
         o.natRules = EMPTY_BLOCK;
-        for (const c of o.chainNames) {
-          if (this.knownNatChains.has(c)) continue;
-          this.knownNatChains.add(c);
-          created.push(c);
-        }
+        rewrittenChains.push(o.chainNames);
       }
       if (activeNatChains) for (const c of o.chainNames) activeNatChains.add(c);
       services.push(o.desc);
     }
     this.outputs = outputs;
+    // Recorded after the loop rather than port by port: growing a 100,000-entry Set while
+    // the rules are generated costs far more (it keeps the young generation's strings alive).
+    const known = this.knownNatChains;
+    for (const names of rewrittenChains) {
+      for (const c of names) {
+        const size = known.size;
+        if (known.add(c).size !== size) created.push(c);
+      }
+    }
 
     // Delete chains no longer in use.
     const deletedChains: string[] = [];
@@ -502,25 +546,22 @@ export class IptablesProxier extends ChangeTrackingProxier {
     const key = `${svc.nameString}|${protocol}`;
     let c = this.chainNameCache.get(key);
     if (!c) {
-      const name = svc.nameString;
-      c = {
-        cluster: servicePortPolicyClusterChain(name, protocol),
-        local: servicePortPolicyLocalChainName(name, protocol),
-        external: serviceExternalChainName(name, protocol),
-        firewall: serviceFirewallChainName(name, protocol),
-      };
+      // The four names share one hash (portProtoHash of the same port and protocol).
+      const h = portProtoHashMemo(svc.nameString, protocol);
+      c = { cluster: flat(SVC_PREFIX + h), local: flat(SVL_PREFIX + h), external: flat(EXT_PREFIX + h), firewall: flat(FW_PREFIX + h) };
       this.chainNameCache.set(key, c);
     }
     return c;
   }
 
   /** Everything one service port contributes: top-level rules, and its own chains if `rewrite`. */
-  private writeServicePort(svc: ServicePortInfo, rewrite: boolean): ServicePortOutput {
+  private writeServicePort(key: string, svc: ServicePortInfo, rewrite: boolean): ServicePortOutput {
     const protocol = svc.protocol.toLowerCase();
     const name = svc.nameString;
     const names = this.chainNamesOf(svc, protocol);
     const b = { natRules: [] as string[], filterRules: [] as string[] };
-    const allEndpoints = this.endpointsMap.get(servicePortKey(svc.spn)) ?? [];
+    // `key` is servicePortKey(svc.spn): the svcPortMap key.
+    const allEndpoints = this.endpointsMap.get(key) ?? [];
     const cat = categorizeEndpoints(allEndpoints, svc, this.nodeName, this.nodeLabels);
     const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = cat;
 
@@ -559,7 +600,7 @@ export class IptablesProxier extends ChangeTrackingProxier {
       if (!hasExternalEndpoints) externalFilter = { target: 'DROP', comment: `"${name} has no local endpoints"` };
     }
 
-    const match = `-m ${protocol} -p ${protocol}`;
+    const match = flat(`-m ${protocol} -p ${protocol}`);
     const dport = `--dport ${svc.port}`;
     const clusterIPComment = `"${name} cluster IP"`;
 
@@ -665,14 +706,15 @@ export class IptablesProxier extends ChangeTrackingProxier {
       this.writeServiceToEndpointRules(natRules, svc, localPolicyChain, localEndpoints);
     }
 
-    // The per-endpoint chains.
+    // The per-endpoint chains. (Lines are built from few pieces: fewer ropes to walk.)
+    const affinity = svc.sessionAffinity === 'ClientIP';
+    const dnat = flat(` ${match} -j DNAT --to-destination `);
     for (const ep of allReachableEndpoints) {
       addChain(ep.chainName);
-      const head = `-A ${ep.chainName}${this.comment(name)}`;
+      const head = this.largeClusterMode ? '-A ' + ep.chainName : flat(`-A ${ep.chainName}${this.comment(name)}`);
       // Hairpin: a pod reaching itself through the service must be SNATed.
-      natRules.push(`${head} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
-      const affinity = svc.sessionAffinity === 'ClientIP' ? ` -m recent --name ${ep.chainName} --set` : '';
-      natRules.push(`${head}${affinity} ${match} -j DNAT --to-destination ${ep.endpoint}`);
+      natRules.push(head + ' -s ' + ep.ip + HAIRPIN_TAIL);
+      natRules.push(affinity ? `${head} -m recent --name ${ep.chainName} --set${dnat}${ep.endpoint}` : head + dnat + ep.endpoint);
     }
 
     const itp = svc.internalPolicyLocal ? 'Local' : 'Cluster';
@@ -712,14 +754,16 @@ export class IptablesProxier extends ChangeTrackingProxier {
     const name = svc.nameString;
     if (svc.sessionAffinity === 'ClientIP') {
       for (const ep of endpoints) {
-        natRules.push(`-A ${chain}${this.comment(`"${name} -> ${ep.endpoint}"`)} -m recent --name ${ep.chainName} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${ep.chainName}`);
+        natRules.push(`-A ${chain}${this.largeClusterMode ? '' : this.comment(`"${name} -> ${ep.endpoint}"`)} -m recent --name ${ep.chainName} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${ep.chainName}`);
       }
     }
     const n = endpoints.length;
+    const head = flat('-A ' + chain);
     for (let i = 0; i < n; i++) {
       const ep = endpoints[i]!;
-      const stat = i < n - 1 ? ` -m statistic --mode random --probability ${this.probability(n - i)}` : '';
-      natRules.push(`-A ${chain}${this.comment(`"${name} -> ${ep.endpoint}"`)}${stat} -j ${ep.chainName}`);
+      const stat = i < n - 1 ? this.statistic(n - i) : '';
+      if (this.largeClusterMode) natRules.push(head + stat + ' -j ' + ep.chainName);
+      else natRules.push(`${head}${this.comment(`"${name} -> ${ep.endpoint}"`)}${stat} -j ${ep.chainName}`);
     }
   }
 
