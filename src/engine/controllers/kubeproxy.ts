@@ -12,9 +12,10 @@
  *   chains stay (unreferenced) and after ipvs → iptables kube-ipvs0, the virtual servers
  *   and the ipsets stay, exactly as on a real node. Only nftables ↔ iptables/ipvs cleans.
  * - Informers: Service, EndpointSlice and Node events reach the proxier as they happen;
- *   the proxier syncs once the cluster has settled after a change (upstream's
- *   minSyncPeriod coalescing, made deterministic: one sync per settle, never in the middle
- *   of the controllers' work), and every syncPeriod (default 30 s) on the engine clock.
+ *   a change only marks the proxier dirty; the cluster flushes (syncs) dirty proxiers
+ *   after each top-level write — once per `kubectl apply`, however many documents, like
+ *   upstream's minSyncPeriod coalescing a burst — and before a node is read or a packet
+ *   sent; plus every syncPeriod (default 30 s) on the engine clock.
  * - A sync's result is applied to the node the way upstream applies it: jump rules with
  *   `iptables -C` then `-I` (EnsureRule prepend) and chains with `-N` (EnsureChain), then
  *   the restore text through netfilter's iptablesRestore with --noflush --counters (the
