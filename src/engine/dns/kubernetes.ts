@@ -343,7 +343,7 @@ export class KubernetesPlugin {
         if (reverseZone) return this.#fake(q, zone);
         const s = this.#services(q, zone);
         if (s === 'nxdomain') return { kind: 'nxdomain' };
-        // SRV for ExternalName is not implemented upstream: those entries are dropped.
+        // CoreDNS serves no SRV for ExternalName Services: those entries are dropped, as upstream.
         const entries = (s as Entry[]).filter((e) => isIP(e.host));
         const n = entries.length;
         const answer: ResourceRecord[] = [];

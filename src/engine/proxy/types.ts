@@ -94,3 +94,20 @@ export interface EndpointInfo {
 
 export type ServicePortMap = Map<string, ServicePortInfo>;
 export type EndpointsMap = Map<string, EndpointInfo[]>;
+
+/** What every proxier reports about a service port, whatever its mode (for the Trace). */
+export interface ServicePortSummary {
+  name: string;
+  protocol: string;
+  clusterIP: string;
+  port: number;
+  nodePort: number;
+  externalIPs: string[];
+  loadBalancerIPs: string[];
+  loadBalancerSourceRanges: string[];
+  sessionAffinity: 'None' | 'ClientIP';
+  stickyMaxAgeSeconds: number;
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  internalTrafficPolicy: 'Cluster' | 'Local';
+  healthCheckNodePort: number;
+}

@@ -22,7 +22,7 @@ import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
-import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap } from '../types';
+import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap, ServicePortSummary } from '../types';
 import { externallyAccessible } from '../types';
 
 export const KUBE_SERVICES = 'KUBE-SERVICES';
@@ -141,20 +141,7 @@ export interface FilterVerdict {
 }
 
 /** The rules of one service port, for the Trace and for teaching. */
-export interface ServicePortRules {
-  name: string;
-  protocol: string;
-  clusterIP: string;
-  port: number;
-  nodePort: number;
-  externalIPs: string[];
-  loadBalancerIPs: string[];
-  loadBalancerSourceRanges: string[];
-  sessionAffinity: 'None' | 'ClientIP';
-  stickyMaxAgeSeconds: number;
-  externalTrafficPolicy: 'Cluster' | 'Local';
-  internalTrafficPolicy: 'Cluster' | 'Local';
-  healthCheckNodePort: number;
+export interface ServicePortRules extends ServicePortSummary {
   /** Chains that exist for this port (undefined when not created). */
   chains: { cluster?: string; local?: string; external?: string; firewall?: string };
   /** Where ClusterIP traffic goes: a chain, or a filter verdict. */

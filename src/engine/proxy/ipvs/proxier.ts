@@ -26,7 +26,7 @@ import { cidrContains, ipFamilyOf, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
-import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap } from '../types';
+import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap, ServicePortSummary } from '../types';
 import { externallyAccessible, servicePortKey } from '../types';
 import {
   IPSET_INFO,
@@ -132,20 +132,7 @@ export interface IpvsEndpointDescription {
 }
 
 /** The IPVS state of one service port, for the Trace (same base fields as ServicePortRules). */
-export interface IpvsServicePortDescription {
-  name: string;
-  protocol: string;
-  clusterIP: string;
-  port: number;
-  nodePort: number;
-  externalIPs: string[];
-  loadBalancerIPs: string[];
-  loadBalancerSourceRanges: string[];
-  sessionAffinity: 'None' | 'ClientIP';
-  stickyMaxAgeSeconds: number;
-  externalTrafficPolicy: 'Cluster' | 'Local';
-  internalTrafficPolicy: 'Cluster' | 'Local';
-  healthCheckNodePort: number;
+export interface IpvsServicePortDescription extends ServicePortSummary {
   /** "ip:port/PROTO" of every virtual server this port created (ClusterIP first). */
   virtualServers: string[];
   /** Real servers behind the ClusterIP virtual server, and behind the external ones. */

@@ -5,7 +5,8 @@
  */
 import type { CommandModule } from '../../types';
 import { IPTABLES_RESTORE_HELP } from '../iptables/help';
-import { netfilterFrontEnds, nodeHost, requireNode } from '../iptables/host';
+import { nodeHost, requireNode } from '../iptables/host';
+import { iptablesRestoreCommand } from '../../../engine';
 
 /** Options that take a value (xtables-restore.c's getopt string "bcvVthnwWT:M:46"). */
 const WITH_VALUE = new Set(['-T', '--table', '-M', '--modprobe']);
@@ -44,8 +45,6 @@ export const iptablesRestore: CommandModule = {
     // --test: the same transaction over a copy of the table map; the restore replaces tables
     // and copies chains before changing them, so the node's own objects stay untouched.
     const nf = test ? { ...h.netfilter, tables: new Map(h.netfilter.tables) } : h.netfilter;
-    const fe = netfilterFrontEnds();
-    if ('exitCode' in fe) return fe;
-    return fe.iptablesRestoreCommand(nf, rest, input);
+    return iptablesRestoreCommand(nf, rest, input);
   },
 };

@@ -5,7 +5,8 @@
  * "# Warning: iptables-legacy tables present" line, since nothing on our nodes uses legacy.
  */
 import type { CommandModule } from '../../types';
-import { netfilterFrontEnds, nodeHost, requireNode } from '../iptables/host';
+import { nodeHost, requireNode } from '../iptables/host';
+import { iptablesSaveCommand } from '../../../engine';
 
 export const iptablesSave: CommandModule = {
   name: 'iptables-save',
@@ -15,8 +16,6 @@ export const iptablesSave: CommandModule = {
     if ('exitCode' in node) return node;
     const h = nodeHost(ctx, node.name);
     if ('exitCode' in h) return h;
-    const nf = netfilterFrontEnds();
-    if ('exitCode' in nf) return nf;
-    return nf.iptablesSaveCommand(h.netfilter, argv, h.now());
+    return iptablesSaveCommand(h.netfilter, argv, h.now());
   },
 };

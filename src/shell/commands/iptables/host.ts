@@ -3,7 +3,6 @@
  * its NodeHost from the engine (`cluster.node(name)`) and small views over it that the
  * commands format. Commands reach the engine only through its facade.
  */
-import * as engine from '../../../engine';
 import type { NodeHost } from '../../../engine';
 import type { CommandContext, CommandResult } from '../../types';
 import type { IpvsConnView, IpvsProto, Resolver, VirtualServiceView } from '../ipvsadm/format';
@@ -187,20 +186,4 @@ export function nodeResolver(ctx: CommandContext): Resolver {
     host: (ip) => hosts.get(ip),
     service: (port) => SERVICES[port],
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The netfilter command front ends (src/engine/netfilter: command.ts, save.ts, restore.ts),
-// re-exported by the engine facade: the very parser and printers kube-proxy's restores use.
-
-type Out = { stdout: string; stderr: string; exitCode: number };
-type Nf = NodeHost['netfilter'];
-export interface NetfilterFrontEnds {
-  iptables(nf: Nf, argv: readonly string[]): Out;
-  iptablesSaveCommand(nf: Nf, argv: readonly string[], now: number): Out;
-  iptablesRestoreCommand(nf: Nf, argv: readonly string[], stdin: string): Out;
-}
-
-export function netfilterFrontEnds(): NetfilterFrontEnds | CommandResult {
-  return { iptables: engine.iptables, iptablesSaveCommand: engine.iptablesSaveCommand, iptablesRestoreCommand: engine.iptablesRestoreCommand };
 }

@@ -7,7 +7,8 @@
  */
 import type { CommandModule } from '../../types';
 import { IPTABLES_HELP } from './help';
-import { netfilterFrontEnds, nodeHost, requireNode } from './host';
+import { nodeHost, requireNode } from './host';
+import { iptables as runIptables } from '../../../engine';
 
 export const iptables: CommandModule = {
   name: 'iptables',
@@ -19,8 +20,6 @@ export const iptables: CommandModule = {
     if (argv.includes('-h') || argv.includes('--help')) return { stdout: IPTABLES_HELP, stderr: '', exitCode: 0 };
     const h = nodeHost(ctx, node.name);
     if ('exitCode' in h) return h;
-    const nf = netfilterFrontEnds();
-    if ('exitCode' in nf) return nf;
-    return nf.iptables(h.netfilter, argv);
+    return runIptables(h.netfilter, argv);
   },
 };
