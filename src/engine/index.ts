@@ -258,6 +258,16 @@ export interface Cluster {
    * kube-proxy to a CoreDNS pod). `traces` collects the queries' Traces.
    */
   resolver(from: ConnectFrom, conf?: ResolvConf): ResolverEnv & { traces: Trace[] };
+  /**
+   * `connect` with no side effects, for lab checks that run after every command: no
+   * counters, conntrack or IPVS entries, `recent`/`nth` state, PRNG draws, ephemeral ports,
+   * access or CoreDNS log lines, and no Trace to `onTrace`. Where the real path would draw
+   * (`statistic --mode random`, IPVS rr) it takes the first choice. It stops once the server
+   * has answered: without conntrack entries the reply cannot be un-NATed.
+   */
+  probe(req: ConnectRequest): ConnectionResult;
+  /** `resolver` for probes: every query goes through `probe`; query ids are not drawn from the PRNG. */
+  probeResolver(from: ConnectFrom, conf?: ResolvConf): ResolverEnv;
   /** The /etc/resolv.conf the kubelet gives a pod (a node's: kind's Docker DNS). */
   resolvConf(from: ConnectFrom): ResolvConf;
   /** Every connection's Trace as it happens (the CLI's --trace); returns an unsubscribe function. */

@@ -352,6 +352,8 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       return h ? ok(h) : fail(notFound('nodes', name));
     },
     connect: (req) => dataPath.connect(req),
+    probe: (req) => dataPath.probe(req),
+    probeResolver: (from, conf) => dataPath.probeResolver(from, conf),
     resolver: (from, conf) => dataPath.resolver(from, conf),
     resolvConf: (from) => dataPath.resolvConf(from),
     onTrace: (l) => dataPath.onTrace(l),

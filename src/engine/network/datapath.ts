@@ -101,6 +101,13 @@ export class DataPath implements Controller {
   #lbNext = 0;
   /** Pods are frozen snapshots: a new object means a new spec, so the cache follows it. */
   #resolvCache = new WeakMap<Pod, ResolvConf>();
+  /**
+   * A probe is running (lab checks): nothing may change. Nodes evaluate dry (no counters,
+   * conntrack, recent/nth, PRNG), the first `statistic` branch and IPVS's first choice are
+   * taken, no port or load-balancer turn is used up, apps log nothing, CoreDNS answers from a
+   * throwaway instance, and no Trace is emitted.
+   */
+  #dry = false;
 
   constructor(private readonly d: DataPathDeps) {
     this.#rng = createRng((d.seed ^ 0x6e657477) >>> 0);
@@ -157,6 +164,34 @@ export class DataPath implements Controller {
   }
 
   // ---------- connect ----------
+
+  /**
+   * `connect` without side effects, for checks that run after every command. Without
+   * conntrack entries the reply cannot be un-NATed, so the probe ends when the server has
+   * answered: a rule that drops only the replies goes unseen (nothing in our labs does that).
+   */
+  probe(req: ConnectRequest): ConnectionResult {
+    const was = this.#dry;
+    this.#dry = true;
+    try {
+      return this.connect(req);
+    } finally {
+      this.#dry = was;
+    }
+  }
+
+  /** `resolver` without side effects: queries go through `probe`, ids are not drawn from the PRNG. */
+  probeResolver(from: ConnectFrom, conf?: ResolvConf): ResolverEnv {
+    const resolv = conf ?? this.resolvConf(from);
+    const src = this.#source(from);
+    const sport = 'loc' in src ? this.#peekEphemeral(this.#sourceAddress(src.loc, resolv.nameservers[0] ?? '127.0.0.1')) : 0;
+    let id = 0;
+    const exchange: Exchange = (query, server) => {
+      const r = this.probe({ from, to: { ip: server, port: 53, protocol: 'UDP' }, payload: { kind: 'dns', message: query }, sport });
+      return r.outcome === 'connected' && r.response?.kind === 'dns' ? r.response.message : 'timeout';
+    };
+    return { conf: resolv, exchange, nextId: () => id++ };
+  }
 
   connect(req: ConnectRequest): ConnectionResult {
     const at = this.d.clock.now();
@@ -259,7 +294,7 @@ export class DataPath implements Controller {
     app(response.action, { ...(response.answer ? { answer: response.answer } : {}), ...(response.container ? { container: response.container } : {}) });
     const back = this.#replyWalk(arrival, pkt, hops, client);
     if (back !== true) return finish('timed-out', `${what}: ${back}`, common);
-    if (protocol === 'TCP' && client) {
+    if (protocol === 'TCP' && client && !this.#dry) {
       // The handshake's ACK (and the request) complete the flow in conntrack (ESTABLISHED, ASSURED).
       this.#walk(client, { ...sent }, 'request', [], undefined, true);
     }
@@ -270,6 +305,7 @@ export class DataPath implements Controller {
 
   /** A reply from the docker network (the workstation) back into a node or pod. */
   #replyWalkFromOutside(pkt: Packet, hops: Hop[], client: Loc): true | string {
+    if (this.#dry) return true;
     const reply: Packet = { src: pkt.dst, dst: pkt.src, proto: pkt.proto, sport: pkt.dport, dport: pkt.sport };
     const back = this.#walk({ kind: 'external', ip: pkt.dst }, reply, 'reply', hops, undefined);
     if (back.kind === 'dropped' || back.kind === 'lost') return `the reply was lost: ${back.why}`;
@@ -279,7 +315,7 @@ export class DataPath implements Controller {
 
   /** Walk the server's answer back to the client; true when it arrived. */
   #replyWalk(arrival: Extract<Arrival, { kind: 'pod' | 'node' }>, pkt: Packet, hops: Hop[], client: Loc | undefined): true | string {
-    if (!client) return true; // inside the pod's own namespace
+    if (!client || this.#dry) return true; // inside the pod's own namespace; a probe stops at the server
     const reply: Packet = {
       src: pkt.dst, dst: pkt.src, proto: pkt.proto, sport: pkt.proto === 'icmp' ? pkt.sport : pkt.dport, dport: pkt.sport,
       ...(pkt.proto === 'icmp' ? { icmpType: 0, icmpCode: 0 } : {}),
@@ -326,7 +362,7 @@ export class DataPath implements Controller {
     for (let n = 0; n < MAX_HOPS; n++) {
       const origin: 'in' | 'local' = inIface ? 'in' : 'local';
       const before = { ...pkt, ...(inIface ? { inIface } : {}) };
-      const r = host.evaluate(before, { origin });
+      const r = host.evaluate(before, this.#dry ? { origin, dry: true, fresh: true, choose: () => true } : { origin });
       if (!silent) hops.push(nodeHop(host, leg, origin, before, r));
       if (r.verdict === 'DROP') {
         if (r.unreachable) return { kind: 'dropped', outcome: 'no-route', why: `no route to ${pkt.dst} on ${host.name}`, packet: pkt };
@@ -425,10 +461,15 @@ export class DataPath implements Controller {
 
   /** The next ephemeral port of a source address (Linux: 32768–60999), deterministic per address. */
   #ephemeral(ip: string): number {
-    const cur = this.#ports.get(ip) ?? 32768 + (fnv(ip) % 20000);
+    const cur = this.#peekEphemeral(ip);
+    if (this.#dry) return cur;
     const next = cur >= 60999 ? 32768 : cur + 1;
     this.#ports.set(ip, next);
     return cur;
+  }
+
+  #peekEphemeral(ip: string): number {
+    return this.#ports.get(ip) ?? 32768 + (fnv(ip) % 20000);
   }
 
   /** Traffic from the docker network to `ip`: the node that owns it, or a node the cloud LB picks. */
@@ -452,7 +493,9 @@ export class DataPath implements Controller {
       candidates = candidates.filter((h) => nodes.has(h.name));
     }
     if (candidates.length === 0) return undefined;
-    return candidates[this.#lbNext++ % candidates.length];
+    const pick = candidates[this.#lbNext % candidates.length];
+    if (!this.#dry) this.#lbNext++;
+    return pick;
   }
 
   // ---------- NetworkPolicy ----------
@@ -499,7 +542,7 @@ export class DataPath implements Controller {
       podName: pod.metadata.name, now, client, port, protocol, failing,
       dns: (q) => this.#coredns(pod, q.message, client, protocol),
     });
-    if (payload?.kind === 'http' && reply?.kind === 'http') {
+    if (payload?.kind === 'http' && reply?.kind === 'http' && !this.#dry) {
       this.d.recordAccess(pod, c.name, {
         remoteAddr: client.ip, method: payload.method, path: payload.path, status: reply.status,
         bytes: payload.method === 'HEAD' ? 0 : utf8Length(reply.body), ...(payload.userAgent ? { userAgent: payload.userAgent } : {}),
@@ -509,6 +552,7 @@ export class DataPath implements Controller {
   }
 
   #coredns(pod: Pod, query: DnsMessage, client: { ip: string; port: number }, protocol: 'TCP' | 'UDP'): Reply | undefined {
+    if (this.#dry) return this.#corednsProbe(query, client, protocol);
     const uid = pod.metadata.uid;
     let cached = this.#dns.get(uid);
     if (!cached || cached.version !== this.#dnsVersion) {
@@ -529,6 +573,20 @@ export class DataPath implements Controller {
     const container = pod.spec.containers.find((c) => c.name === 'coredns') ?? pod.spec.containers[0]!;
     for (const line of r.logLines) this.d.appendLog(pod, container.name, line);
     return { kind: 'dns', message: r.response };
+  }
+
+  /** A probe's answer: a fresh CoreDNS (empty cache, its own PRNG), its log lines dropped. */
+  #corednsProbe(query: DnsMessage, client: { ip: string; port: number }, protocol: 'TCP' | 'UDP'): Reply | undefined {
+    const s = this.d.store;
+    const cm = s.get('ConfigMap', 'kube-system', 'coredns') as ConfigMap | undefined;
+    const objects = [...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')];
+    try {
+      const server = new CoreDns(dnsDataFrom(objects), { corefile: cm?.data?.['Corefile'] ?? '', rng: createRng(1) });
+      const r = server.handle(query, { clientIP: client.ip, clientPort: client.port, proto: protocol === 'TCP' ? 'tcp' : 'udp', nowMs: this.d.clock.now() });
+      return { kind: 'dns', message: r.response };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Processes on a node's host network: the kubelet, kube-proxy's health server, the control plane, and hostNetwork pods' apps. */
@@ -595,6 +653,7 @@ export class DataPath implements Controller {
   }
 
   #emit(t: Trace): void {
+    if (this.#dry) return;
     for (const l of this.#listeners) l(t);
   }
 }
