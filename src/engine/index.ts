@@ -175,7 +175,7 @@ export interface AppStatus {
   live: boolean;
   listening: boolean;
   /** Ports accepting connections now: empty unless running and listening. */
-  listens: { port: number; protocol: 'TCP' | 'UDP' }[];
+  listens: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
 }
 
 /** `kubectl logs` options the API server takes (PodLogOptions). */

@@ -6,8 +6,8 @@
 import type { Container } from '../model/types';
 
 export interface AppModel {
-  /** TCP/UDP ports the process listens on. */
-  listens: { port: number; protocol: 'TCP' | 'UDP' }[];
+  /** TCP/UDP/SCTP ports the process listens on. */
+  listens: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
   /** Image size in bytes, for the `Pulled` event. */
   sizeBytes: number;
   /** nginx/agnhost exit at once on SIGTERM; `sleep` as PID 1 ignores it and waits the grace period out. */
@@ -58,24 +58,60 @@ export function repository(image: string): string {
 export function appFor(c: Container): AppModel {
   const known = KNOWN[repository(c.image)];
   if (known) {
-    // agnhost listens only for the subcommands that serve (netexec --http-port).
-    if (repository(c.image) === 'e2e-test-images/agnhost') {
-      const args = [...(c.command ?? []), ...(c.args ?? [])];
-      if (!args.some((a) => a === 'netexec' || a === 'serve-hostname')) return { ...known, listens: [] };
-      const flag = args.find((a) => a.startsWith('--http-port='));
-      if (args.includes('serve-hostname')) {
-        const port = Number(args.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 9376);
-        // serve-hostname --udp serves UDP only; --tcp (or neither) TCP.
-        return { ...known, listens: args.includes('--udp') && !args.includes('--tcp') ? [{ port, protocol: 'UDP' }] : tcp(port) };
-      }
-      // netexec: HTTP on --http-port (8080) and UDP on --udp-port (8081; -1 turns it off).
-      const udp = Number(args.find((a) => a.startsWith('--udp-port='))?.split('=')[1] ?? 8081);
-      return { ...known, listens: [...tcp(flag ? Number(flag.split('=')[1]) : 8080), ...(udp > 0 ? [{ port: udp, protocol: 'UDP' as const }] : [])] };
-    }
+    // agnhost listens only for the subcommands that serve (netexec, serve-hostname, porter).
+    if (repository(c.image) === 'e2e-test-images/agnhost') return { ...known, listens: agnhostListens(c) };
     return known;
   }
   // Unknown images: assume they serve what they declare, like most real images do.
-  return { listens: (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP' })), sizeBytes: 50_000_000, exitsOnSigterm: true };
+  return { listens: (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol === 'UDP' || p.protocol === 'SCTP' ? p.protocol : 'TCP' })), sizeBytes: 50_000_000, exitsOnSigterm: true };
+}
+
+/** `--flag=value` or `--flag value` in the container's command + args (Go's flag and cobra accept both). */
+export function flagValue(c: Container, flag: string): string | undefined {
+  const argv = [...(c.command ?? []), ...(c.args ?? [])];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+    if (a === flag) return argv[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * The sockets of an agnhost server subcommand (kubernetes test/images/agnhost):
+ * - `netexec`: HTTP on --http-port (8080), UDP on --udp-port (8081; -1 turns it off), SCTP on
+ *   --sctp-port when given;
+ * - `serve-hostname`: --port (9376), TCP unless --udp alone (the e2e NetworkPolicy model runs
+ *   `serve-hostname --tcp|--udp --http=false --port 80`);
+ * - `porter`: one socket per SERVE_{PORT,TCP_PORT,TLS_PORT}_N (TCP), SERVE_UDP_PORT_N,
+ *   SERVE_SCTP_PORT_N environment variable (the e2e model's SCTP containers).
+ */
+function agnhostListens(c: Container): AppModel['listens'] {
+  const args = [...(c.command ?? []), ...(c.args ?? [])];
+  const num = (v: string | undefined, d: number) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : d);
+  if (args.includes('serve-hostname')) {
+    const port = num(flagValue(c, '--port'), 9376);
+    return [{ port, protocol: args.includes('--udp') && !args.includes('--tcp') ? 'UDP' : 'TCP' }];
+  }
+  if (args.includes('netexec')) {
+    const udp = num(flagValue(c, '--udp-port'), 8081);
+    const sctp = num(flagValue(c, '--sctp-port'), -1);
+    return [
+      ...tcp(num(flagValue(c, '--http-port'), 8080)),
+      ...(udp > 0 ? [{ port: udp, protocol: 'UDP' as const }] : []),
+      ...(sctp > 0 ? [{ port: sctp, protocol: 'SCTP' as const }] : []),
+    ];
+  }
+  if (args.includes('porter')) {
+    const out: AppModel['listens'] = [];
+    for (const e of c.env ?? []) {
+      const m = /^SERVE_(PORT|TCP_PORT|TLS_PORT|UDP_PORT|SCTP_PORT)_(\d+)$/.exec(e.name);
+      if (!m) continue;
+      out.push({ port: Number(m[2]), protocol: m[1] === 'UDP_PORT' ? 'UDP' : m[1] === 'SCTP_PORT' ? 'SCTP' : 'TCP' });
+    }
+    return out;
+  }
+  return [];
 }
 
 /**

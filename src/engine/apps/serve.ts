@@ -12,7 +12,9 @@
  *   `/clientip` → `ip:port` the server saw, `/echo?msg=x` → `x`, `/` → `NOW: <time>`;
  *   Go net/http headers (Date, Content-Length, Content-Type text/plain; charset=utf-8).
  *   UDP on 8081: `hostname` → the pod name, `echo x` → `x`, `clientip` → `ip:port`.
- * - agnhost serve-hostname: the pod name on 9376 (HTTP, or raw with --http=false).
+ * - agnhost serve-hostname: the pod name on 9376 (HTTP, or raw with --http=false; one
+ *   datagram back per datagram with --udp).
+ * - agnhost porter: the value of SERVE_*_PORT_N on port N (HTTP body, UDP datagram, SCTP message).
  * - google-samples/hello-app: `Hello, world!\nVersion: 1.0.0\nHostname: <pod>\n` on 8080.
  * - hashicorp/http-echo: the `-text` argument on 5678.
  * - redis: `PING` → `+PONG`.
@@ -151,7 +153,14 @@ export function serve(c: Container, payload: Payload | undefined, ctx: ServeCont
     return payload?.kind === 'bytes' && payload.text.trim() ? { kind: 'bytes', text: `-ERR unknown command '${payload.text.trim().split(/\s+/)[0]}'\r\n` } : undefined;
   }
   const argv = [...(c.command ?? []), ...(c.args ?? [])];
-  if (repo === 'e2e-test-images/agnhost' && ctx.protocol === 'UDP' && payload?.kind === 'bytes') {
+  if (repo === 'e2e-test-images/agnhost' && argv.includes('porter')) {
+    // porter answers every request, datagram or association with its SERVE_*_PORT_N value.
+    const value = c.env?.find((e) => new RegExp(`^SERVE_(PORT|TCP_PORT|TLS_PORT|UDP_PORT|SCTP_PORT)_${ctx.port}$`).test(e.name))?.value ?? '';
+    if (ctx.protocol !== 'TCP') return { kind: 'bytes', text: value };
+    return payload?.kind === 'http' ? goHttp(200, value, ctx.now) : undefined;
+  }
+  if (repo === 'e2e-test-images/agnhost' && ctx.protocol === 'UDP' && argv.includes('serve-hostname')) return { kind: 'bytes', text: ctx.podName };
+  if (repo === 'e2e-test-images/agnhost' && ctx.protocol !== 'TCP' && payload?.kind === 'bytes') {
     const [cmd, ...rest] = payload.text.trim().split(/\s+/);
     if (cmd === 'hostname') return { kind: 'bytes', text: ctx.podName };
     if (cmd === 'echo') return { kind: 'bytes', text: rest.join(' ') };

@@ -68,3 +68,34 @@ export function e2eModel(): E2EModel {
   );
   return { namespaces, pods, nodes, podStrings: pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`) };
 }
+
+/**
+ * The same model as manifests for a real (emulated) cluster, as upstream's kubeManager
+ * creates it (kubemanager.go initializeClusterFromModel, model.go): namespaces x, y, z
+ * labelled `ns: <name>`; pods a, b, c labelled `pod: <name>`, one agnhost container per
+ * port × protocol — `serve-hostname --tcp|--udp --http=false --port N` for TCP and UDP,
+ * `porter` with SERVE_SCTP_PORT_N for SCTP — and beside each pod a Service `s-<ns>-<pod>`
+ * selecting it, with ports `service-port-<proto>-<port>`. Upstream's probe dials that
+ * Service's ClusterIP (probe.go: addrTo = ServiceIP). The scheduler places the pods.
+ */
+export function e2eManifests(image = 'registry.k8s.io/e2e-test-images/agnhost:2.53'): string {
+  const docs: string[] = [];
+  for (const ns of E2E_NAMESPACES) {
+    docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels: {ns: ${ns}}`);
+    for (const pod of E2E_PODS) {
+      const containers = E2E_PORTS.flatMap((port) =>
+        E2E_PROTOCOLS.map((protocol) => {
+          const p = protocol.toLowerCase();
+          const run = protocol === 'SCTP'
+            ? `command: [/agnhost, porter]\n    env: [{name: SERVE_SCTP_PORT_${port}, value: foo}]`
+            : `command: [/agnhost, serve-hostname, --${p}, --http=false, --port, '${port}']`;
+          return `  - name: cont-${port}-${p}\n    image: ${image}\n    imagePullPolicy: IfNotPresent\n    ${run}\n    ports: [{containerPort: ${port}, name: serve-${port}-${p}, protocol: ${protocol}}]`;
+        }),
+      );
+      docs.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${pod}\n  namespace: ${ns}\n  labels: {pod: ${pod}}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n${containers.join('\n')}`);
+      const ports = E2E_PORTS.flatMap((port) => E2E_PROTOCOLS.map((protocol) => `  - {name: service-port-${protocol.toLowerCase()}-${port}, protocol: ${protocol}, port: ${port}}`));
+      docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: s-${ns}-${pod}\n  namespace: ${ns}\nspec:\n  selector: {pod: ${pod}}\n  ports:\n${ports.join('\n')}`);
+    }
+  }
+  return docs.join('\n---\n') + '\n';
+}

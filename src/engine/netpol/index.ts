@@ -35,4 +35,4 @@ export { NetpolIndex, buildNetpolIndex, CNI_PROFILES, NAMESPACE_NAME_LABEL, type
 export { evaluateFlow, evaluateFlowIndexed, evaluateDirection } from './evaluate';
 export { effectivePolicyTypes, compilePolicy, type CompiledPolicy, type CompiledRule, type CompiledPeer, type CompiledPort } from './compile';
 export { reachability, formatTruthTable, parseTruthTable, compareTruthTables, type TruthTable } from './truthtable';
-export { e2eModel, E2E_NAMESPACES, E2E_PODS, E2E_PORTS, E2E_PROTOCOLS, type E2EModel } from './e2emodel';
+export { e2eModel, e2eManifests, E2E_NAMESPACES, E2E_PODS, E2E_PORTS, E2E_PROTOCOLS, type E2EModel } from './e2emodel';

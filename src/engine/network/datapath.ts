@@ -277,15 +277,17 @@ export class DataPath implements Controller {
       const port = pkt.dport ?? 0;
       const listener = arrival.kind === 'pod' ? this.#podListener(arrival.pod, port, protocol) : this.#nodeListener(arrival.node, port, protocol);
       if (!listener) {
-        // No socket: TCP answers RST; UDP answers ICMP port unreachable.
-        app(protocol === 'TCP' ? 'rst' : 'icmp-port-unreachable');
+        // No socket: TCP answers RST, SCTP an ABORT (RFC 9260 §8.4: "Out of the blue" INIT), UDP ICMP port unreachable.
+        app(protocol === 'TCP' ? 'rst' : protocol === 'SCTP' ? 'abort' : 'icmp-port-unreachable');
         const back = this.#replyWalk(arrival, pkt, hops, client);
         if (back !== true) return finish('timed-out', `${what}: ${back}`, common);
         // UDP: the ICMP error reaches a connected socket as ECONNREFUSED; resolvers' unconnected sockets ignore it (the caller decides).
-        return finish('refused', `${what}: nothing listens on ${pkt.dst}:${port}/${protocol} in ${where}: ${protocol === 'TCP' ? 'RST' : 'ICMP port unreachable'}${nat}`, common);
+        return finish('refused', `${what}: nothing listens on ${pkt.dst}:${port}/${protocol} in ${where}: ${protocol === 'TCP' ? 'RST' : protocol === 'SCTP' ? 'ABORT' : 'ICMP port unreachable'}${nat}`, common);
       }
       const reply = listener.answer(req.payload, { ip: pkt.src, port: pkt.sport ?? 0 });
       response = { ...(reply ? { reply } : {}), action: reply ? 'answered' : 'accepted', ...(reply ? { answer: describeReply(reply) } : {}), ...(listener.container ? { container: listener.container } : {}) };
+      // UDP has no handshake: silence is all the client gets. SCTP's INIT/INIT-ACK is one, but
+      // the probes that use it (agnhost connect) wait for the server's first message too.
       if (protocol !== 'TCP' && !reply) {
         app('no-answer', listener.container ? { container: listener.container } : {});
         return finish('timed-out', `${what}: ${where} received it and did not answer${nat}`, common);
@@ -511,12 +513,17 @@ export class DataPath implements Controller {
     return index;
   }
 
-  #policy(dir: 'Egress' | 'Ingress', _host: NodeHost, pod: Pod, pkt: Packet): DirectionVerdict {
+  #policy(dir: 'Egress' | 'Ingress', host: NodeHost, pod: Pod, pkt: Packet): DirectionVerdict {
     const protocol = pkt.proto === 'udp' ? 'UDP' : pkt.proto === 'sctp' ? 'SCTP' : 'TCP';
     // ICMP: NetworkPolicy names only TCP/UDP/SCTP ports; an isolated pod's ICMP is allowed only by a rule without ports.
     const port = pkt.proto === 'icmp' ? 0 : pkt.dport ?? 0;
-    if (dir === 'Egress') return evaluateDirection(this.#index(), 'Egress', { source: { pod }, destination: { ip: pkt.dst }, port, protocol });
-    return evaluateDirection(this.#index(), 'Ingress', { source: { ip: pkt.src }, destination: { pod, ip: pkt.dst }, port, protocol });
+    // Any address of the pod's own node counts as that node ("traffic to and from the node where
+    // a Pod is running is always allowed, regardless of the IP address of the Pod or the node",
+    // kubernetes.io NetworkPolicy page): its InternalIP, and the CNI bridge address a hairpin
+    // connection to the pod's own Service is masqueraded to.
+    const peer = (ip: string) => (host.addrType(ip) === 'LOCAL' && !this.#podsByIp.has(ip) ? { node: host.name, ip } : { ip });
+    if (dir === 'Egress') return evaluateDirection(this.#index(), 'Egress', { source: { pod }, destination: peer(pkt.dst), port, protocol });
+    return evaluateDirection(this.#index(), 'Ingress', { source: peer(pkt.src), destination: { pod, ip: pkt.dst }, port, protocol });
   }
 
   // ---------- who listens ----------
@@ -527,12 +534,12 @@ export class DataPath implements Controller {
       const st = this.d.appState(pod, c.name);
       if (!st.listening) continue;
       if (!appFor(c).listens.some((l) => l.port === port && l.protocol === protocol)) continue;
-      return { container: c.name, answer: (p, client) => this.#answer(pod, c, st, p, client, port, protocol as 'TCP' | 'UDP') };
+      return { container: c.name, answer: (p, client) => this.#answer(pod, c, st, p, client, port, protocol as 'TCP' | 'UDP' | 'SCTP') };
     }
     return undefined;
   }
 
-  #answer(pod: Pod, c: Container, st: Readonly<AppState>, payload: Payload | undefined, client: { ip: string; port: number }, port: number, protocol: 'TCP' | 'UDP'): Reply | undefined {
+  #answer(pod: Pod, c: Container, st: Readonly<AppState>, payload: Payload | undefined, client: { ip: string; port: number }, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Reply | undefined {
     const now = this.d.clock.now();
     const failing: { path: string; status: number }[] = [];
     const probePath = (p: Container['readinessProbe']) => (p?.httpGet && (p.httpGet.port === port || c.ports?.some((cp) => cp.name === p.httpGet!.port && cp.containerPort === port)) ? p.httpGet.path ?? '/' : undefined);
@@ -540,7 +547,7 @@ export class DataPath implements Controller {
     if (!st.live) { const path = probePath(c.livenessProbe); if (path) failing.push({ path, status: 500 }); }
     const reply = serve(c, payload, {
       podName: pod.metadata.name, now, client, port, protocol, failing,
-      dns: (q) => this.#coredns(pod, q.message, client, protocol),
+      dns: (q) => (protocol === 'SCTP' ? undefined : this.#coredns(pod, q.message, client, protocol)),
     });
     if (payload?.kind === 'http' && reply?.kind === 'http' && !this.#dry) {
       this.d.recordAccess(pod, c.name, {

@@ -141,7 +141,7 @@ export interface AppHop {
   protocol: string;
   /** The client address as the server saw it (after any SNAT/masquerade). */
   client: string;
-  /** `accepted`, `answered`, `rst`, `icmp-port-unreachable`, `no-answer`, `echo-reply`. */
+  /** `accepted`, `answered`, `rst`, `abort` (SCTP), `icmp-port-unreachable`, `no-answer`, `echo-reply`. */
   action: string;
   /** One line on what it answered (`HTTP 200, 615 bytes`, `DNS NOERROR 1 answer`). */
   answer?: string;

@@ -4,7 +4,8 @@
  *   agnhost connect HOST:PORT [--timeout=1s] [--protocol=tcp|udp|sctp] [--udp-data=hostname]
  * exits 0 when the connection (TCP) or the UDP round trip succeeds, else 1 with one line on
  * stderr as connect.go writes it: `TIMEOUT`, `REFUSED`, `DNS: …`, `OTHER: …`; for UDP
- * `TIMEOUT: read udp A->B: i/o timeout` / `REFUSED: read udp A->B: read: connection refused`.
+ * `TIMEOUT: read udp A->B: i/o timeout` / `REFUSED: read udp A->B: read: connection refused`;
+ * for SCTP `TIMEOUT`, or `OTHER: connection refused` (connectSCTP reports dial errors as OTHER).
  * Serving subcommands (netexec, serve-hostname) are the container's own process, not this.
  */
 import { fromPlace, isIPv4, resolveName, splitHostPort } from '../../net';
@@ -70,7 +71,8 @@ export const agnhost: CommandModule = {
     const ip = r.addresses[0]!;
     const conn = ctx.cluster.connect({
       from: fromPlace(ctx.place), to: { ip, port: hp.port, protocol: protocol === 'udp' ? 'UDP' : protocol === 'sctp' ? 'SCTP' : 'TCP', ...(isIPv4(hp.host) ? {} : { host: hp.host }) },
-      ...(protocol === 'udp' ? { payload: { kind: 'bytes' as const, text: `${data}\n` } } : {}),
+      // UDP and SCTP write `<data>\n` and wait for the server's answer; TCP only connects.
+      ...(protocol !== 'tcp' ? { payload: { kind: 'bytes' as const, text: `${data}\n` } } : {}),
     });
     if (conn.outcome === 'connected') return { stdout: '', stderr: '', exitCode: 0 };
     const pair = `${conn.local.ip}:${conn.local.port}->${ip}:${hp.port}`;
@@ -79,6 +81,8 @@ export const agnhost: CommandModule = {
       await ctx.session.wait(timeoutMs || 127_000);
       return { stdout: '', stderr: protocol === 'udp' ? `TIMEOUT: read udp ${pair}: i/o timeout\n` : 'TIMEOUT\n', exitCode: 1 };
     }
+    // connectSCTP prints every dial error as OTHER with the bare errno text (ishidawataru/sctp returns it unwrapped).
+    if (protocol === 'sctp') return { stdout: '', stderr: `OTHER: ${conn.outcome === 'refused' ? 'connection refused' : conn.outcome === 'no-route' ? 'no route to host' : conn.outcome === 'net-unreachable' ? 'network is unreachable' : 'connection reset by peer'}\n`, exitCode: 1 };
     if (conn.outcome === 'refused') return { stdout: '', stderr: protocol === 'udp' ? `REFUSED: read udp ${pair}: read: connection refused\n` : 'REFUSED\n', exitCode: 1 };
     const why = conn.outcome === 'no-route' ? 'connect: no route to host' : conn.outcome === 'net-unreachable' ? 'connect: network is unreachable' : 'connect: connection reset by peer';
     return { stdout: '', stderr: `OTHER: dial ${protocol} ${ip}:${hp.port}: ${why}\n`, exitCode: 1 };
