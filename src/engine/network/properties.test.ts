@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { createCluster, matchesSelector, type Cluster, type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort, type Pod, type Protocol, type Service } from '../index';
+import { createCluster, matchesSelector, type Cluster, type KubeObject, type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort, type Pod, type Protocol, type Service } from '../index';
 
 interface PodSpec {
   ns: 'default' | 'x';
@@ -103,7 +103,7 @@ const seen = { ipvs: 0, iptables: 0, denied: 0, allowed: 0 };
 
 /** from × to: did `agnhost connect` succeed? (TCP: 80, UDP: 80, SCTP: 81) */
 function matrix(cluster: Cluster, n: number, p: { protocol: Protocol; viaService: boolean }): boolean[][] {
-  const list = <T,>(kind: string) => { const r = cluster.list<T>(kind); return r.ok ? r.value : []; };
+  const list = <T extends KubeObject>(kind: string) => { const r = cluster.list<T>(kind); return r.ok ? r.value : []; };
   const podList = list<Pod>('Pod');
   const svcList = list<Service>('Service');
   const podOf = (i: number) => podList.find((q) => q.metadata.name === `p${i}`)!;
