@@ -6,7 +6,7 @@
 // TCP and an SCTP case through the whole shell (kubectl exec, agnhost's flags, its exit code).
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createCluster, type Pod, type Service } from '../src/engine';
+import { createCluster, type KubeObject, type Pod, type Service } from '../src/engine';
 import { createSession } from '../src/shell';
 import { e2eManifests } from '../src/engine/netpol/e2emodel';
 import { formatTruthTable, parseTruthTable } from '../src/engine/netpol/truthtable';
@@ -24,7 +24,7 @@ describe('NetworkPolicy truth tables through kubectl exec … agnhost connect', 
       const cluster = createCluster({ seed: 3, manifests: e2eManifests() });
       cluster.tick(10_000);
       const session = createSession({ cluster });
-      const get = <T,>(kind: string, ns: string, n: string) => {
+      const get = <T extends KubeObject>(kind: string, ns: string, n: string) => {
         const r = cluster.get<T>(kind, ns, n);
         if (!r.ok) throw new Error(r.error.message);
         return r.value;
