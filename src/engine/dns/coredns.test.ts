@@ -3,6 +3,7 @@
 // (`kubernetes.default.svc.cluster.local`: A query 54 bytes → 106, AAAA → 147).
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng';
+import type { Service } from '../model/types';
 import { CoreDns, dnsDataFrom, makeQuery, recordText, type DnsMessage, type RRType } from './index';
 import { fixtureObjects, FIXTURE_SERIAL, KUBEADM_COREFILE, LOGGING_COREFILE } from './fixtures';
 
@@ -215,5 +216,50 @@ describe('the log plugin', () => {
     const denials = server(KUBEADM_COREFILE.replace('    errors\n', '    errors\n    log . {\n       class denial\n    }\n'));
     expect(denials.handle(makeQuery(1, 'web.default.svc.cluster.local', 'A'), ctx).logLines).toEqual([]);
     expect(denials.handle(makeQuery(2, 'nope.default.svc.cluster.local', 'A'), ctx).logLines).toHaveLength(1);
+  });
+});
+
+describe('the cache across cluster changes', () => {
+  // kubeadm's Corefile before v1.32 (kubernetes#128359 added `disable success|denial cluster.local`):
+  // cluster answers are cached too, so a changed Service is seen up to `cache 30` late.
+  const CACHING_COREFILE = KUBEADM_COREFILE.replace(/cache 30 \{[^}]*\}/, 'cache 30');
+  const moved = () => fixtureObjects().map((o) => (o.kind === 'Service' && o.metadata.name === 'web' ? { ...o, spec: { ...(o as Service).spec, clusterIP: '10.96.99.99', clusterIPs: ['10.96.99.99'] } } : o));
+  const removed = () => fixtureObjects().filter((o) => !(o.kind === 'Service' && o.metadata.name === 'web'));
+
+  it('keeps serving a cached answer after the Service changes, until its TTL runs out', () => {
+    const s = server(CACHING_COREFILE);
+    expect(lines(ask(s, 'web.default.svc.cluster.local').answer)).toEqual(['web.default.svc.cluster.local. 30 IN\tA\t10.96.12.34']);
+    s.update(dnsDataFrom(moved()));
+    // 12 s later: still the old IP, from the cache (TTL counted down).
+    expect(lines(ask(s, 'web.default.svc.cluster.local', 'A', T0 + 12_000).answer)).toEqual(['web.default.svc.cluster.local. 18 IN\tA\t10.96.12.34']);
+    // A name never asked before is answered from the new data at once.
+    expect(ask(s, 'web.default.svc.cluster.local', 'AAAA', T0 + 12_000).rcode).toBe('NOERROR');
+    // 30 s after it was stored, the entry is gone: the new IP.
+    expect(lines(ask(s, 'web.default.svc.cluster.local', 'A', T0 + 30_000).answer)).toEqual(['web.default.svc.cluster.local. 30 IN\tA\t10.96.99.99']);
+  });
+
+  it('a deleted Service keeps resolving from the cache; a cached NXDOMAIN outlives a new Service', () => {
+    const s = server(CACHING_COREFILE);
+    ask(s, 'web.default.svc.cluster.local');
+    expect(ask(s, 'late.default.svc.cluster.local').rcode).toBe('NXDOMAIN');
+    s.update(dnsDataFrom(removed()));
+    expect(ask(s, 'web.default.svc.cluster.local', 'A', T0 + 5_000).answer).toHaveLength(1);
+    expect(ask(s, 'web.default.svc.cluster.local', 'A', T0 + 31_000).rcode).toBe('NXDOMAIN');
+    const late = { ...fixtureObjects().find((o) => o.kind === 'Service' && o.metadata.name === 'web')!, metadata: { ...fixtureObjects().find((o) => o.kind === 'Service')!.metadata, name: 'late' } };
+    s.update(dnsDataFrom([...fixtureObjects(), late]));
+    // The denial was stored at T0 with the SOA minimum (30) as its TTL.
+    expect(ask(s, 'late.default.svc.cluster.local', 'A', T0 + 29_000).rcode).toBe('NXDOMAIN');
+    expect(ask(s, 'late.default.svc.cluster.local', 'A', T0 + 30_000).rcode).toBe('NOERROR');
+  });
+
+  it('with kubeadm\'s Corefile (cluster.local not cached) the change is seen at once', () => {
+    const s = server();
+    ask(s, 'web.default.svc.cluster.local');
+    s.update(dnsDataFrom(moved()));
+    expect(lines(ask(s, 'web.default.svc.cluster.local', 'A', T0 + 1_000).answer)).toEqual(['web.default.svc.cluster.local. 30 IN\tA\t10.96.99.99']);
+    // …while forwarded names stay cached across the update.
+    ask(s, 'example.com', 'A', T0 + 1_000);
+    s.update(dnsDataFrom(fixtureObjects()));
+    expect(lines(ask(s, 'example.com', 'A', T0 + 11_000).answer)).toEqual(['example.com.\t\t20\tIN\tA\t93.184.215.14']);
   });
 });

@@ -4,7 +4,12 @@
  * cache → hosts → kubernetes → forward. `handle()` answers one query message and says what
  * the `log` plugin printed for it (append those lines to the coredns pod's log).
  *
- * State: only the `cache` plugin's entries, aged by the `nowMs` the caller passes.
+ * State: only the `cache` plugin's entries, aged by the `nowMs` the caller passes. They
+ * outlive changes to the cluster's objects (`update()`: the kubernetes plugin's informers see
+ * a new Service IP at once, but a cached answer is served until its TTL runs out — with
+ * kubeadm's `cache 30` and no `disable success cluster.local`, up to 30 s of the old IP);
+ * a new Corefile is a new server (the `reload` plugin restarts the plugin chain, so the
+ * cache starts empty).
  */
 import type { Rng } from '../core/rng';
 import { cacheOptions, hostsOptions, kubernetesOptions, logOptions, parseCorefile, type CacheOptions, type HostsOptions, type LogOptions, type ServerBlock } from './corefile';
@@ -78,6 +83,18 @@ export class CoreDns {
       }
       return b;
     });
+  }
+
+  /**
+   * The cluster's objects changed (a Service, EndpointSlice, Pod or Namespace): the
+   * kubernetes plugin answers from the new data at once; the cache keeps its entries until
+   * their TTL, as a running CoreDNS does.
+   */
+  update(data: ClusterDnsData): void {
+    for (const b of this.blocks) {
+      const d = b.def.directives.find((x) => x.name === 'kubernetes');
+      if (d) b.kubernetes = new KubernetesPlugin(data, kubernetesOptions(d, b.def.zones));
+    }
   }
 
   /** The kubernetes plugin of the block serving `zone` (for tests and explanations). */

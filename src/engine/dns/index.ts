@@ -6,7 +6,8 @@
  *
  * How the data path uses it (one lookup from a pod):
  *   const conf = podResolvConf(pod, { clusterDomain, clusterDNS: '10.96.0.10' });
- *   const coredns = new CoreDns(dnsDataFrom(objects), { corefile, rng });   // rebuild when objects change
+ *   const coredns = new CoreDns(dnsDataFrom(objects), { corefile, rng });   // one per CoreDNS pod
+ *   coredns.update(dnsDataFrom(objects));          // objects changed: new answers, the cache kept
  *   const exchange: Exchange = (query, server) => {
  *     // a UDP packet pod → server:53 through kube-proxy to a CoreDNS pod; on delivery:
  *     const r = coredns.handle(query, { clientIP, clientPort, proto: 'udp', nowMs });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCluster, formatTrace, type Pod, type Service } from '../index';
+import { createCluster, formatTrace, type ConfigMap, type Pod, type Service } from '../index';
+import { makeQuery } from '../dns';
 
 const web = `
 apiVersion: apps/v1
@@ -102,5 +103,49 @@ describe('connect', () => {
     expect(q).not.toBe('timeout');
     expect(JSON.stringify(q)).toContain(svc('web').spec.clusterIP!);
     expect(env.traces[0]!.endpoint!.pod).toMatch(/^kube-system\/coredns-/);
+  });
+});
+
+describe('CoreDNS cache through the data path', () => {
+  // kubeadm's Corefile before v1.32 (`cache 30` caches cluster.local answers too).
+  const caching = (cluster: ReturnType<typeof setup>['cluster']) => {
+    const cm = cluster.get<ConfigMap>('ConfigMap', 'kube-system', 'coredns');
+    if (!cm.ok) throw new Error(cm.error.message);
+    const corefile = cm.value.data!['Corefile']!.replace(/cache 30 \{[^}]*\}/, 'cache 30');
+    expect(cluster.patch('ConfigMap', 'kube-system', 'coredns', { data: { Corefile: corefile } }, 'merge').ok).toBe(true);
+    // One replica, so every query meets the same cache (each CoreDNS pod has its own).
+    expect(cluster.patch('Deployment', 'kube-system', 'coredns', { spec: { replicas: 1 } }, 'merge').ok).toBe(true);
+    cluster.tick(60_000);
+  };
+  const lookup = (cluster: ReturnType<typeof setup>['cluster']) => {
+    const m = cluster.resolver(from).exchange(makeQuery(7, 'web.default.svc.cluster.local', 'A'), '10.96.0.10');
+    if (m === 'timeout') throw new Error('timeout');
+    return m.answer.map((rr) => `${rr.ttl} ${(rr.data as { address: string }).address}`);
+  };
+  const moveWeb = (cluster: ReturnType<typeof setup>['cluster'], ip: string) => {
+    expect(cluster.delete('Service', 'default', 'web').ok).toBe(true);
+    const [r] = cluster.apply(`apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  clusterIP: ${ip}\n  selector: {app: web}\n  ports: [{port: 80}]\n`);
+    expect(r?.ok).toBe(true);
+  };
+
+  it('a changed Service IP is answered from the cache for up to 30 s, then fresh', () => {
+    const { cluster, svc } = setup();
+    caching(cluster);
+    const old = svc('web').spec.clusterIP!;
+    expect(lookup(cluster)).toEqual([`30 ${old}`]);
+    moveWeb(cluster, '10.96.200.200');
+    cluster.tick(10_000);
+    expect(lookup(cluster)).toEqual([`20 ${old}`]);
+    cluster.tick(19_000);
+    expect(lookup(cluster)).toEqual([`1 ${old}`]);
+    cluster.tick(1_000);
+    expect(lookup(cluster)).toEqual(['30 10.96.200.200']);
+  });
+
+  it('with the default Corefile (cluster.local not cached) the new IP is answered at once', () => {
+    const { cluster, svc } = setup();
+    expect(lookup(cluster)).toEqual([`30 ${svc('web').spec.clusterIP!}`]);
+    moveWeb(cluster, '10.96.200.200');
+    expect(lookup(cluster)).toEqual(['30 10.96.200.200']);
   });
 });

@@ -94,7 +94,7 @@ export class DataPath implements Controller {
   #netpolVersion = 1;
   #netpol: { version: number; index: NetpolIndex } | undefined;
   #dnsVersion = 1;
-  #dns = new Map<string, { version: number; server: CoreDns }>();
+  #dns = new Map<string, { version: number; corefile: string; server: CoreDns }>();
   #ports = new Map<string, number>();
   #listeners = new Set<TraceListener>();
   #rng: Rng;
@@ -566,15 +566,21 @@ export class DataPath implements Controller {
       const s = this.d.store;
       const cm = s.get('ConfigMap', 'kube-system', 'coredns') as ConfigMap | undefined;
       const corefile = cm?.data?.['Corefile'] ?? '';
-      const objects = [...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')];
-      let server: CoreDns;
-      try {
-        server = new CoreDns(dnsDataFrom(objects), { corefile, rng: this.#rng });
-      } catch {
-        return undefined; // a Corefile CoreDNS cannot load: it serves nothing
+      const data = dnsDataFrom([...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')]);
+      if (cached && cached.corefile === corefile) {
+        // The same server sees the new objects; its cache keeps what it stored (per pod, as each replica has its own).
+        cached.server.update(data);
+        cached.version = this.#dnsVersion;
+      } else {
+        let server: CoreDns;
+        try {
+          server = new CoreDns(data, { corefile, rng: this.#rng });
+        } catch {
+          return undefined; // a Corefile CoreDNS cannot load: it serves nothing
+        }
+        cached = { version: this.#dnsVersion, corefile, server };
+        this.#dns.set(uid, cached);
       }
-      cached = { version: this.#dnsVersion, server };
-      this.#dns.set(uid, cached);
     }
     const r = cached.server.handle(query, { clientIP: client.ip, clientPort: client.port, proto: protocol === 'TCP' ? 'tcp' : 'udp', nowMs: this.d.clock.now() });
     const container = pod.spec.containers.find((c) => c.name === 'coredns') ?? pod.spec.containers[0]!;
