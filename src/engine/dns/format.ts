@@ -156,6 +156,12 @@ export function formatDig(l: DigLookup, o: DigFormatOptions): ToolOutput {
   if (show.comments) {
     const additional = m.additional.length + (m.edns ? 1 : 0);
     out += ';; Got answer:\n';
+    // BIND warns whenever the question is under .local (RFC 6762 reserves it for mDNS), which
+    // every cluster.local lookup is.
+    const q = m.question[0]?.name.toLowerCase().replace(/\.$/, '');
+    if (q !== undefined && (q === 'local' || q.endsWith('.local'))) {
+      out += ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n';
+    }
     out += `;; ->>HEADER<<- opcode: QUERY, status: ${m.rcode}, id: ${m.id}\n`;
     out += `;; flags: ${flagsText(m)}; QUERY: ${m.question.length}, ANSWER: ${m.answer.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${additional}\n`;
     if (m.flags.rd && !m.flags.ra) out += ';; WARNING: recursion requested but not available\n';
