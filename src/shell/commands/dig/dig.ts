@@ -21,7 +21,7 @@ export const dig: CommandModule = {
     let server: string | undefined;
     let type: RRType | undefined;
     let name: string | undefined;
-    let short = false, search = false, tries = 3, timeoutMs = 5000;
+    let short = false, search = false, tries = 3, timeoutMs = 5000, warnings = '';
     const show: Partial<Record<(typeof SECTIONS)[number], boolean>> = {};
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
@@ -45,9 +45,13 @@ export const dig: CommandModule = {
         else if ((SECTIONS as readonly string[]).includes(key)) show[key as (typeof SECTIONS)[number]] = on;
       } else if (a.startsWith('-')) {
         return { stdout: '', stderr: `Invalid option: ${a}\n${HELP}`, exitCode: 1 };
-      } else if (!type && name !== undefined && parseRRType(a.toUpperCase())) type = parseRRType(a.toUpperCase());
+      } else if (parseRRType(a.toUpperCase())) {
+        // dig.c parse_args: any bare word that parses as a type is the type, before or after the
+        // name (`dig SRV _http._tcp.web…`); a second one warns and wins.
+        if (type) warnings += ';; Warning, extra type option\n';
+        type = parseRRType(a.toUpperCase());
+      } else if (/^(IN|CH|HS)$/i.test(a)) continue; // a class: only IN is served here
       else if (name === undefined) name = a;
-      else if (parseRRType(a.toUpperCase())) type = parseRRType(a.toUpperCase());
     }
     const env = ctx.cluster.resolver(fromPlace(ctx.place));
     const qname = name ?? '.';
@@ -58,6 +62,6 @@ export const dig: CommandModule = {
     const waited = l.attempts.reduce((s, x) => s + x.waitedMs, 0);
     if (waited > 0) await ctx.session.wait(waited);
     const out = formatDig(l, { args: argv, serverGiven: server !== undefined, short, show, whenMs: ctx.cluster.now(), queryTimeMs: 0 });
-    return { stdout: out.stdout, stderr: '', exitCode: out.exitCode };
+    return { stdout: out.stdout, stderr: warnings, exitCode: out.exitCode };
   },
 };
