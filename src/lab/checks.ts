@@ -194,10 +194,10 @@ function dnsCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'dns' }>): Chec
 function ruleCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'rule' }>): CheckResult {
   const host = cluster.node(c.node);
   if (!host.ok) return { ok: false, summary: `${c.node}: ${host.error.message}` };
-  const saved = iptablesSaveCommand(host.value.netfilter, ['-t', c.table], cluster.now());
+  const saved = iptablesSaveCommand(host.value.netfilter, ['-t', c.table, ...(c.counters ? ['-c'] : [])], cluster.now());
   const re = new RegExp(c.matches);
   const hit = saved.stdout.split('\n').find((l) => re.test(l));
-  const head = `${c.node} iptables-save -t ${c.table}`;
+  const head = `${c.node} iptables-save${c.counters ? ' -c' : ''} -t ${c.table}`;
   if (c.present) return { ok: !!hit, summary: hit ? `${head}: ${hit}` : `${head}: no line matches /${c.matches}/` };
   return { ok: !hit, summary: hit ? `${head}: ${hit}; expected no line to match` : `${head}: no line matches /${c.matches}/, as expected` };
 }

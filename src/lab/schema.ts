@@ -83,6 +83,8 @@ const ruleCheck = z
     /** A regular expression matched against each printed rule line. */
     matches: z.string().min(1),
     present: z.boolean().default(true),
+    /** Match `iptables-save -c` lines, which start with `[packets:bytes]` (to ask that a rule has counted traffic). */
+    counters: z.boolean().default(false),
   })
   .strict();
 
