@@ -97,6 +97,12 @@ describe('object checks', () => {
     expect(await evaluateCheck(env, replicas)).toEqual({ ok: false, summary: 'deploy/web {.status.readyReplicas} is "2"; expected "3"' });
     const gone = check({ type: 'object', resource: 'networkpolicy/deny-egress', namespace: 'locked', jsonpath: '{.metadata.name}', exists: false });
     expect(await evaluateCheck(env, gone)).toEqual({ ok: false, summary: 'networkpolicy/deny-egress -n locked exists; expected it gone' });
+    // A long value (a whole Corefile) is cut in the one-line summary; escaped dots in keys work.
+    const corefile = await evaluateCheck(env, check({ type: 'object', resource: 'configmap/coredns', namespace: 'kube-system', jsonpath: '{.data.Corefile}', matches: 'forward \\. /etc/resolv\\.conf' }));
+    expect(corefile.ok).toBe(true);
+    expect(corefile.summary).toMatch(/^configmap\/coredns -n kube-system \{\.data\.Corefile\} is "\.:53 \{\\n    errors\\n.*"…; expected it to match \/forward/);
+    const kp = check({ type: 'object', resource: 'configmap/kube-proxy', namespace: 'kube-system', jsonpath: '{.data.config\\.conf}', matches: '\nmode: iptables\n' });
+    expect((await evaluateCheck(env, kp)).ok).toBe(true);
     const missing = check({ type: 'object', resource: 'service/nope', jsonpath: '{.spec}', equals: 'x' });
     expect(await evaluateCheck(env, missing)).toEqual({ ok: false, summary: 'service/nope: services "nope" not found' });
   });

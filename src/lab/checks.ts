@@ -71,6 +71,8 @@ export async function evaluateCheck(env: CheckEnv, c: LabCheck): Promise<CheckRe
 }
 
 const quote = (s: string): string => JSON.stringify(s);
+/** A found value in a one-line summary: quoted, and cut when long (a whole config file). */
+const shown = (s: string): string => (s.length > 80 ? `${quote(s.slice(0, 77))}…` : quote(s));
 
 // ---------- object ----------
 
@@ -85,10 +87,10 @@ function objectCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'object' }>)
   if (!got.ok) return { ok: false, summary: `${where}: ${got.error.message}` };
   const value = jsonPath(c.jsonpath, got.value);
   if (c.equals !== undefined) {
-    return { ok: value === c.equals, summary: `${where} ${c.jsonpath} is ${quote(value)}; expected ${quote(c.equals)}` };
+    return { ok: value === c.equals, summary: `${where} ${c.jsonpath} is ${shown(value)}; expected ${quote(c.equals)}` };
   }
   const re = new RegExp(c.matches!);
-  return { ok: re.test(value), summary: `${where} ${c.jsonpath} is ${quote(value)}; expected it to match /${c.matches}/` };
+  return { ok: re.test(value), summary: `${where} ${c.jsonpath} is ${shown(value)}; expected it to match /${c.matches}/` };
 }
 
 // ---------- reach ----------
