@@ -35,7 +35,7 @@ import type { NodeHost, NodeEvalResult } from '../node';
 import type { Packet } from '../netfilter';
 import { buildNetpolIndex, evaluateDirection, type NetpolIndex, type CniName, type DirectionVerdict } from '../netpol';
 import { CoreDns, dnsDataFrom, podResolvConf, upstreamResolve, type DnsMessage, type Exchange, type ResolvConf, type ResolverEnv } from '../dns';
-import { appFor } from '../apps/images';
+import { appFor, repository } from '../apps/images';
 import type { AppState } from '../apps/state';
 import type { AccessRecord } from '../apps/logs';
 import { serve } from '../apps/serve';
@@ -53,6 +53,9 @@ export interface DataPathDeps {
   appendLog(pod: Pod, container: string, text: string): void;
   recordAccess(pod: Pod, container: string, record: AccessRecord): void;
 }
+
+/** Images of NetworkPolicy agents that enforce on a flannel cluster (Canal's calico-node). */
+const POLICY_AGENTS = new Set(['calico/node']);
 
 /** kind's docker network gateway: the learner's machine as the nodes see it. */
 const WORKSTATION_IP = '172.18.0.1';
@@ -92,7 +95,7 @@ export class DataPath implements Controller {
   #podsByIp = new Map<string, Pod>();
   #nodesByIp = new Map<string, string>();
   #netpolVersion = 1;
-  #netpol: { version: number; index: NetpolIndex } | undefined;
+  #netpol = new Map<CniName, { version: number; index: NetpolIndex }>();
   #dnsVersion = 1;
   #dns = new Map<string, { version: number; server: CoreDns }>();
   #ports = new Map<string, number>();
@@ -500,23 +503,41 @@ export class DataPath implements Controller {
 
   // ---------- NetworkPolicy ----------
 
-  #index(): NetpolIndex {
-    if (this.#netpol?.version === this.#netpolVersion) return this.#netpol.index;
+  #index(cni: CniName): NetpolIndex {
+    const cached = this.#netpol.get(cni);
+    if (cached?.version === this.#netpolVersion) return cached.index;
     const s = this.d.store;
     const index = buildNetpolIndex({
       policies: s.list('NetworkPolicy') as NetworkPolicy[], pods: s.list('Pod') as Pod[], namespaces: s.list('Namespace') as Namespace[],
-      nodes: s.list('Node') as Node[], cni: this.d.config.cni as CniName,
+      nodes: s.list('Node') as Node[], cni,
     });
-    this.#netpol = { version: this.#netpolVersion, index };
+    this.#netpol.set(cni, { version: this.#netpolVersion, index });
     return index;
   }
 
-  #policy(dir: 'Egress' | 'Ingress', _host: NodeHost, pod: Pod, pkt: Packet): DirectionVerdict {
+  /**
+   * Who enforces NetworkPolicy on this node. flannel does not, but Calico's policy-only
+   * agent (calico-node's Felix, as Canal installs it next to flannel) does, on each node
+   * where its pod runs: the verdict follows the agent's Running pod, node by node, as a
+   * DaemonSet rolls out.
+   */
+  #cniOn(host: NodeHost): CniName {
+    const cni = this.d.config.cni as CniName;
+    if (cni !== 'flannel') return cni;
+    for (const pod of this.d.store.list('Pod') as Pod[]) {
+      if (pod.spec.nodeName !== host.name || pod.status?.phase !== 'Running') continue;
+      if (pod.spec.containers.some((c) => POLICY_AGENTS.has(repository(c.image)) && this.d.isRunning(pod, c.name))) return 'calico';
+    }
+    return cni;
+  }
+
+  #policy(dir: 'Egress' | 'Ingress', host: NodeHost, pod: Pod, pkt: Packet): DirectionVerdict {
     const protocol = pkt.proto === 'udp' ? 'UDP' : pkt.proto === 'sctp' ? 'SCTP' : 'TCP';
     // ICMP: NetworkPolicy names only TCP/UDP/SCTP ports; an isolated pod's ICMP is allowed only by a rule without ports.
     const port = pkt.proto === 'icmp' ? 0 : pkt.dport ?? 0;
-    if (dir === 'Egress') return evaluateDirection(this.#index(), 'Egress', { source: { pod }, destination: { ip: pkt.dst }, port, protocol });
-    return evaluateDirection(this.#index(), 'Ingress', { source: { ip: pkt.src }, destination: { pod, ip: pkt.dst }, port, protocol });
+    const index = this.#index(this.#cniOn(host));
+    if (dir === 'Egress') return evaluateDirection(index, 'Egress', { source: { pod }, destination: { ip: pkt.dst }, port, protocol });
+    return evaluateDirection(index, 'Ingress', { source: { ip: pkt.src }, destination: { pod, ip: pkt.dst }, port, protocol });
   }
 
   // ---------- who listens ----------
