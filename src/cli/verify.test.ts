@@ -95,7 +95,7 @@ lab verify: 1 passed, 0 failed
 
   it('main runs lab verify on the real labs/ folder', async () => {
     const r = await capture((t) => main(['lab', 'verify', 'kube-proxy-first-look'], t));
-    expect(r.out).toBe('PASS kube-proxy-first-look (2 tasks)\nlab verify: 1 passed, 0 failed\n');
+    expect(r.out).toBe('PASS kube-proxy-first-look (3 tasks)\nlab verify: 1 passed, 0 failed\n');
     expect(r.code).toBe(0);
   });
 
