@@ -111,6 +111,7 @@ export class DataPath implements Controller {
    * throwaway instance, and no Trace is emitted.
    */
   #dry = false;
+  #probeDns: { version: number; server: CoreDns | undefined; reseed: () => void } | undefined;
 
   constructor(private readonly d: DataPathDeps) {
     this.#rng = createRng((d.seed ^ 0x6e657477) >>> 0);
@@ -596,18 +597,31 @@ export class DataPath implements Controller {
     return { kind: 'dns', message: r.response };
   }
 
-  /** A probe's answer: a fresh CoreDNS (empty cache, its own PRNG), its log lines dropped. */
+  /**
+   * A probe's answer, from a CoreDNS of the probes' own (rebuilt when the DNS data changes,
+   * like the real ones), so the real servers' caches, logs and PRNG are untouched. Its PRNG
+   * starts afresh for every query, so a probe's answer never depends on earlier probes.
+   */
   #corednsProbe(query: DnsMessage, client: { ip: string; port: number }, protocol: 'TCP' | 'UDP'): Reply | undefined {
-    const s = this.d.store;
-    const cm = s.get('ConfigMap', 'kube-system', 'coredns') as ConfigMap | undefined;
-    const objects = [...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')];
-    try {
-      const server = new CoreDns(dnsDataFrom(objects), { corefile: cm?.data?.['Corefile'] ?? '', rng: createRng(1) });
-      const r = server.handle(query, { clientIP: client.ip, clientPort: client.port, proto: protocol === 'TCP' ? 'tcp' : 'udp', nowMs: this.d.clock.now() });
-      return { kind: 'dns', message: r.response };
-    } catch {
-      return undefined;
+    if (this.#probeDns?.version !== this.#dnsVersion) {
+      const s = this.d.store;
+      const cm = s.get('ConfigMap', 'kube-system', 'coredns') as ConfigMap | undefined;
+      const objects = [...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')];
+      const holder = { rng: createRng(1) };
+      const rng: Rng = { next: () => holder.rng.next(), int: (n) => holder.rng.int(n), string: (l, a) => holder.rng.string(l, a) };
+      let server: CoreDns | undefined;
+      try {
+        server = new CoreDns(dnsDataFrom(objects), { corefile: cm?.data?.['Corefile'] ?? '', rng });
+      } catch {
+        server = undefined; // a Corefile CoreDNS cannot load: it serves nothing
+      }
+      this.#probeDns = { version: this.#dnsVersion, server, reseed: () => void (holder.rng = createRng(1)) };
     }
+    const { server, reseed } = this.#probeDns;
+    if (!server) return undefined;
+    reseed();
+    const r = server.handle(query, { clientIP: client.ip, clientPort: client.port, proto: protocol === 'TCP' ? 'tcp' : 'udp', nowMs: this.d.clock.now() });
+    return { kind: 'dns', message: r.response };
   }
 
   /** Processes on a node's host network: the kubelet, kube-proxy's health server, the control plane, and hostNetwork pods' apps. */
