@@ -46,6 +46,8 @@ function labsDir(): string {
   add('holds-before', lab('Holds before', `      - {type: object, resource: configmap/cfg, jsonpath: "{.data.mode}", equals: "off"}`, PATCH_ON));
   add('not-solved', lab('Not solved', MODE_ON, `kubectl get configmap cfg`));
   add('bad-schema', 'title: Broken lab\n');
+  add('bad-setup', lab('Bad setup', MODE_ON, PATCH_ON));
+  writeFileSync(join(dir, 'bad-setup', 'manifests', 'cm.yaml'), CM + '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: Web\nspec:\n  ports: [{port: 80}]\n');
   return dir;
 }
 
@@ -88,7 +90,7 @@ lab verify: 1 passed, 0 failed
     const r = await capture((t) => verifyLabs(['bad-schema', 'nope', 'good'], t, { dir: labsDir() }));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^FAIL bad-schema: labs\/bad-schema\/lab.yaml: summary: Required\n/);
-    expect(r.out).toContain('FAIL nope: no lab "nope" (labs: bad-schema, good, holds-before, not-solved)\n');
+    expect(r.out).toContain('FAIL nope: no lab "nope" (labs: bad-schema, bad-setup, good, holds-before, not-solved)\n');
     expect(r.out).toMatch(/PASS good \(1 task\)\nlab verify: 1 passed, 2 failed\n$/);
     expect(SUMMARY_RE.exec(r.out)?.slice(1)).toEqual(['1', '2']);
   });
@@ -97,6 +99,13 @@ lab verify: 1 passed, 0 failed
     const r = await capture((t) => main(['lab', 'verify', 'kube-proxy-first-look'], t));
     expect(r.out).toBe('PASS kube-proxy-first-look (3 tasks)\nlab verify: 1 passed, 0 failed\n');
     expect(r.code).toBe(0);
+  });
+
+  it('fails a lab whose setup the API server refuses, saying why', async () => {
+    const r = await capture((t) => verifyLabs(['bad-setup'], t, { dir: labsDir() }));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^FAIL bad-setup \(1 task\)\n/);
+    expect(r.out).toContain('  ✗ setup: The Service "Web" is invalid: metadata.name: Invalid value: "Web": ');
   });
 
   it('npm test (scripts/test.mjs) reads the closing line with the same pattern', () => {

@@ -97,6 +97,8 @@ describe('object checks', () => {
     expect(await evaluateCheck(env, replicas)).toEqual({ ok: false, summary: 'deploy/web {.status.readyReplicas} is "2"; expected "3"' });
     const gone = check({ type: 'object', resource: 'networkpolicy/deny-egress', namespace: 'locked', jsonpath: '{.metadata.name}', exists: false });
     expect(await evaluateCheck(env, gone)).toEqual({ ok: false, summary: 'networkpolicy/deny-egress -n locked exists; expected it gone' });
+    // A cluster-scoped kind ignores the namespace, as kubectl does.
+    expect((await evaluateCheck(env, check({ type: 'object', resource: 'node/worker', jsonpath: '{.spec.podCIDR}', matches: '^10\\.244\\.\\d+\\.0/24$' }))).ok).toBe(true);
     // A long value (a whole Corefile) is cut in the one-line summary; escaped dots in keys work.
     const corefile = await evaluateCheck(env, check({ type: 'object', resource: 'configmap/coredns', namespace: 'kube-system', jsonpath: '{.data.Corefile}', matches: 'forward \\. /etc/resolv\\.conf' }));
     expect(corefile.ok).toBe(true);
