@@ -7,10 +7,11 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLab } from '../lab/files';
 import { runSession, type Terminal } from './run';
+import { verifyLabs } from './verify';
 
 const USAGE = `Usage:
   clusterpath run [-f PATH]... [-c 'LINE']... [--script FILE] [--lab SLUG] [--seed N] [--echo] [--trace]
-  clusterpath lab verify [SLUG]...
+  clusterpath lab verify [-v] [SLUG]...
 
 Run command lines against a fresh emulated cluster, as if typed at the browser terminal.
 
@@ -23,6 +24,10 @@ Options for run:
       --echo            print the prompt and each line before its output
       --trace           after each line, print the Trace of every connection it made
                         (DNS queries included) to stderr; format: docs/trace.md
+
+lab verify checks each lab (all under labs/ when none is named): no task may hold before
+its solution runs, and every task must hold after it. -v prints every check and the
+solution's output.
 `;
 
 /** Collect manifests from a file or a folder (sorted, like kubectl apply -f DIR). */
@@ -41,10 +46,7 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
     term.out(USAGE);
     return cmd === undefined ? 2 : 0;
   }
-  if (cmd === 'lab') {
-    term.err('clusterpath: `lab verify` is not available yet: the lab runner (src/lab) does not exist\n');
-    return 2;
-  }
+  if (cmd === 'lab') return labCommand(rest, term);
   if (cmd !== 'run') {
     term.err(`clusterpath: unknown command "${cmd}"\n${USAGE}`);
     return 2;
@@ -126,6 +128,24 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
     }
   }
   return runSession({ manifests, lines, seed, echo, trace }, term);
+}
+
+async function labCommand(argv: string[], term: Terminal): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'verify') {
+    term.err(sub === undefined ? `clusterpath: lab needs a subcommand: verify\n` : `clusterpath: unknown lab subcommand "${sub}" (known: verify)\n`);
+    return 2;
+  }
+  const slugs: string[] = [];
+  let verbose = false;
+  for (const a of rest) {
+    if (a === '-v' || a === '--verbose') verbose = true;
+    else if (a.startsWith('-')) {
+      term.err(`clusterpath: unknown option ${a}\n${USAGE}`);
+      return 2;
+    } else slugs.push(a);
+  }
+  return verifyLabs(slugs, term, { verbose });
 }
 
 function missing(term: Terminal, flag: string): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCluster, type Cluster } from '../engine';
+import { createCluster, type Cluster, type Pod } from '../engine';
 import { createSession, type Session } from '../shell';
 import { evaluateCheck, evaluateTasks, parseTarget, type CheckEnv } from './checks';
 import { checkSchema, type LabCheck } from './schema';
@@ -97,6 +97,14 @@ describe('object checks', () => {
     expect(await evaluateCheck(env, replicas)).toEqual({ ok: false, summary: 'deploy/web {.status.readyReplicas} is "2"; expected "3"' });
     const gone = check({ type: 'object', resource: 'networkpolicy/deny-egress', namespace: 'locked', jsonpath: '{.metadata.name}', exists: false });
     expect(await evaluateCheck(env, gone)).toEqual({ ok: false, summary: 'networkpolicy/deny-egress -n locked exists; expected it gone' });
+    // A cluster-scoped kind ignores the namespace, as kubectl does.
+    expect((await evaluateCheck(env, check({ type: 'object', resource: 'node/worker', jsonpath: '{.spec.podCIDR}', matches: '^10\\.244\\.\\d+\\.0/24$' }))).ok).toBe(true);
+    // A long value (a whole Corefile) is cut in the one-line summary; escaped dots in keys work.
+    const corefile = await evaluateCheck(env, check({ type: 'object', resource: 'configmap/coredns', namespace: 'kube-system', jsonpath: '{.data.Corefile}', matches: 'forward \\. /etc/resolv\\.conf' }));
+    expect(corefile.ok).toBe(true);
+    expect(corefile.summary).toMatch(/^configmap\/coredns -n kube-system \{\.data\.Corefile\} is "\.:53 \{\\n    errors\\n.*"…; expected it to match \/forward/);
+    const kp = check({ type: 'object', resource: 'configmap/kube-proxy', namespace: 'kube-system', jsonpath: '{.data.config\\.conf}', matches: '\nmode: iptables\n' });
+    expect((await evaluateCheck(env, kp)).ok).toBe(true);
     const missing = check({ type: 'object', resource: 'service/nope', jsonpath: '{.spec}', equals: 'x' });
     expect(await evaluateCheck(env, missing)).toEqual({ ok: false, summary: 'service/nope: services "nope" not found' });
   });
@@ -178,6 +186,20 @@ describe('rule and ipvs checks', () => {
     expect(after.summary).toMatch(/^worker iptables-save -t nat: -A KUBE-SERVICES -d 10\.96\.100\.10\/32 -p tcp -m comment --comment "default\/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-[A-Z0-9]{16}$/);
     expect(await evaluateCheck(env, reject)).toEqual({ ok: true, summary: 'worker iptables-save -t filter: no line matches /default/web:http has no endpoints/, as expected' });
     expect(await evaluateCheck(env, check({ type: 'rule', node: 'nodex', matches: 'x' }))).toEqual({ ok: false, summary: 'nodex: nodes "nodex" not found' });
+  });
+
+  it('with counters: a rule that has counted the connections made', async () => {
+    const { session, env, cluster } = world();
+    await run(session, FIX);
+    const got = cluster.get<Pod>('Pod', 'default', 'client');
+    const node = got.ok ? got.value.spec.nodeName! : '';
+    // Only a connection's first packet walks the nat table, so the rule counts connections.
+    const counted = check({ type: 'rule', node, counters: true, matches: '^\\[3:180\\] -A KUBE-SERVICES -d 10\\.96\\.100\\.10/32 ' });
+    expect((await evaluateCheck(env, counted)).ok).toBe(false);
+    await run(session, ...Array.from({ length: 3 }, () => 'kubectl exec client -- wget -qO- -T 2 http://web'));
+    const after = await evaluateCheck(env, counted);
+    expect(after.summary).toMatch(new RegExp(`^${node} iptables-save -c -t nat: \\[3:180\\] -A KUBE-SERVICES -d 10\\.96\\.100\\.10/32 -p tcp .*-j KUBE-SVC-`));
+    expect(after.ok).toBe(true);
   });
 
   it('an IPVS virtual server with its scheduler and real servers', async () => {

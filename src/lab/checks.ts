@@ -71,6 +71,8 @@ export async function evaluateCheck(env: CheckEnv, c: LabCheck): Promise<CheckRe
 }
 
 const quote = (s: string): string => JSON.stringify(s);
+/** A found value in a one-line summary: quoted, and cut when long (a whole config file). */
+const shown = (s: string): string => (s.length > 80 ? `${quote(s.slice(0, 77))}…` : quote(s));
 
 // ---------- object ----------
 
@@ -85,10 +87,10 @@ function objectCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'object' }>)
   if (!got.ok) return { ok: false, summary: `${where}: ${got.error.message}` };
   const value = jsonPath(c.jsonpath, got.value);
   if (c.equals !== undefined) {
-    return { ok: value === c.equals, summary: `${where} ${c.jsonpath} is ${quote(value)}; expected ${quote(c.equals)}` };
+    return { ok: value === c.equals, summary: `${where} ${c.jsonpath} is ${shown(value)}; expected ${quote(c.equals)}` };
   }
   const re = new RegExp(c.matches!);
-  return { ok: re.test(value), summary: `${where} ${c.jsonpath} is ${quote(value)}; expected it to match /${c.matches}/` };
+  return { ok: re.test(value), summary: `${where} ${c.jsonpath} is ${shown(value)}; expected it to match /${c.matches}/` };
 }
 
 // ---------- reach ----------
@@ -194,10 +196,10 @@ function dnsCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'dns' }>): Chec
 function ruleCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'rule' }>): CheckResult {
   const host = cluster.node(c.node);
   if (!host.ok) return { ok: false, summary: `${c.node}: ${host.error.message}` };
-  const saved = iptablesSaveCommand(host.value.netfilter, ['-t', c.table], cluster.now());
+  const saved = iptablesSaveCommand(host.value.netfilter, ['-t', c.table, ...(c.counters ? ['-c'] : [])], cluster.now());
   const re = new RegExp(c.matches);
   const hit = saved.stdout.split('\n').find((l) => re.test(l));
-  const head = `${c.node} iptables-save -t ${c.table}`;
+  const head = `${c.node} iptables-save${c.counters ? ' -c' : ''} -t ${c.table}`;
   if (c.present) return { ok: !!hit, summary: hit ? `${head}: ${hit}` : `${head}: no line matches /${c.matches}/` };
   return { ok: !hit, summary: hit ? `${head}: ${hit}; expected no line to match` : `${head}: no line matches /${c.matches}/, as expected` };
 }
@@ -223,7 +225,8 @@ async function fileCheck(env: CheckEnv, c: Extract<LabCheck, { type: 'file' }>):
   const text = await env.readFile(path);
   if (text === undefined) return { ok: false, summary: `${c.path}: no such file` };
   if (c.equals !== undefined) {
-    const ok = text === c.equals || text.replace(/\n$/, '') === c.equals.replace(/\n$/, '');
+    // `echo 2 > f` and an editor's final newline must not matter: compare without surrounding blanks.
+    const ok = text.trim() === c.equals.trim();
     return { ok, summary: `${c.path}: ${ok ? 'content as expected' : `content differs from the expected ${c.equals.length} characters`}` };
   }
   if (c.contains !== undefined) {

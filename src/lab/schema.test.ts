@@ -15,6 +15,12 @@ describe('lab checks', () => {
     expect(checkSchema.safeParse({ type: 'reach', from: 'client', to: 'http://web', expect: 'maybe' }).success).toBe(false);
   });
 
+  it('a pattern must compile, and says where it does not', () => {
+    const r = checkSchema.safeParse({ type: 'rule', node: 'worker', matches: '^-A KUBE-SVC-(' });
+    expect(r.error!.issues[0]).toMatchObject({ path: ['matches'], message: 'not a regular expression: Invalid regular expression: /^-A KUBE-SVC-(/: Unterminated group' });
+    expect(checkSchema.safeParse({ type: 'rule', node: 'worker', matches: '^-A KUBE-SVC-', counters: true }).success).toBe(true);
+  });
+
   it('a resource is KIND/NAME', () => {
     const r = checkSchema.safeParse({ type: 'object', resource: 'web', jsonpath: '{.x}', exists: true });
     expect(r.error!.issues[0]!.message).toBe('expected KIND/NAME, e.g. service/web');

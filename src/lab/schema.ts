@@ -83,6 +83,8 @@ const ruleCheck = z
     /** A regular expression matched against each printed rule line. */
     matches: z.string().min(1),
     present: z.boolean().default(true),
+    /** Match `iptables-save -c` lines, which start with `[packets:bytes]` (to ask that a rule has counted traffic). */
+    counters: z.boolean().default(false),
   })
   .strict();
 
@@ -121,6 +123,14 @@ const anyCheck = z.discriminatedUnion('type', [
 export const checkSchema = anyCheck.superRefine((c, ctx) => {
   if (c.type === 'object' && [c.equals, c.matches, c.exists].filter((v) => v !== undefined).length !== 1) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give exactly one of equals, matches or exists' });
+  }
+  // A pattern that does not compile would make the check fail forever: refuse it here.
+  if ((c.type === 'object' || c.type === 'rule') && c.matches !== undefined) {
+    try {
+      new RegExp(c.matches);
+    } catch (e) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['matches'], message: `not a regular expression: ${(e as Error).message}` });
+    }
   }
 });
 export type LabCheck = z.infer<typeof checkSchema>;

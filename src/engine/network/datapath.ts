@@ -35,7 +35,7 @@ import type { NodeHost, NodeEvalResult } from '../node';
 import type { Packet } from '../netfilter';
 import { buildNetpolIndex, evaluateDirection, type NetpolIndex, type CniName, type DirectionVerdict } from '../netpol';
 import { CoreDns, dnsDataFrom, podResolvConf, upstreamResolve, type DnsMessage, type Exchange, type ResolvConf, type ResolverEnv } from '../dns';
-import { appFor } from '../apps/images';
+import { appFor, repository } from '../apps/images';
 import type { AppState } from '../apps/state';
 import type { AccessRecord } from '../apps/logs';
 import { serve } from '../apps/serve';
@@ -53,6 +53,9 @@ export interface DataPathDeps {
   appendLog(pod: Pod, container: string, text: string): void;
   recordAccess(pod: Pod, container: string, record: AccessRecord): void;
 }
+
+/** Images of NetworkPolicy agents that enforce on a flannel cluster (Canal's calico-node). */
+const POLICY_AGENTS = new Set(['calico/node']);
 
 /** kind's docker network gateway: the learner's machine as the nodes see it. */
 const WORKSTATION_IP = '172.18.0.1';
@@ -92,7 +95,7 @@ export class DataPath implements Controller {
   #podsByIp = new Map<string, Pod>();
   #nodesByIp = new Map<string, string>();
   #netpolVersion = 1;
-  #netpol: { version: number; index: NetpolIndex } | undefined;
+  #netpol = new Map<CniName, { version: number; index: NetpolIndex }>();
   #dnsVersion = 1;
   #dns = new Map<string, { version: number; corefile: string; server: CoreDns }>();
   #ports = new Map<string, number>();
@@ -108,6 +111,7 @@ export class DataPath implements Controller {
    * throwaway instance, and no Trace is emitted.
    */
   #dry = false;
+  #probeDns: { version: number; server: CoreDns | undefined; reseed: () => void } | undefined;
 
   constructor(private readonly d: DataPathDeps) {
     this.#rng = createRng((d.seed ^ 0x6e657477) >>> 0);
@@ -502,15 +506,32 @@ export class DataPath implements Controller {
 
   // ---------- NetworkPolicy ----------
 
-  #index(): NetpolIndex {
-    if (this.#netpol?.version === this.#netpolVersion) return this.#netpol.index;
+  #index(cni: CniName): NetpolIndex {
+    const cached = this.#netpol.get(cni);
+    if (cached?.version === this.#netpolVersion) return cached.index;
     const s = this.d.store;
     const index = buildNetpolIndex({
       policies: s.list('NetworkPolicy') as NetworkPolicy[], pods: s.list('Pod') as Pod[], namespaces: s.list('Namespace') as Namespace[],
-      nodes: s.list('Node') as Node[], cni: this.d.config.cni as CniName,
+      nodes: s.list('Node') as Node[], cni,
     });
-    this.#netpol = { version: this.#netpolVersion, index };
+    this.#netpol.set(cni, { version: this.#netpolVersion, index });
     return index;
+  }
+
+  /**
+   * Who enforces NetworkPolicy on this node. flannel does not, but Calico's policy-only
+   * agent (calico-node's Felix, as Canal installs it next to flannel) does, on each node
+   * where its pod runs: the verdict follows the agent's Running pod, node by node, as a
+   * DaemonSet rolls out.
+   */
+  #cniOn(host: NodeHost): CniName {
+    const cni = this.d.config.cni as CniName;
+    if (cni !== 'flannel') return cni;
+    for (const pod of this.d.store.list('Pod') as Pod[]) {
+      if (pod.spec.nodeName !== host.name || pod.status?.phase !== 'Running') continue;
+      if (pod.spec.containers.some((c) => POLICY_AGENTS.has(repository(c.image)) && this.d.isRunning(pod, c.name))) return 'calico';
+    }
+    return cni;
   }
 
   #policy(dir: 'Egress' | 'Ingress', host: NodeHost, pod: Pod, pkt: Packet): DirectionVerdict {
@@ -522,8 +543,9 @@ export class DataPath implements Controller {
     // kubernetes.io NetworkPolicy page): its InternalIP, and the CNI bridge address a hairpin
     // connection to the pod's own Service is masqueraded to.
     const peer = (ip: string) => (host.addrType(ip) === 'LOCAL' && !this.#podsByIp.has(ip) ? { node: host.name, ip } : { ip });
-    if (dir === 'Egress') return evaluateDirection(this.#index(), 'Egress', { source: { pod }, destination: peer(pkt.dst), port, protocol });
-    return evaluateDirection(this.#index(), 'Ingress', { source: peer(pkt.src), destination: { pod, ip: pkt.dst }, port, protocol });
+    const index = this.#index(this.#cniOn(host));
+    if (dir === 'Egress') return evaluateDirection(index, 'Egress', { source: { pod }, destination: peer(pkt.dst), port, protocol });
+    return evaluateDirection(index, 'Ingress', { source: peer(pkt.src), destination: { pod, ip: pkt.dst }, port, protocol });
   }
 
   // ---------- who listens ----------
@@ -588,18 +610,31 @@ export class DataPath implements Controller {
     return { kind: 'dns', message: r.response };
   }
 
-  /** A probe's answer: a fresh CoreDNS (empty cache, its own PRNG), its log lines dropped. */
+  /**
+   * A probe's answer, from a CoreDNS of the probes' own (rebuilt when the DNS data changes,
+   * like the real ones), so the real servers' caches, logs and PRNG are untouched. Its PRNG
+   * starts afresh for every query, so a probe's answer never depends on earlier probes.
+   */
   #corednsProbe(query: DnsMessage, client: { ip: string; port: number }, protocol: 'TCP' | 'UDP'): Reply | undefined {
-    const s = this.d.store;
-    const cm = s.get('ConfigMap', 'kube-system', 'coredns') as ConfigMap | undefined;
-    const objects = [...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')];
-    try {
-      const server = new CoreDns(dnsDataFrom(objects), { corefile: cm?.data?.['Corefile'] ?? '', rng: createRng(1) });
-      const r = server.handle(query, { clientIP: client.ip, clientPort: client.port, proto: protocol === 'TCP' ? 'tcp' : 'udp', nowMs: this.d.clock.now() });
-      return { kind: 'dns', message: r.response };
-    } catch {
-      return undefined;
+    if (this.#probeDns?.version !== this.#dnsVersion) {
+      const s = this.d.store;
+      const cm = s.get('ConfigMap', 'kube-system', 'coredns') as ConfigMap | undefined;
+      const objects = [...s.list('Service'), ...s.list('EndpointSlice'), ...s.list('Pod'), ...s.list('Namespace')];
+      const holder = { rng: createRng(1) };
+      const rng: Rng = { next: () => holder.rng.next(), int: (n) => holder.rng.int(n), string: (l, a) => holder.rng.string(l, a) };
+      let server: CoreDns | undefined;
+      try {
+        server = new CoreDns(dnsDataFrom(objects), { corefile: cm?.data?.['Corefile'] ?? '', rng });
+      } catch {
+        server = undefined; // a Corefile CoreDNS cannot load: it serves nothing
+      }
+      this.#probeDns = { version: this.#dnsVersion, server, reseed: () => void (holder.rng = createRng(1)) };
     }
+    const { server, reseed } = this.#probeDns;
+    if (!server) return undefined;
+    reseed();
+    const r = server.handle(query, { clientIP: client.ip, clientPort: client.port, proto: protocol === 'TCP' ? 'tcp' : 'udp', nowMs: this.d.clock.now() });
+    return { kind: 'dns', message: r.response };
   }
 
   /** Processes on a node's host network: the kubelet, kube-proxy's health server, the control plane, and hostNetwork pods' apps. */
