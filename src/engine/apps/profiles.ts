@@ -59,6 +59,12 @@ const PROFILES: Record<string, Omit<ImageProfile, 'family'>> = {
   'coredns/coredns': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
   'hashicorp/http-echo': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
   'kube-proxy': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
+  // The control plane's images are distroless (static binaries, no shell, no coreutils);
+  // etcd's too since 3.5.
+  'kube-apiserver': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
+  'kube-controller-manager': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
+  'kube-scheduler': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
+  etcd: { workdir: '/', shells: [], prompt: 'ash', tools: [] },
   // hello-app is a static Go binary on distroless; redis is Debian with no network tools.
   'google-samples/hello-app': { workdir: '/', shells: [], prompt: 'ash', tools: [] },
   redis: { workdir: '/data', shells: ['sh', 'dash', 'bash'], prompt: 'dash', tools: ['hostname'] },

@@ -3,7 +3,7 @@
  * (the session pushes a pod shell until `exit`); `exec POD -- CMD…` runs one command there.
  * A remote non-zero exit prints `command terminated with exit code N`, as kubectl does.
  */
-import type { Deployment, Pod } from '../../../engine';
+import { imageProfile, type Deployment, type Pod } from '../../../engine';
 import { bool, str } from '../../flags';
 import { imageShells } from '../../registry';
 import type { CommandContext, CommandResult } from '../../types';
@@ -102,6 +102,8 @@ container by default
     const isShell = shells.includes(program.split('/').pop()!);
     // The container runtime execs argv[0] directly: a missing binary is an OCI error, not a shell message.
     if (['sh', 'ash', 'bash', 'dash', 'zsh'].includes(program.split('/').pop()!) && !isShell) return ociNotFound(ctx, program, stderr);
+    // A distroless image (no shell) has only its own binaries: no ls, cat or hostname either.
+    if (shells.length === 0 && !imageProfile(container.image).tools.includes(program.split('/').pop()!)) return ociNotFound(ctx, program, stderr);
     if (isShell && command.length === 1) {
       if (bool(p, 'stdin')) ctx.session.enter(place);
       return { stdout: '', stderr, exitCode: 0 };

@@ -13,7 +13,9 @@ function findVerb(argv: string[]): { verb?: string; rest: string[] } {
   const before: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (!a.startsWith('-') || a === '-') return { verb: a, rest: [...argv.slice(i + 1), ...before] };
+    // The global flags go before the verb's own words: after them they could land behind `--`
+    // (`kubectl -n x exec POD -- cmd`) and reach the container instead of kubectl.
+    if (!a.startsWith('-') || a === '-') return { verb: a, rest: [...before, ...argv.slice(i + 1)] };
     before.push(a);
     if (valueFlags.has(a) && i + 1 < argv.length) before.push(argv[++i]!);
   }
