@@ -22,10 +22,16 @@ async function screen(block: Locator): Promise<string> {
   return block.locator('.lab-terminal-screen').evaluate((el) => (el as HTMLElement & { terminalText: () => string }).terminalText());
 }
 
+/** Astro drops the island's `ssr` attribute once it has hydrated (then the buttons work). */
+async function hydrated(block: Locator): Promise<void> {
+  await expect(block.locator('astro-island:not([ssr])')).toHaveCount(1, { timeout: 15_000 });
+}
+
 async function activate(page: Page, slug: string, index: number) {
   const spec = liveBlocks(slug)[index]!;
   const block = page.locator('section.live-block').filter({ has: page.getByRole('heading', { name: spec.title }) });
   await block.scrollIntoViewIfNeeded();
+  await hydrated(block);
   // Hydrated when visible; the first suggested command starts the cluster and runs.
   const buttons = block.locator('button.live-command');
   await expect(buttons).toHaveCount(spec.commands.length);
@@ -96,6 +102,7 @@ test('the start button works from the keyboard', async ({ page }) => {
   await page.goto('/lessons/iptables-mode/');
   const block = page.locator('section.live-block').first();
   await block.scrollIntoViewIfNeeded();
+  await hydrated(block);
   const start = block.locator('button.live-start');
   await expect(start).toBeVisible();
   await start.focus();
@@ -114,12 +121,20 @@ for (const slug of ['iptables-mode', 'cluster-dns', 'networkpolicy-basics']) {
     test(`screenshot ${slug} with a live block active at ${size.width}px`, async ({ page }) => {
       await page.setViewportSize({ width: size.width, height: size.height });
       await page.goto(`/lessons/${slug}/`);
+      // Before a start: the static listing the engine printed at build time.
+      const idle = page.locator('section.live-block').first();
+      await idle.scrollIntoViewIfNeeded();
+      await expect(idle.locator('button.live-start')).toBeVisible();
+      await idle.screenshot({ path: `test-results/screenshots/lesson-live-${slug}-${size.name}-idle.png` });
       const block = await activate(page, slug, 0);
       // Nothing wider than the screen.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await block.screenshot({ path: `test-results/screenshots/lesson-live-${slug}-${size.name}.png` });
       await page.screenshot({ path: `test-results/screenshots/lesson-live-${slug}-${size.name}-viewport.png` });
+      // Printed: the listing, not the terminal.
+      await page.emulateMedia({ media: 'print' });
+      await block.screenshot({ path: `test-results/screenshots/lesson-live-${slug}-${size.name}-print.png` });
     });
   }
 }
