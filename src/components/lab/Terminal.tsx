@@ -14,6 +14,11 @@ interface Props {
   /** The lab's setup manifests (read at build time). */
   manifests: { text: string; source: string }[];
   seed?: number;
+  // For embedding (lesson live blocks): a title for the bar, and a handle to type commands.
+  /** The bar's title; "Terminal" by default. */
+  label?: string;
+  /** Called once the terminal takes keys, with a way to type a line into it and run it. */
+  onTerminal?: (t: { type(line: string): void; focus(): void }) => void;
 }
 
 type Status = 'starting' | 'ready' | 'stopped';
@@ -21,7 +26,7 @@ type Status = 'starting' | 'ready' | 'stopped';
 const FIRST_PROMPT = 'user@workstation:~$ ';
 const SR_KEY = 'clusterpath:terminal:screen-reader';
 
-export default function Terminal({ slug, manifests, seed = 1 }: Props) {
+export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal', onTerminal }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const mounted = useRef<MountedTerminal>();
   const client = useRef<LabClient>();
@@ -69,6 +74,7 @@ export default function Terminal({ slug, manifests, seed = 1 }: Props) {
       mounted.current = m;
       host.current?.setAttribute('data-accepting', 'true');
       performance.mark('clusterpath:terminal-accepting');
+      onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
     });
     return () => {
       disposed = true;
@@ -96,7 +102,7 @@ export default function Terminal({ slug, manifests, seed = 1 }: Props) {
   return (
     <div class="lab-terminal" data-status={status}>
       <div class="lab-terminal-bar">
-        <span class="lab-terminal-title">Terminal</span>
+        <span class="lab-terminal-title">{label}</span>
         <span class="lab-terminal-status" role="status">
           {status === 'starting' ? 'Starting cluster…' : status === 'ready' ? 'Cluster running' : 'Cluster stopped'}
         </span>
