@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ankiDeck } from './anki';
-import { bank, recall, single } from './fixtures.test-helpers';
+import { bank, predictChoose, predictType, recall, single } from './fixtures.test-helpers';
 
 /** Splits Anki's quoted, tab-separated records (quotes doubled inside fields). */
 function records(body: string): string[][] {
@@ -37,6 +37,15 @@ describe('Anki export', () => {
     expect(rows[1]![2]).toContain('<pre><code>a\tb\n"c"</code></pre>');
     expect(rows[1]![2]).toContain('<li>Runs on every node</li>');
     expect(rows[1]![3]).toBe('clusterpath clusterpath::kube-proxy clusterpath::basic');
+  });
+
+  it('shows a predict question with its command and choices, and the real output on the back', () => {
+    const rows = records(ankiDeck([predictChoose, predictType], 'x').split('\n').slice(7).join('\n'));
+    expect(rows[0]![1]).toContain('<pre><code>root@worker:~# iptables-save -t nat | grep -m1 probability</code></pre>');
+    expect(rows[0]![1]).toContain('<p>B.</p><pre><code>0.33333333349</code></pre>');
+    expect(rows[0]![2]).toMatch(/^<p><b>B\. 0\.33333333349<\/b><\/p><pre><code>\.\.\. --probability/);
+    expect(rows[1]![1]).not.toContain('<p>A.</p>');
+    expect(rows[1]![2]).toMatch(/^<p><b>3<\/b><\/p><pre><code>3\n<\/code><\/pre>/);
   });
 
   it('exports every question it is given', () => {

@@ -19,8 +19,15 @@ const field = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 const letters = 'ABCDEFGH';
 
+const pre = (text: string) => `<pre><code>${escapeHtml(text)}</code></pre>`;
+
 function front(q: BankQuestion): string {
   if (q.type === 'recall') return q.promptHtml;
+  if (q.type === 'predict') {
+    const asked = `${q.promptHtml}${pre(q.shellPrompt + q.command)}`;
+    if (q.mode === 'type') return asked;
+    return `${asked}${q.choices.map((c, i) => `<p>${letters[i]}.</p>${pre(c)}`).join('')}`;
+  }
   const list = q.choicesHtml.map((c, i) => `<li>${letters[i]}. ${stripP(c)}</li>`).join('');
   return `${q.promptHtml}<ol style="list-style:none;padding-left:0">${list}</ol>${q.type === 'multi' ? '<p><i>Pick every right answer.</i></p>' : ''}`;
 }
@@ -29,6 +36,11 @@ function back(q: BankQuestion): string {
   if (q.type === 'recall') {
     const points = q.keyPoints.map((k) => `<li>${escapeHtml(k.text)}</li>`).join('');
     return `${q.modelHtml}<p><b>Key points</b></p><ul>${points}</ul><p><b>Why</b></p>${q.explanationHtml}`;
+  }
+  if (q.type === 'predict') {
+    // The answer in a line (a whole-output truth is the output shown below it).
+    const head = [q.mode === 'choose' ? `${letters[q.answer]}.` : '', q.truth.includes('\n') ? '' : escapeHtml(q.truth)].filter(Boolean).join(' ');
+    return `<p><b>${head}</b></p>${pre(q.output)}${q.explanationHtml}`;
   }
   const right = q.answer.map((i) => `${letters[i]}. ${stripP(q.choicesHtml[i] ?? '')}`).join('<br>');
   return `<p><b>${right}</b></p>${q.explanationHtml}`;

@@ -12,8 +12,8 @@ describe('bank', () => {
     expect(relatedToLab(bank, 'nope')).toEqual([]);
   });
   it('recognises a bank.json of this version only', () => {
-    expect(isBank({ version: 1, questions: [] })).toBe(true);
-    expect(isBank({ version: 2, questions: [] })).toBe(false);
+    expect(isBank({ version: 2, questions: [] })).toBe(true);
+    expect(isBank({ version: 1, questions: [] })).toBe(false);
     expect(isBank(null)).toBe(false);
   });
 });

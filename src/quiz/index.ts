@@ -10,3 +10,4 @@ export * from './stats';
 export * from './mock';
 export * from './anki';
 export { gradeChoices } from './grade';
+export { typedMatches, normalizeOutput } from './predict';

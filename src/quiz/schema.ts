@@ -63,24 +63,58 @@ const recall = z
   })
   .strict();
 
+/** A manifest file under content/quiz/scenarios/; any other string is inline YAML. */
+export const SCENARIO_FILE = /^scenarios\/[a-z0-9][a-z0-9.-]*\.ya?ml$/;
+
+/**
+ * Where a predict question runs: the default kind-like cluster, shaped by optional
+ * ClusterConfig and KubeProxyConfiguration fields, with manifests applied at boot.
+ */
+const scenario = z
+  .object({
+    /** Files (`scenarios/web.yaml`, relative to content/quiz/) or inline YAML documents, applied in order. */
+    manifests: z.array(z.string().min(1)).default([]),
+    /** PRNG seed (pod-name suffixes, IPs, `-m statistic` draws); default 1, as `clusterpath run`. */
+    seed: z.number().int().nonnegative().optional(),
+    /** ClusterConfig (clusterpath.dev/v1alpha1) fields for this scenario. */
+    cluster: z.object({ cni: z.enum(['kindnet', 'calico', 'cilium', 'flannel']).optional() }).strict().optional(),
+    /** KubeProxyConfiguration (kubeproxy.config.k8s.io/v1alpha1) fields for this scenario. */
+    kubeProxy: z
+      .object({
+        mode: z.enum(['iptables', 'ipvs']).optional(),
+        ipvs: z.object({ scheduler: z.string().min(1) }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Command lines run first, as typed at the terminal; their output is not shown (e.g. `ssh worker`, a few curls). */
+    setup: z.array(z.string().min(1)).default([]),
+    /** The command whose output the learner predicts; the engine runs it at build time. */
+    command: z.string().min(1),
+  })
+  .strict();
+
 const predict = z
   .object({
     ...common,
     type: z.literal('predict'),
-    /** What runs: manifests applied to the default cluster, then a command; the engine
-     *  computes the expected output at build time, so it cannot go stale. */
-    scenario: z
-      .object({
-        /** Manifest files relative to content/quiz/, or inline YAML documents. */
-        manifests: z.array(z.string()).default([]),
-        /** Command lines run before the one shown (e.g. ssh into a node). */
-        before: z.array(z.string()).default([]),
-        /** The command whose output the learner predicts. */
-        command: z.string().min(1),
-      })
-      .strict(),
-    /** Optional candidate outputs; without them the learner types the answer. */
+    scenario,
+    /**
+     * A regex with exactly one group: the truth is that group of its first match in the
+     * command's output (e.g. a chain name, an IP, a count). Without it, the whole output.
+     */
+    extract: z.string().min(1).optional(),
+    /**
+     * `choose`: candidate outputs or extracted values, exactly one of which must equal the
+     * engine's truth (the build fails otherwise); `(no output)` stands for an empty output.
+     * Without choices, the learner types the truth (`extract` required).
+     */
     choices: choices.optional(),
+    /**
+     * What the author expects: the right choice's 0-based index, or the typed value. Checked
+     * against the engine at build time, so a change in the engine that changes the answer is
+     * noticed, never shipped silently.
+     */
+    answer: z.union([z.number().int().nonnegative(), z.string().min(1)]).optional(),
   })
   .strict();
 
@@ -97,7 +131,35 @@ export const questionSchema = anyQuestion.superRefine((q, ctx) => {
       }
     }
   }
+  if (q.type === 'predict') predictIssues(q).forEach(([path, message]) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message }));
 });
+
+/** Author mistakes in a predict question that the field types alone cannot catch. */
+function predictIssues(q: z.infer<typeof predict>): [string, string][] {
+  const out: [string, string][] = [];
+  if (q.extract !== undefined) {
+    const groups = regexGroups(q.extract);
+    if (groups === null) out.push(['extract', `not a valid regular expression: ${q.extract}`]);
+    else if (groups !== 1) out.push(['extract', `needs exactly one capture group (has ${groups})`]);
+  }
+  if (q.choices) {
+    if (typeof q.answer === 'string') out.push(['answer', 'with choices, answer is the 0-based index of the right one']);
+    else if (q.answer !== undefined && q.answer >= q.choices.length) out.push(['answer', `answer ${q.answer} is not a choice index (0–${q.choices.length - 1})`]);
+  } else {
+    if (q.extract === undefined) out.push(['extract', 'a question without choices needs extract: the learner types a short value, not a whole output']);
+    if (typeof q.answer === 'number') out.push(['answer', 'without choices, answer is the value the learner types']);
+  }
+  return out;
+}
+
+/** The number of capturing groups of a regex source, or null when it does not compile. */
+function regexGroups(source: string): number | null {
+  try {
+    return (new RegExp(`${source}|`).exec('')?.length ?? 1) - 1;
+  } catch {
+    return null;
+  }
+}
 
 export type Question = z.infer<typeof questionSchema>;
 

@@ -1,12 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { Rating } from 'ts-fsrs';
 import { currentId, parseSession, pick, rate, reveal, setText, startSession, suggestedGrade, verdict } from './session';
-import { bank, multi, recall, single } from './fixtures.test-helpers';
+import { bank, multi, predictChoose, predictType, recall, single } from './fixtures.test-helpers';
 
 const now = Date.UTC(2026, 2, 10, 12);
 const known = new Set(bank.map((q) => q.id));
 
 describe('practice session', () => {
+  it('answers a predict question by a pick (choose) or typed text (type)', () => {
+    let s = startSession([predictChoose.id, predictType.id], 'k', now);
+    expect(pick(s, predictChoose, 3)).toBe(s);
+    s = pick(s, predictChoose, 1);
+    expect(s.phase).toBe('revealed');
+    expect(verdict(s, predictChoose)).toBe('correct');
+    expect(suggestedGrade(s, predictChoose)).toBe(Rating.Good);
+    s = rate(s, predictChoose, Rating.Good);
+    // Typed: picks do nothing, an empty box cannot be checked, the value is compared loosely.
+    expect(pick(s, predictType, 0)).toBe(s);
+    expect(reveal(s, predictType)).toBe(s);
+    const wrong = reveal(setText(s, '4'), predictType);
+    expect(verdict(wrong, predictType)).toBe('incorrect');
+    expect(suggestedGrade(wrong, predictType)).toBe(Rating.Again);
+    s = reveal(setText(s, ' 3 '), predictType);
+    expect(verdict(s, predictType)).toBe('correct');
+    expect(rate(s, predictType, Rating.Good).phase).toBe('done');
+  });
+
+
   it('runs a whole session: single, multi and recall, with a repeat after Again', () => {
     let s = startSession([single.id, multi.id, recall.id], 'k', now);
     expect(currentId(s)).toBe(single.id);

@@ -1,6 +1,7 @@
-import type { BankQuestion } from './bank';
+import { choiceCount, type BankQuestion } from './bank';
 import { gradeChoices } from './grade';
 import { matchKeyPoints } from './match';
+import { typedMatches } from './predict';
 import { Rating } from 'ts-fsrs';
 import type { Grade } from './schedule';
 import { arr, id, int, Invalid, obj, str, time } from './validate';
@@ -9,8 +10,8 @@ import { arr, id, int, Invalid, obj, str, time } from './validate';
  * A practice session as a small state machine, saved after every step so a reload
  * resumes exactly where the learner was (the typed text included):
  *
- *   answer ──pick/check (choice) or reveal (recall)──▶ revealed ──rate 1–4──▶ answer of the next
- *                                                                      └──▶ done after the last
+ *   answer ──pick/check (choice) or reveal (recall, typed prediction)──▶ revealed ──rate 1–4──▶ answer of the next
+ *                                                                                     └──▶ done after the last
  *
  * "Again" puts the question once more at the end of this session, as Anki's learning
  * steps would, so a miss is tried again before the session ends.
@@ -49,18 +50,23 @@ export function startSession(ids: readonly string[], key: string, now: number): 
 
 export const currentId = (s: PracticeSession): string | undefined => (s.phase === 'done' ? undefined : s.ids[s.index]);
 
-/** Picks choice `i` (0-based). A single-choice question is answered by the pick itself. */
+/** Picks choice `i` (0-based). A single-choice or predict question is answered by the pick itself. */
 export function pick(s: PracticeSession, q: BankQuestion, i: number): PracticeSession {
-  if (s.phase !== 'answer' || q.type === 'recall' || i < 0 || i >= q.choicesHtml.length) return s;
-  if (q.type === 'single') return { ...s, picked: [i], phase: 'revealed' };
+  if (s.phase !== 'answer' || i < 0 || i >= choiceCount(q)) return s;
+  if (q.type !== 'multi') return { ...s, picked: [i], phase: 'revealed' };
   const picked = s.picked.includes(i) ? s.picked.filter((x) => x !== i) : [...s.picked, i].sort((a, b) => a - b);
   return { ...s, picked };
 }
 
-/** Checks a multiple-choice answer (needs at least one pick) or reveals a recall answer. */
+/**
+ * Checks a multiple-choice answer (needs at least one pick), a typed prediction (needs
+ * some text) or reveals a recall answer.
+ */
 export function reveal(s: PracticeSession, q: BankQuestion): PracticeSession {
   if (s.phase !== 'answer') return s;
-  if (q.type !== 'recall' && s.picked.length === 0) return s;
+  if (q.type === 'predict' && q.mode === 'type') {
+    if (!s.text.trim()) return s;
+  } else if (q.type !== 'recall' && s.picked.length === 0) return s;
   return { ...s, phase: 'revealed' };
 }
 
@@ -70,6 +76,7 @@ export function setText(s: PracticeSession, text: string): PracticeSession {
 
 export function verdict(s: PracticeSession, q: BankQuestion): Verdict | undefined {
   if (q.type === 'recall' || s.phase === 'answer') return undefined;
+  if (q.type === 'predict' && q.mode === 'type') return typedMatches(s.text, q.truth) ? 'correct' : 'incorrect';
   return gradeChoices(q.answer, s.picked);
 }
 

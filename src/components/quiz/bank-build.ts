@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { getCollection } from 'astro:content';
 import { createMarkdownProcessor, type MarkdownProcessor } from '@astrojs/markdown-remark';
 import { plainPrompt, questionsByTopic } from '../site/content';
 import { toKeyPoint, type Bank, type BankQuestion } from '../../quiz';
+// Build-time only, outside the quiz's index.ts: it brings the whole engine, which the quiz
+// pages must not ship.
+import { solvePredict } from '../../quiz/scenario';
 
 /**
  * Builds /quiz/bank.json at build time: every question the practice and mock-interview
@@ -12,8 +16,9 @@ import { toKeyPoint, type Bank, type BankQuestion } from '../../quiz';
  * (scripts/csp.mjs hashes them), not ones arriving later in JSON. The question list on
  * /quiz/ keeps the highlighted rendering.
  *
- * Predict-the-output questions are left out until the engine computes their answers
- * (issue #8, point 2).
+ * Predict-the-output questions run their scenario through the engine and shell here
+ * (src/quiz/scenario.ts), so the stored output and truth are the engine's; a question none
+ * or several of whose choices match fails the build with its id.
  */
 let plain: Promise<MarkdownProcessor> | undefined;
 
@@ -22,12 +27,21 @@ async function md(text: string): Promise<string> {
   return (await (await plain).render(text)).code;
 }
 
+/** Markdown that is one paragraph, without the paragraph (for list items). */
+async function mdInline(text: string): Promise<string> {
+  return (await md(text)).trim().replace(/^<p>([\s\S]*)<\/p>$/, '$1');
+}
+
+// Astro builds from the project root; scenario files are relative to content/quiz/.
+const CONTENT = join(process.cwd(), 'content/quiz');
+
 export async function buildBank(): Promise<Bank> {
   const labIds = new Set((await getCollection('labs')).map((l) => l.id));
   const questions: BankQuestion[] = [];
+  let predictMs = 0;
+  let predicts = 0;
   for (const qs of (await questionsByTopic()).values()) {
     for (const { data: q } of qs) {
-      if (q.type === 'predict') continue;
       const base = {
         id: q.id,
         topic: q.topic,
@@ -38,7 +52,18 @@ export async function buildBank(): Promise<Bank> {
         ...(q.lab && labIds.has(q.lab) ? { lab: q.lab } : {}),
       };
       if (q.type === 'recall') {
-        questions.push({ ...base, type: 'recall', modelHtml: await md(q.modelAnswer), keyPoints: q.keyPoints.map(toKeyPoint), followUps: q.followUps });
+        questions.push({ ...base, type: 'recall', modelHtml: await md(q.modelAnswer), keyPoints: q.keyPoints.map(toKeyPoint), followUpsHtml: await Promise.all(q.followUps.map(mdInline)) });
+      } else if (q.type === 'predict') {
+        const started = performance.now();
+        const s = await solvePredict(q, CONTENT);
+        predictMs += performance.now() - started;
+        predicts++;
+        const { scenario, shellPrompt, output, exitCode, truth } = s;
+        const choose = s.answer !== undefined && q.choices !== undefined;
+        questions.push({
+          ...base, type: 'predict', scenario, shellPrompt, command: q.scenario.command, output, exitCode, truth,
+          mode: choose ? 'choose' : 'type', choices: q.choices ?? [], answer: s.answer ?? -1,
+        });
       } else {
         questions.push({
           ...base,
@@ -49,5 +74,7 @@ export async function buildBank(): Promise<Bank> {
       }
     }
   }
-  return { version: 1, questions };
+  // What predict questions add to the build (reported by npm run build's log).
+  if (predicts) console.info(`quiz: ${predicts} predict questions computed by the engine in ${Math.round(predictMs)} ms`);
+  return { version: 2, questions };
 }
