@@ -39,7 +39,13 @@ async function shoot(page: Page, name: string) {
 
 /** Answers the current question rightly, by keyboard only. */
 async function answerRightly(page: Page, q: BankQuestion) {
-  if (q.type === 'single') {
+  if (q.type === 'predict' && q.mode === 'choose') {
+    await page.keyboard.press(String(q.answer + 1));
+  } else if (q.type === 'predict') {
+    await expect(page.locator('#practice-value')).toBeFocused();
+    await page.keyboard.type(q.truth);
+    await page.keyboard.press('Enter');
+  } else if (q.type === 'single') {
     await page.keyboard.press(String(q.answer[0]! + 1));
   } else if (q.type === 'multi') {
     for (const i of q.answer) await page.keyboard.press(String(i + 1));
@@ -111,6 +117,10 @@ test('Again puts a question back at the end of the session', async ({ page }) =>
   await page.goto('/quiz/practice/?topic=services&level=basic&n=2');
   const first = await current(page);
   if (first.type === 'recall') await page.keyboard.press('Control+Enter');
+  else if (first.type === 'predict' && first.mode === 'type') {
+    await page.keyboard.type('not it');
+    await page.keyboard.press('Enter');
+  } else if (first.type === 'predict') await page.keyboard.press(String(((first.answer + 1) % first.choices.length) + 1));
   else if (first.type === 'single') await page.keyboard.press(String(((first.answer[0]! + 1) % first.choicesHtml.length) + 1));
   else {
     await page.keyboard.press(String(first.answer[0]! + 1));
@@ -119,6 +129,45 @@ test('Again puts a question back at the end of the session', async ({ page }) =>
   await expect(page.locator('.practice')).toHaveAttribute('data-phase', 'revealed');
   await page.keyboard.press('1');
   await expect(page.locator('.practice-bar')).toContainText('Question 2 of 3');
+});
+
+test('predict the output: pick the engine\'s answer, or type a wrong one; the real output shows either way', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  // Choose: the right choice by key, then the verdict, the real output and the explanation.
+  await page.goto('/quiz/practice/?q=predict-ipt-first-probability');
+  const q = await current(page);
+  if (q.type !== 'predict' || q.mode !== 'choose') throw new Error('expected a predict question with choices');
+  await expect(page.locator('.scenario')).toContainText('Deployment web');
+  await expect(page.locator('.predict-command')).toHaveText('root@worker:~# iptables -t nat -S KUBE-SVC-CDGGSHYLG3RE2FKL');
+  await expect(page.locator('.choice')).toHaveCount(q.choices.length);
+  await axe(page, 'practice, predict answering');
+  await shoot(page, 'practice-predict-choose');
+  await page.keyboard.press(String(q.answer + 1));
+  await expect(page.locator('.verdict')).toHaveText('Correct.');
+  await expect(page.locator('[data-real-output]')).toContainText('--probability 0.33333333349 -j KUBE-SEP-');
+  await expect(page.locator('.revealed')).toContainText('32-bit fraction');
+  await expect(page.locator('.rate-button.suggested')).toHaveAttribute('data-grade', '3');
+  await axe(page, 'practice, predict revealed');
+  await shoot(page, 'practice-predict-revealed');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-summary]')).toContainText('1 answers rated');
+
+  // Type: a wrong value, checked with Enter in the box; the engine's value and output show.
+  await page.goto('/quiz/practice/?q=predict-ipt-sep-count');
+  const t = await current(page);
+  if (t.type !== 'predict' || t.mode !== 'type') throw new Error('expected a typed predict question');
+  await expect(page.locator('#practice-value')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.practice')).toHaveAttribute('data-phase', 'answer');
+  await page.keyboard.type('9');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.verdict')).toHaveText('Not quite.');
+  await expect(page.locator('.predict-answer')).toHaveText(`Your answer: 9 · the engine's: ${t.truth}`);
+  await expect(page.locator('[data-real-output]')).toContainText(`iptables-save -t nat | grep -c '^:KUBE-SEP'\n${t.truth}`);
+  await expect(page.locator('.rate-button.suggested')).toHaveAttribute('data-grade', '1');
+  await axe(page, 'practice, predict typed wrong');
+  await shoot(page, 'practice-predict-typed');
+  expect(problems).toEqual([]);
 });
 
 test('a single question opens from the question list', async ({ page }) => {

@@ -1,4 +1,4 @@
-import type { BankQuestion, MatchResult, MockReport, RecallQuestion } from '../../quiz';
+import type { BankQuestion, MatchResult, MockReport, PredictQuestion, RecallQuestion } from '../../quiz';
 import { matchKeyPoints, segments } from '../../quiz';
 
 /** Small pieces shared by the practice, mock-interview and progress islands. */
@@ -6,6 +6,77 @@ import { matchKeyPoints, segments } from '../../quiz';
 /** Our own build-time HTML (rendered markdown from content/quiz), never user input. */
 export function Html({ html, class: cls = 'prose' }: { html: string; class?: string }) {
   return <div class={cls} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/**
+ * What a predict question's cluster holds and what was typed before the command: the
+ * objects and settings in a short list, the full manifests behind a disclosure.
+ */
+export function Scenario({ q }: { q: PredictQuestion }) {
+  const s = q.scenario;
+  return (
+    <section class="scenario" aria-label="Scenario">
+      <h3 class="scenario-title">Scenario</h3>
+      <ul class="scenario-list">
+        {s.settings.map((x) => (
+          <li class="muted">{x}</li>
+        ))}
+        {s.objects.length > 0 && <li>{s.objects.join(' · ')}</li>}
+      </ul>
+      {s.manifests.trim() && (
+        <details class="scenario-manifests">
+          <summary>Manifests applied</summary>
+          <pre tabIndex={0}>
+            <code>{s.manifests}</code>
+          </pre>
+        </details>
+      )}
+      {s.setup.length > 0 && (
+        <p class="scenario-setup">
+          Typed first (output not shown):{' '}
+          {s.setup.map((l, i) => (
+            <>
+              {i > 0 && ', then '}
+              <code>{l}</code>
+            </>
+          ))}
+        </p>
+      )}
+      <p class="scenario-command-label">Then this command:</p>
+      <pre class="predict-command" tabIndex={0}>
+        <code>
+          {q.shellPrompt}
+          {q.command}
+        </code>
+      </pre>
+    </section>
+  );
+}
+
+/** A predict choice: a whole output as a block, a short value inline. */
+export function PredictChoice({ text }: { text: string }) {
+  return text.includes('\n') ? (
+    <pre class="choice-text choice-output">
+      <code>{text.replace(/\n$/, '')}</code>
+    </pre>
+  ) : (
+    <span class="choice-text">
+      <code>{text}</code>
+    </span>
+  );
+}
+
+/** What the terminal really showed, computed by the engine at build time. */
+export function RealOutput({ q }: { q: PredictQuestion }) {
+  return (
+    <>
+      <h3>What the terminal printed</h3>
+      <pre class="real-output" tabIndex={0} data-real-output>
+        <code>{`${q.shellPrompt}${q.command}\n${q.output.replace(/\n$/, '')}`}</code>
+      </pre>
+      <p class="muted exit-status">Exit status {q.exitCode}{q.output.trim() ? '' : ' (the command printed nothing)'}.</p>
+    </>
+  );
 }
 
 /** The learner's answer with the words that matched a key point highlighted. */

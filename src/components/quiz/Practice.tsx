@@ -1,20 +1,33 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
-  currentId, formatInterval, GRADE_NAMES, GRADES, loadState, matchKeyPoints, parseRequest, parseSession, pick, preview, rate, recordReview,
+  choiceCount, currentId, formatInterval, GRADE_NAMES, GRADES, loadState, matchKeyPoints, parseRequest, parseSession, pick, preview, rate, recordReview,
   requestKey, reveal, saveState, selectQuestions, SESSION_KEY, setText, startSession, suggestedGrade, verdict,
   type BankQuestion, type Grade, type PracticeSession, type QuizState,
 } from '../../quiz';
 import { TOPICS } from '../../lessons/topics';
 import { fetchBank, readJSON, remove, shortcut, storage, writeJSON } from './client';
-import { Html, KeyPoints, MarkedAnswer } from './Parts';
+import { Html, KeyPoints, MarkedAnswer, PredictChoice, RealOutput, Scenario } from './Parts';
 
 /**
  * The practice island (/quiz/practice/). Logic lives in src/quiz (session.ts, select.ts,
  * state.ts); this file renders it and maps keys: 1–9 pick a choice or (after answering)
  * 1–4 rate; Space reveals or checks; Enter checks, reveals or accepts the suggested rating.
+ * Predict questions show their scenario and command; a typed prediction is checked with
+ * Enter in its box.
  */
 
 const VERDICT_TEXT = { correct: 'Correct.', partial: 'Partly right: some right choices are missing.', incorrect: 'Not quite.' } as const;
+
+const CHIP = {
+  single: 'Pick one',
+  multi: 'Pick every right answer',
+  recall: 'Answer out loud or type',
+  'predict-choose': 'Predict the output: pick one',
+  'predict-type': 'Predict the output: type it',
+} as const;
+
+/** The choices of a choice or predict question: HTML for the former, plain text for the latter. */
+const choiceTexts = (q: BankQuestion): string[] => (q.type === 'predict' ? q.choices : q.type === 'recall' ? [] : q.choicesHtml);
 
 interface Loaded {
   bank: Map<string, BankQuestion>;
@@ -57,6 +70,7 @@ export default function Practice() {
   };
   const heading = useRef<HTMLDivElement>(null);
   const textbox = useRef<HTMLTextAreaElement>(null);
+  const valuebox = useRef<HTMLInputElement>(null);
   const suggested = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -79,6 +93,8 @@ export default function Practice() {
   }, [session]);
 
   const q = session && data ? data.bank.get(currentId(session) ?? '') : undefined;
+  // Questions answered in a text field rather than by picking a choice.
+  const typing = q?.type === 'recall' || (q?.type === 'predict' && q.mode === 'type');
 
   // Focus follows the step: the text box for a recall answer, the question otherwise,
   // and the suggested rating once the answer shows (Enter then accepts it).
@@ -90,7 +106,7 @@ export default function Practice() {
     first.current = false;
     if (session.phase === 'revealed') suggested.current?.focus();
     // On a phone, focusing the box at page load would pop the keyboard over the question.
-    else if (q?.type === 'recall' && (!initial || matchMedia('(pointer: fine)').matches)) textbox.current?.focus({ preventScroll: initial });
+    else if (typing && (!initial || matchMedia('(pointer: fine)').matches)) (textbox.current ?? valuebox.current)?.focus({ preventScroll: initial });
     else heading.current?.focus({ preventScroll: initial });
   }, [step]);
 
@@ -119,7 +135,7 @@ export default function Practice() {
       if (!key) return;
       const digit = /^[1-9]$/.test(key) ? Number(key) : 0;
       if (session.phase === 'answer') {
-        if (digit && q.type !== 'recall') update((s) => pick(s, q, digit - 1));
+        if (digit && choiceCount(q) > 0) update((s) => pick(s, q, digit - 1));
         else if (key === ' ' || key === 'Enter') update((s) => reveal(s, q));
         else return;
       } else if (session.phase === 'revealed') {
@@ -165,25 +181,28 @@ export default function Practice() {
         <p class="meta">
           <span class={`chip level-${q.level}`}>{q.level}</span>
           <span class="chip">{TOPICS[q.topic]}</span>
-          <span class="chip">{q.type === 'recall' ? 'Answer out loud or type' : q.type === 'multi' ? 'Pick every right answer' : 'Pick one'}</span>
+          <span class="chip">{CHIP[q.type === 'predict' ? (`predict-${q.mode}` as const) : q.type]}</span>
         </p>
         <h2 class="visually-hidden">Question {session.index + 1}</h2>
         <div class="practice-prompt prose" tabIndex={-1} ref={heading} dangerouslySetInnerHTML={{ __html: q.promptHtml }} />
 
-        {q.type !== 'recall' && (
+        {q.type === 'predict' && <Scenario q={q} />}
+
+        {choiceCount(q) > 0 && (
           <div class="choices" role="group" aria-label="Choices">
-            {q.choicesHtml.map((c, i) => {
+            {choiceTexts(q).map((c, i) => {
               const picked = session.picked.includes(i);
-              const state = session.phase === 'revealed' ? (q.answer.includes(i) ? 'right' : picked ? 'wrong' : '') : '';
+              const right = q.type === 'predict' ? q.answer === i : q.type !== 'recall' && q.answer.includes(i);
+              const state = session.phase === 'revealed' ? (right ? 'right' : picked ? 'wrong' : '') : '';
               const label = (
                 <>
                   <kbd aria-hidden="true">{i + 1}</kbd>
-                  <Html html={c} class="choice-text" />
+                  {q.type === 'predict' ? <PredictChoice text={c} /> : <Html html={c} class="choice-text" />}
                   {state === 'right' && <span class="choice-mark">✓<span class="visually-hidden"> right answer</span></span>}
                   {state === 'wrong' && <span class="choice-mark">✗<span class="visually-hidden"> your pick, wrong</span></span>}
                 </>
               );
-              return q.type === 'single' ? (
+              return q.type !== 'multi' ? (
                 <button type="button" class={`choice ${state}`} aria-pressed={picked} disabled={session.phase !== 'answer'} onClick={() => update((s) => pick(s, q, i))}>
                   {label}
                 </button>
@@ -194,6 +213,28 @@ export default function Practice() {
                 </label>
               );
             })}
+          </div>
+        )}
+
+        {q.type === 'predict' && q.mode === 'type' && session.phase === 'answer' && (
+          <div class="predict-input">
+            <label for="practice-value">What does it print? Type the value the question asks for</label>
+            <input
+              id="practice-value"
+              ref={valuebox}
+              type="text"
+              autocomplete="off"
+              autocapitalize="off"
+              spellcheck={false}
+              value={session.text}
+              onInput={(e) => update((s) => setText(s, e.currentTarget.value))}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  update((s) => reveal(s, q));
+                }
+              }}
+            />
           </div>
         )}
 
@@ -214,8 +255,12 @@ export default function Practice() {
               <button type="button" class="button" disabled={session.picked.length === 0} onClick={() => update((s) => reveal(s, q))}>
                 Check <kbd>Enter</kbd>
               </button>
+            ) : q.type === 'predict' && q.mode === 'type' ? (
+              <button type="button" class="button" disabled={!session.text.trim()} onClick={() => update((s) => reveal(s, q))}>
+                Check <kbd>Enter</kbd>
+              </button>
             ) : null}
-            <span class="muted hint">{q.type === 'recall' ? 'In the box, Ctrl+Enter shows the answer.' : 'Keys 1–' + q.choicesHtml.length + ' pick.'}</span>
+            <span class="muted hint">{q.type === 'recall' ? 'In the box, Ctrl+Enter shows the answer.' : typing ? 'Case and surrounding quotes do not matter.' : `Keys 1–${choiceCount(q)} pick.`}</span>
           </p>
         )}
 
@@ -239,12 +284,26 @@ export default function Practice() {
                 <KeyPoints points={match.points.map((p) => ({ text: p.text, covered: !!session.text.trim() && p.covered }))} />
                 <h3>Model answer</h3>
                 <Html html={q.modelHtml} />
-                {q.followUps.length > 0 && (
+                {q.followUpsHtml.length > 0 && (
                   <>
                     <h3>Likely follow-ups</h3>
-                    <ul>{q.followUps.map((f) => <li>{f}</li>)}</ul>
+                    <ul class="prose">
+                      {q.followUpsHtml.map((f) => (
+                        <li dangerouslySetInnerHTML={{ __html: f }} />
+                      ))}
+                    </ul>
                   </>
                 )}
+              </>
+            )}
+            {q.type === 'predict' && (
+              <>
+                {q.mode === 'type' && (
+                  <p class="predict-answer">
+                    Your answer: <code>{session.text.trim()}</code> · the engine's: <code>{q.truth}</code>
+                  </p>
+                )}
+                <RealOutput q={q} />
               </>
             )}
             <h3>Explanation</h3>

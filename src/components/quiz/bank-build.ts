@@ -35,7 +35,19 @@ async function mdInline(text: string): Promise<string> {
 // Astro builds from the project root; scenario files are relative to content/quiz/.
 const CONTENT = join(process.cwd(), 'content/quiz');
 
-export async function buildBank(): Promise<Bank> {
+let built: Promise<Bank> | undefined;
+
+/**
+ * The bank, built once per build (bank.json and the question list both need the engine's
+ * outputs); in dev, rebuilt on every request so edits show.
+ */
+export function buildBank(): Promise<Bank> {
+  if (import.meta.env.DEV) return makeBank();
+  built ??= makeBank();
+  return built;
+}
+
+async function makeBank(): Promise<Bank> {
   const labIds = new Set((await getCollection('labs')).map((l) => l.id));
   const questions: BankQuestion[] = [];
   let predictMs = 0;
