@@ -1,12 +1,14 @@
 import type { Topic } from '../lessons/topics';
-import type { BankQuestion, RecallQuestion } from './bank';
+import type { BankQuestion, PredictQuestion } from './bank';
 import { matchKeyPoints } from './match';
+import { typedMatches } from './predict';
 import type { MockReport } from './state';
 import { arr, id, int, Invalid, obj, str, time } from './validate';
 
 /**
- * A mock interview: N recall questions, a time limit each, typed answers, then a report
- * of the key points each answer covered. The clock is real: the time a question started
+ * A mock interview: N recall questions (and, if asked for, predict-the-output questions), a
+ * time limit each, typed answers, then a report of the key points each answer covered; a
+ * prediction counts as one key point, covered when it is the engine's output. The clock is real: the time a question started
  * is saved, so after a reload the same question continues with the time that is left (and
  * time spent away counts, as it would in an interview).
  */
@@ -20,6 +22,8 @@ export interface MockConfig {
   secondsPerQuestion: number;
   /** Empty: every topic. */
   topics: Topic[];
+  /** Also ask predict-the-output questions (saved sessions from before it are false). */
+  predict?: boolean;
 }
 
 export interface MockSession {
@@ -34,9 +38,10 @@ export interface MockSession {
   done: boolean;
 }
 
-/** Recall questions from the chosen topics, in a random order (`random` in [0,1)). */
+/** Recall (and maybe predict) questions from the chosen topics, in a random order (`random` in [0,1)). */
 export function chooseMockQuestions(bank: readonly BankQuestion[], config: MockConfig, random: () => number): string[] {
-  const pool = bank.filter((q): q is RecallQuestion => q.type === 'recall' && (config.topics.length === 0 || config.topics.includes(q.topic))).map((q) => q.id);
+  const asked = (q: BankQuestion) => q.type === 'recall' || (config.predict === true && q.type === 'predict');
+  const pool = bank.filter((q) => asked(q) && (config.topics.length === 0 || config.topics.includes(q.topic))).map((q) => q.id);
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
@@ -87,12 +92,25 @@ export function scoreMock(s: MockSession, bank: readonly BankQuestion[], now: nu
   const items = s.ids.map((qid, i) => {
     const q = byId.get(qid);
     const answer = s.answers[i] ?? '';
-    const points = q && q.type === 'recall' ? matchKeyPoints(answer, q.keyPoints).points.map((p) => ({ text: p.text, covered: p.covered })) : [];
+    const points =
+      q?.type === 'recall'
+        ? matchKeyPoints(answer, q.keyPoints).points.map((p) => ({ text: p.text, covered: p.covered }))
+        : q?.type === 'predict'
+          ? [{ text: 'Predicted the output', covered: predictedRightly(q, answer) }]
+          : [];
     return { id: qid, prompt: q?.promptText ?? qid, answer, points, seconds: s.spent[i] ?? 0 };
   });
   const covered = items.reduce((n, it) => n + it.points.filter((p) => p.covered).length, 0);
   const total = items.reduce((n, it) => n + it.points.length, 0);
   return { at: now, secondsPerQuestion: s.config.secondsPerQuestion, topics: [...s.config.topics], items, covered, total };
+}
+
+/**
+ * Whether a mock answer to a predict question is right. A choice is saved as its 0-based
+ * index in decimal, a typed prediction as typed.
+ */
+export function predictedRightly(q: PredictQuestion, answer: string): boolean {
+  return q.mode === 'choose' ? answer === String(q.answer) : typedMatches(answer, q.truth);
 }
 
 export function parseMock(x: unknown, known: ReadonlySet<string>): MockSession | null {
@@ -114,6 +132,7 @@ export function parseMock(x: unknown, known: ReadonlySet<string>): MockSession |
         count: int(c.count, 'count', 1, 50),
         secondsPerQuestion: int(c.secondsPerQuestion, 'secondsPerQuestion', 10, 3600),
         topics: arr(c.topics, 'topics').map((t, i) => str(t, `topics[${i}]`, 100) as Topic),
+        predict: c.predict === true,
       },
       ids,
       index,

@@ -4,13 +4,14 @@ import {
   scoreMock, setAnswer, startMock, type BankQuestion, type MockReport, type MockSession,
 } from '../../quiz';
 import { TOPICS, type Topic } from '../../lessons/topics';
-import { fetchBank, readJSON, remove, storage, writeJSON } from './client';
-import { Html, Report } from './Parts';
+import { fetchBank, readJSON, remove, shortcut, storage, writeJSON } from './client';
+import { Html, PredictChoice, Report, Scenario } from './Parts';
 
 /**
  * The mock-interview island (/quiz/mock/): choose length, time and topics; answer each
  * question in writing against a clock; get a report of the key points covered, saved to
- * the progress history. Logic: src/quiz/mock.ts.
+ * the progress history. Predict-the-output questions, when chosen, show their scenario and
+ * take a pick (keys 1–N) or a typed value. Logic: src/quiz/mock.ts.
  */
 
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -123,7 +124,7 @@ function Setup({ bank, onStart }: { bank: BankQuestion[]; onStart: (m: MockSessi
   const submit = (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
-    const config = { count: Number(f.get('count')), secondsPerQuestion: Number(f.get('minutes')) * 60, topics: f.getAll('topic') as Topic[] };
+    const config = { count: Number(f.get('count')), secondsPerQuestion: Number(f.get('minutes')) * 60, topics: f.getAll('topic') as Topic[], predict: f.get('predict') === 'on' };
     const ids = chooseMockQuestions(bank, config, Math.random);
     if (ids.length === 0) {
       setError('No interview questions in those topics yet; pick others.');
@@ -163,6 +164,12 @@ function Setup({ bank, onStart }: { bank: BankQuestion[]; onStart: (m: MockSessi
           ))}
         </div>
       </fieldset>
+      <fieldset>
+        <legend>Question kinds</legend>
+        <label class="check">
+          <input type="checkbox" name="predict" /> <span>Also ask predict-the-output questions (what a command prints in a given cluster)</span>
+        </label>
+      </fieldset>
       {error && <p class="notice" role="alert">{error}</p>}
       <p class="actions">
         <button class="button" type="submit">
@@ -177,9 +184,29 @@ function Setup({ bank, onStart }: { bank: BankQuestion[]; onStart: (m: MockSessi
 function Running({ mock, bank, now, onChange, onNext }: { mock: MockSession; bank: BankQuestion[]; now: number; onChange: (f: (m: MockSession) => MockSession) => void; onNext: () => void }) {
   const q = bank.find((x) => x.id === mock.ids[mock.index])!;
   const left = remaining(mock, now);
-  const box = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => box.current?.focus({ preventScroll: true }), [mock.index]);
+  const box = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
+  const heading = useRef<HTMLDivElement>(null);
+  const choose = q.type === 'predict' && q.mode === 'choose';
+  useEffect(() => (choose ? heading.current : box.current)?.focus({ preventScroll: true }), [mock.index]);
   const last = mock.index === mock.ids.length - 1;
+  const answer = mock.answers[mock.index] ?? '';
+  // Keys 1–N pick a predicted output (outside text fields); Ctrl+Enter goes on from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        onNext();
+        return;
+      }
+      const key = shortcut(e);
+      if (!choose || q.type !== 'predict' || !key || !/^[1-9]$/.test(key) || Number(key) > q.choices.length) return;
+      e.preventDefault();
+      const pick = String(Number(key) - 1);
+      onChange((m) => setAnswer(m, pick));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
   return (
     <div class="mock-running" data-question={q.id}>
       <div class="practice-bar">
@@ -192,7 +219,35 @@ function Running({ mock, bank, now, onChange, onNext }: { mock: MockSession; ban
       </div>
       <article class="card practice-card">
         <h2 class="visually-hidden">Question {mock.index + 1}</h2>
-        <Html html={q.promptHtml} class="practice-prompt prose" />
+        <div class="practice-prompt prose" tabIndex={-1} ref={heading} dangerouslySetInnerHTML={{ __html: q.promptHtml }} />
+        {q.type === 'predict' && <Scenario q={q} />}
+        {q.type === 'predict' && q.mode === 'choose' ? (
+          <div class="choices" role="group" aria-label="Choices">
+            {q.choices.map((c, i) => (
+              <button type="button" class="choice" aria-pressed={answer === String(i)} onClick={() => onChange((m) => setAnswer(m, String(i)))}>
+                <kbd aria-hidden="true">{i + 1}</kbd>
+                <PredictChoice text={c} />
+              </button>
+            ))}
+          </div>
+        ) : q.type === 'predict' ? (
+          <div class="predict-input">
+            <label for="mock-value">What does it print? Type the value the question asks for</label>
+            <input
+              id="mock-value"
+              ref={box}
+              type="text"
+              autocomplete="off"
+              autocapitalize="off"
+              spellcheck={false}
+              value={answer}
+              onInput={(e) => {
+                const text = e.currentTarget.value;
+                onChange((m) => setAnswer(m, text));
+              }}
+            />
+          </div>
+        ) : (
         <div class="recall-input">
           <label for="mock-answer">Your answer</label>
           <textarea
@@ -204,19 +259,14 @@ function Running({ mock, bank, now, onChange, onNext }: { mock: MockSession; ban
               const text = e.currentTarget.value;
               onChange((m) => setAnswer(m, text));
             }}
-            onKeyDown={(e) => {
-              if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
-                e.preventDefault();
-                onNext();
-              }
-            }}
           />
         </div>
+        )}
         <p class="actions">
           <button type="button" class="button" onClick={onNext}>
             {last ? 'Finish and see the report' : 'Next question'} <kbd>Ctrl+Enter</kbd>
           </button>
-          <span class="muted hint">When the time is up, the next question comes by itself.</span>
+          <span class="muted hint">{choose ? 'Keys 1–' + (q.type === 'predict' ? q.choices.length : 0) + ' pick. ' : ''}When the time is up, the next question comes by itself.</span>
         </p>
       </article>
     </div>

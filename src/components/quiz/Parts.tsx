@@ -55,13 +55,14 @@ export function Scenario({ q }: { q: PredictQuestion }) {
 
 /** A predict choice: a whole output as a block, a short value inline. */
 export function PredictChoice({ text }: { text: string }) {
-  return text.includes('\n') ? (
+  const shown = text.replace(/\n$/, '');
+  return shown.includes('\n') ? (
     <pre class="choice-text choice-output">
-      <code>{text.replace(/\n$/, '')}</code>
+      <code>{shown}</code>
     </pre>
   ) : (
     <span class="choice-text">
-      <code>{text}</code>
+      <code>{shown}</code>
     </span>
   );
 }
@@ -77,6 +78,14 @@ export function RealOutput({ q }: { q: PredictQuestion }) {
       <p class="muted exit-status">Exit status {q.exitCode}{q.output.trim() ? '' : ' (the command printed nothing)'}.</p>
     </>
   );
+}
+
+/** A mock answer to a predict question: the picked choice (saved as its index) or the typed value. */
+function PredictedAnswer({ q, answer }: { q: PredictQuestion; answer: string }) {
+  if (!answer.trim()) return <p class="answer-text muted">(No answer.)</p>;
+  if (q.mode === 'type') return <p class="answer-text"><code>{answer.trim()}</code> <span class="muted">(the engine's: <code>{q.truth}</code>)</span></p>;
+  const text = q.choices[Number(answer)];
+  return text === undefined ? <p class="answer-text muted">(No answer.)</p> : <PredictChoice text={text} />;
 }
 
 /** The learner's answer with the words that matched a key point highlighted. */
@@ -129,7 +138,11 @@ export function Report({ report, bank, showModel = false }: { report: MockReport
                 {covered} of {it.points.length} key points · {it.seconds} s
               </p>
               <h4>Your answer</h4>
-              <MarkedAnswer text={it.answer} result={recall ? matchKeyPoints(it.answer, recall.keyPoints) : null} />
+              {q?.type === 'predict' ? (
+                <PredictedAnswer q={q} answer={it.answer} />
+              ) : (
+                <MarkedAnswer text={it.answer} result={recall ? matchKeyPoints(it.answer, recall.keyPoints) : null} />
+              )}
               {it.points.length > 0 && (
                 <>
                   <h4>Key points</h4>
@@ -140,6 +153,13 @@ export function Report({ report, bank, showModel = false }: { report: MockReport
                 <details open={showModel}>
                   <summary>Model answer</summary>
                   <Html html={recall.modelHtml} />
+                </details>
+              )}
+              {q?.type === 'predict' && (
+                <details open={showModel}>
+                  <summary>The real output and why</summary>
+                  <RealOutput q={q} />
+                  <Html html={q.explanationHtml} />
                 </details>
               )}
             </li>
