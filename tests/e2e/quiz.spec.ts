@@ -167,6 +167,19 @@ test('predict the output: pick the engine\'s answer, or type a wrong one; the re
   await expect(page.locator('.rate-button.suggested')).toHaveAttribute('data-grade', '1');
   await axe(page, 'practice, predict typed wrong');
   await shoot(page, 'practice-predict-typed');
+
+  // The question list shows the command, and the real output on demand.
+  await page.goto('/quiz/#predict-ipt-sep-count');
+  const item = page.locator('#predict-ipt-sep-count');
+  await expect(item.locator('.predict-command')).toHaveText("root@worker:~# iptables-save -t nat | grep -c '^:KUBE-SEP'");
+  await expect(item.locator('.real-output')).toBeHidden();
+  await item.getByText('Show what it prints').click();
+  await expect(item.locator('.real-output')).toContainText(`\n${t.truth}`);
+  await expect(item).toContainText(`Answer: ${t.truth}`);
+  for (const [size, width] of [['phone', 390], ['desktop', 1280]] as const) {
+    await page.setViewportSize({ width, height: 844 });
+    await item.screenshot({ path: `test-results/screenshots/quiz-list-predict-${size}.png` });
+  }
   expect(problems).toEqual([]);
 });
 
