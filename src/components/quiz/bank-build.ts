@@ -5,7 +5,7 @@ import { plainPrompt, questionsByTopic } from '../site/content';
 import { toKeyPoint, type Bank, type BankQuestion } from '../../quiz';
 // Build-time only, outside the quiz's index.ts: it brings the whole engine, which the quiz
 // pages must not ship.
-import { solvePredict } from '../../quiz/scenario';
+import { scenarioManifests, solvePredict, type PredictSource, type Solved } from '../../quiz/scenario';
 
 /**
  * Builds /quiz/bank.json at build time: every question the practice and mock-interview
@@ -37,9 +37,25 @@ const CONTENT = join(process.cwd(), 'content/quiz');
 
 let built: Promise<Bank> | undefined;
 
+// Solved predict questions by what they depend on (the question and its manifest texts), so
+// the dev server reruns only the ones an edit touched. An engine edit reloads this module
+// (Vite invalidates importers), which empties the map.
+const solved = new Map<string, Promise<Solved>>();
+
+function solve(q: PredictSource): Promise<Solved> {
+  const key = JSON.stringify([q, scenarioManifests(q, CONTENT)]);
+  let s = solved.get(key);
+  if (!s) {
+    s = solvePredict(q, CONTENT);
+    solved.set(key, s);
+    s.catch(() => solved.delete(key));
+  }
+  return s;
+}
+
 /**
  * The bank, built once per build (bank.json and the question list both need the engine's
- * outputs); in dev, rebuilt on every request so edits show.
+ * outputs); in dev, rebuilt on every request so edits show (predict questions from the cache).
  */
 export function buildBank(): Promise<Bank> {
   if (import.meta.env.DEV) return makeBank();
@@ -67,7 +83,7 @@ async function makeBank(): Promise<Bank> {
         questions.push({ ...base, type: 'recall', modelHtml: await md(q.modelAnswer), keyPoints: q.keyPoints.map(toKeyPoint), followUpsHtml: await Promise.all(q.followUps.map(mdInline)) });
       } else if (q.type === 'predict') {
         const started = performance.now();
-        const s = await solvePredict(q, CONTENT);
+        const s = await solve(q);
         predictMs += performance.now() - started;
         predicts++;
         const { scenario, shellPrompt, output, exitCode, truth } = s;
