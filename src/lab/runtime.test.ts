@@ -1,0 +1,161 @@
+// Resume, undo and share rest on one claim: replaying a session's log on a fresh runtime
+// rebuilds the exact cluster, files and shell context. Checked here on full state dumps.
+import { describe, expect, it } from 'vitest';
+import { loadLab } from './files';
+import { LabRuntime, learnerPath, type RuntimeSetup } from './runtime';
+
+const START = Date.UTC(2026, 10, 27, 17, 0, 0);
+
+function labSetup(): RuntimeSetup {
+  const l = loadLab('kube-proxy-first-look');
+  if (!l.ok) throw new Error(l.error);
+  return { slug: 'kube-proxy-first-look', seed: 7, manifests: l.manifests };
+}
+
+/** A runtime on a fake real-time source the test moves by hand. */
+function live(setup: RuntimeSetup) {
+  const real = { ms: 1000 };
+  const rt = new LabRuntime(setup, START, () => real.ms);
+  rt.clock.goLive();
+  /** Let `ms` of real time pass with the worker's idle ticks every `every` ms. */
+  const pass = (ms: number, every = 1000) => {
+    for (let t = 0; t < ms; t += every) {
+      real.ms += Math.min(every, ms - t);
+      rt.catchUp();
+    }
+  };
+  return { rt, pass };
+}
+
+/** Everything a later command could observe, as text. */
+async function dump(rt: LabRuntime): Promise<Record<string, string>> {
+  const out: Record<string, string> = { prompt: rt.session.prompt(), now: String(rt.clock.now()) };
+  const run = async (line: string) => {
+    const r = await rt.session.run(line);
+    return `${r.exitCode}\n${r.stdout}${r.stderr}`;
+  };
+  // The session's context is part of the state: dump the node first, from where it is.
+  out['iptables-save -c (worker)'] = await run('iptables-save -c');
+  out['conntrack -L (worker)'] = await run('conntrack -L');
+  out['ipvsadm -Ln (worker)'] = await run('ipvsadm -Ln');
+  out['pwd (worker)'] = await run('pwd');
+  out['exit'] = await run('exit');
+  out['kubectl get all -A -o yaml'] = await run('kubectl get all -A -o yaml');
+  out['kubectl get endpointslices -A -o yaml'] = await run('kubectl get endpointslices -A -o yaml');
+  out['kubectl get events -A'] = await run('kubectl get events -A');
+  out['logs'] = await run('for p in $(kubectl get pods -o name); do kubectl logs $p; done');
+  out['iptables-save -c (worker2)'] = await run('ssh worker2 iptables-save -c');
+  for (const p of rt.session.fs.getAllPaths().sort()) {
+    const s = await rt.session.fs.stat(p);
+    if (s.isFile) out[`file ${p}`] = await rt.session.fs.readFile(p);
+  }
+  return out;
+}
+
+const SERVICE_FILE = `apiVersion: v1
+kind: Service
+metadata:
+  name: web2
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 8080
+    targetPort: 80
+`;
+
+describe('LabRuntime: replaying the log rebuilds the session', () => {
+  it('gives the same cluster, node rules, conntrack, files and shell context', async () => {
+    const setup = labSetup();
+    const { rt, pass } = live(setup);
+    pass(2500, 700);
+    await rt.run('kubectl get pods -o wide');
+    pass(4000, 1000);
+    await rt.run(`kubectl patch service web -p '{"spec":{"selector":{"app":"web"}}}'`);
+    pass(1200, 300);
+    await rt.run('kubectl exec client -- wget -qO- -T 2 http://web');
+    await rt.run('kubectl scale deployment web --replicas=3');
+    pass(45_000, 900); // the new pods pull, start and turn ready on timers
+    await rt.run('cat > ~/notes.txt <<EOF\nthe selector said wbe\nEOF');
+    await rt.writeLearnerFile('~/svc.yaml', SERVICE_FILE);
+    await rt.run('kubectl apply -f ~/svc.yaml');
+    pass(3000, 1700);
+    await rt.run('sleep 2');
+    await rt.run('mkdir -p ~/work && cd ~/work');
+    await rt.run('ssh worker');
+    await rt.run('iptables -t filter -A INPUT -p tcp --dport 9999 -j DROP');
+    await rt.run('cd /tmp');
+    pass(5000, 1300);
+    expect(rt.session.prompt()).toBe('root@worker:/tmp# ');
+
+    const log = rt.log();
+    expect(log.events.map((e) => e.kind)).toEqual(['line', 'line', 'line', 'line', 'line', 'write', 'line', 'line', 'line', 'line', 'line', 'line']);
+    // The log is plain JSON: it survives localStorage and a link.
+    const copy = JSON.parse(JSON.stringify(log)) as typeof log;
+
+    const again = new LabRuntime(setup, copy.start, () => 0);
+    await again.replay(copy.events);
+    expect(again.session.prompt()).toBe('root@worker:/tmp# ');
+    // Compare at one engine time: the replay stops at the last event, the original went on.
+    const t = rt.clock.now();
+    again.cluster.tick(t - again.clock.now());
+    expect(again.clock.now()).toBe(t);
+    const [a, b] = [await dump(rt), await dump(again)];
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const k of Object.keys(a)) expect(b[k], k).toBe(a[k]);
+    // The dumps are not empty shells: the learner's changes are in them.
+    expect(a['iptables-save -c (worker)']).toContain('-A INPUT -p tcp -m tcp --dport 9999 -j DROP');
+    expect(a['kubectl get all -A -o yaml']).toMatch(/name: web2\n/);
+    expect(a['kubectl get all -A -o yaml']).toMatch(/replicas: 3\n/);
+    expect(a['file /home/user/notes.txt']).toBe('the selector said wbe\n');
+    expect(a['file /home/user/svc.yaml']).toBe(SERVICE_FILE);
+    expect(a['conntrack -L (worker)']).not.toBe('');
+    // The replay's transcript is what the terminal showed the first time.
+    expect(again.transcript()).toEqual(rt.transcript());
+  });
+
+  it('undo replays all but the last change; reads after it stay', async () => {
+    const setup = labSetup();
+    const { rt, pass } = live(setup);
+    await rt.run(`kubectl patch service web -p '{"spec":{"selector":{"app":"web"}}}'`);
+    pass(2000);
+    await rt.run('kubectl get endpointslices');
+    await rt.run('kubectl exec client -- wget -qO- -T 2 http://web');
+    const changes = rt.transcript().map((e) => e.changed);
+    expect(changes).toEqual([true, false, false]);
+    const undo = rt.lastChange();
+    expect(undo).toBe(0);
+    const log = rt.log();
+    const back = new LabRuntime(setup, log.start, () => 0);
+    await back.replay(log.events.filter((_, i) => i !== undo));
+    const sel = await back.session.run('kubectl get service web -o jsonpath={.spec.selector.app}');
+    expect(sel.stdout).toBe('wbe');
+    expect(back.transcript().map((e) => (e.kind === 'line' ? e.line : e.path))).toEqual(['kubectl get endpointslices', 'kubectl exec client -- wget -qO- -T 2 http://web']);
+  });
+
+  it('counts as a change: API writes, a new prompt, files, node rules, kubeconfig; not reads or dry runs', async () => {
+    const { rt } = live(labSetup());
+    const changed = async (line: string) => {
+      await rt.run(line);
+      return rt.transcript().at(-1)!.changed;
+    };
+    expect(await changed('kubectl get svc')).toBe(false);
+    expect(await changed('kubectl delete pod client --dry-run=server')).toBe(false);
+    expect(await changed('kubectl label pod client x=y')).toBe(true);
+    expect(await changed('kubectl get pods -l app=nope')).toBe(false);
+    expect(await changed('echo hi > ~/a.txt')).toBe(true);
+    expect(await changed('cat ~/a.txt')).toBe(false);
+    expect(await changed('kubectl config set-context --current --namespace=kube-system')).toBe(true);
+    expect(await changed('ssh worker')).toBe(true);
+    expect(await changed('iptables -t nat -S | wc -l')).toBe(false);
+    expect(await changed('iptables -N MYCHAIN')).toBe(true);
+    expect(await changed('exit')).toBe(true);
+    expect(await changed('kubectl exec client -- wget -qO- -T 2 http://web')).toBe(false);
+  });
+
+  it('writes learner files under the home directory', () => {
+    expect(learnerPath('~/web.yaml')).toBe('/home/user/web.yaml');
+    expect(learnerPath('web.yaml')).toBe('/home/user/web.yaml');
+    expect(learnerPath('/tmp/../home/user/./x.yaml')).toBe('/home/user/x.yaml');
+  });
+});

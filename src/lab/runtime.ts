@@ -1,0 +1,229 @@
+/**
+ * One lab session: the cluster, the learner's shell and the event log that can rebuild both.
+ * The worker (src/lab/worker.ts) hosts one and only passes messages; tests drive the same
+ * class. Every input goes through here and is logged with its engine time, so replaying the
+ * log on a fresh runtime reaches the same state (see SessionClock for why time replays).
+ */
+import { createCluster, formatKubectlError, type ApplyResult, type Cluster } from '../engine';
+import { createSession, terminalText, type Session } from '../shell';
+import { SessionClock } from './clock';
+import { Completer } from './complete';
+import { LOG_VERSION, type SessionEvent, type SessionLog } from './log';
+import { truncateOutput } from './output';
+
+export interface RuntimeSetup {
+  slug: string;
+  seed: number;
+  manifests: { text: string; source: string }[];
+}
+
+/** What one logged input showed in the terminal (the scrollback after a replay, the export). */
+export type TranscriptEntry =
+  | { kind: 'line'; prompt: string; line: string; output: string; exitCode: number; changed: boolean }
+  | { kind: 'write'; path: string; changed: true };
+
+export interface RunOutcome {
+  output: string;
+  prompt: string;
+  exitCode: number;
+  nested: boolean;
+}
+
+/** The learner's home on the workstation; `~/x` in a write means this. */
+export const HOME = '/home/user';
+
+/** Cluster calls that change what the API server holds (dry runs excepted). */
+const WRITES = new Set(['apply', 'create', 'update', 'patch', 'delete', 'setAppState', 'rolloutUndo', 'rolloutRestart']);
+
+/**
+ * Lines that change the shell's own state without touching files or the cluster: kubeconfig
+ * edits (`kubectl config set-context --current --namespace=x`) and the environment.
+ */
+const SHELL_STATE = /(^|[;&|]\s*)(kubectl\s+config\s+(set|use|unset|delete|rename)|export\s|unset\s|alias\s|unalias\s|source\s|\.\s)/;
+
+export class LabRuntime {
+  readonly clock: SessionClock;
+  readonly cluster: Cluster;
+  readonly session: Session;
+  readonly completer: Completer;
+  /** Errors from the setup manifests, as kubectl would print them. */
+  readonly notice: string;
+  readonly #setup: RuntimeSetup;
+  readonly #start: number;
+  readonly #events: SessionEvent[] = [];
+  readonly #transcript: TranscriptEntry[] = [];
+  /** Successful API writes by the learner's commands (the cluster proxy counts them). */
+  #writes = 0;
+
+  /** Boots the lab's cluster at engine time `start`; `real` is a monotonic ms source. */
+  constructor(setup: RuntimeSetup, start: number, real: () => number) {
+    this.#setup = setup;
+    this.#start = start;
+    this.clock = new SessionClock(start, real);
+    const cluster = createCluster({ seed: setup.seed, clock: this.clock, manifests: setup.manifests });
+    this.cluster = cluster;
+    this.notice = cluster.setupResults
+      .filter((r): r is Extract<ApplyResult, { ok: false }> => !r.ok)
+      .map((r) => formatKubectlError(r.error, { verb: 'creating', ...(r.name ? { name: r.name } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) }) + '\n')
+      .join('');
+    this.session = createSession({ cluster: this.#counting(cluster), interactive: true });
+    this.completer = new Completer(this.session, cluster);
+  }
+
+  /** The log so far: enough to rebuild this session anywhere. */
+  log(): SessionLog {
+    return { v: LOG_VERSION, slug: this.#setup.slug, seed: this.#setup.seed, start: this.#start, events: [...this.#events] };
+  }
+
+  transcript(): readonly TranscriptEntry[] {
+    return this.#transcript;
+  }
+
+  get nested(): boolean {
+    return this.session.place.kind !== 'workstation';
+  }
+
+  /** Live: the cluster catches up with real time (due timers fire at their due times). */
+  catchUp(): void {
+    const target = this.clock.liveTarget();
+    this.cluster.tick(Math.max(0, target - this.clock.now()));
+  }
+
+  /** Runs one line as typed, logging it at the current engine time. */
+  async run(line: string): Promise<RunOutcome> {
+    this.catchUp();
+    return this.#run({ at: this.clock.now(), kind: 'line', line });
+  }
+
+  /**
+   * The one way a file gets into the learner's file system from outside the shell (the
+   * editor): written into the workstation's files and logged, so undo, resume and share see it.
+   */
+  async writeLearnerFile(path: string, text: string): Promise<string> {
+    this.catchUp();
+    const abs = learnerPath(path);
+    await this.#write({ at: this.clock.now(), kind: 'write', path: abs, text });
+    return abs;
+  }
+
+  /** Reads a workstation file (the checks' `file` type, the editor); undefined if absent. */
+  async readFile(path: string): Promise<string | undefined> {
+    try {
+      return await this.session.fs.readFile(learnerPath(path));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Applies logged events in order, each at its recorded time (the clock must not be live). */
+  async replay(events: readonly SessionEvent[]): Promise<void> {
+    for (const e of events) {
+      this.cluster.tick(Math.max(0, e.at - this.clock.now()));
+      if (e.kind === 'line') await this.#run(e);
+      else await this.#write(e);
+    }
+  }
+
+  /** Index of the last event that changed something (what Undo takes back), or -1. */
+  lastChange(): number {
+    for (let i = this.#transcript.length - 1; i >= 0; i--) if (this.#transcript[i]!.changed) return i;
+    return -1;
+  }
+
+  async #run(e: Extract<SessionEvent, { kind: 'line' }>): Promise<RunOutcome> {
+    const prompt = this.session.prompt();
+    const before = await this.#fingerprint();
+    const onNode = this.session.place.kind === 'node' || /(^|[;&|(]\s*)ssh\s/.test(e.line);
+    const nodesBefore = onNode ? this.#nodesFingerprint() : '';
+    const r = await this.session.run(e.line);
+    const output = truncateOutput(terminalText(r));
+    const after = await this.#fingerprint();
+    const changed = before !== after || (onNode && nodesBefore !== this.#nodesFingerprint()) || SHELL_STATE.test(e.line);
+    this.#events.push(e);
+    this.#transcript.push({ kind: 'line', prompt, line: e.line, output, exitCode: r.exitCode, changed });
+    return { output, prompt: this.session.prompt(), exitCode: r.exitCode, nested: this.nested };
+  }
+
+  async #write(e: Extract<SessionEvent, { kind: 'write' }>): Promise<void> {
+    const fs = this.session.fs;
+    const dir = e.path.slice(0, e.path.lastIndexOf('/')) || '/';
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(e.path, e.text);
+    this.#events.push(e);
+    this.#transcript.push({ kind: 'write', path: e.path, changed: true });
+  }
+
+  /**
+   * What a later command could see change, cheaply: API writes, the prompt (place and
+   * directory) and the workstation's files. Connections (conntrack, counters, access logs)
+   * and time passing do not count: Undo takes back the learner's last change, not a curl.
+   */
+  async #fingerprint(): Promise<string> {
+    const fs = this.session.fs;
+    const files = await Promise.all(
+      fs.getAllPaths().sort().map(async (p) => {
+        try {
+          const s = await fs.stat(p);
+          return s.isFile ? `${p}:${s.size}:${s.mtime.getTime()}` : p;
+        } catch {
+          return p;
+        }
+      }),
+    );
+    return `${this.#writes}|${this.session.prompt()}|${files.join(',')}`;
+  }
+
+  /** Every node's chains (name, version, rule count), ipsets and IPVS services. */
+  #nodesFingerprint(): string {
+    const parts: string[] = [];
+    for (const n of this.cluster.config.nodes) {
+      const h = this.cluster.node(n.name);
+      if (!h.ok) continue;
+      const nf = h.value.netfilter;
+      for (const [t, table] of nf.tables) for (const [c, chain] of table.chains) parts.push(`${n.name}/${t}/${c}:${chain.version}:${chain.rules.length}:${chain.policy ?? ''}`);
+      for (const [name, set] of nf.ipsets) parts.push(`${n.name}/set/${name}:${[...set.members].join(' ')}`);
+      const ipvs = h.value.ipvs;
+      for (const s of ipvs.sortedServices()) {
+        const dests = ipvs.sortedDests(s).map((d) => `${d.address}:${d.port}/${d.weight}`);
+        parts.push(`${n.name}/ipvs/${s.protocol}/${s.address}:${s.port}/${s.scheduler}:${dests.join(',')}`);
+      }
+    }
+    return parts.join('\n');
+  }
+
+  /** The cluster as the session sees it, counting successful writes (see #fingerprint). */
+  #counting(cluster: Cluster): Cluster {
+    return new Proxy(cluster, {
+      get: (target, prop, receiver) => {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof prop !== 'string' || !WRITES.has(prop) || typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          const out = (v as (...a: unknown[]) => unknown).apply(target, args);
+          if (succeeded(prop, out, args)) this.#writes++;
+          return out;
+        };
+      },
+    });
+  }
+}
+
+/** Whether a write call changed the API's state (a dry run or a failure did not). */
+function succeeded(method: string, out: unknown, args: unknown[]): boolean {
+  const opts = args[args.length - 1] as { dryRun?: unknown } | undefined;
+  if (opts && typeof opts === 'object' && opts.dryRun) return false;
+  if (method === 'apply') return Array.isArray(out) && out.some((r: ApplyResult) => r.ok && r.outcome !== 'unchanged');
+  return typeof out === 'object' && out !== null && (out as { ok?: boolean }).ok === true;
+}
+
+/** `~/web.yaml`, `web.yaml` or `/home/user/web.yaml` → an absolute path on the workstation. */
+export function learnerPath(path: string): string {
+  const p = path.trim();
+  const abs = p.startsWith('/') ? p : p.startsWith('~/') ? `${HOME}/${p.slice(2)}` : `${HOME}/${p}`;
+  const out: string[] = [];
+  for (const part of abs.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
