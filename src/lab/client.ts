@@ -3,7 +3,7 @@
  * the promise-based backend the terminal drives (src/terminal's ShellBackend). If the worker
  * dies, every pending call fails and `onCrash` tells the page, which offers a restart.
  */
-import type { CompletionQuery, FromWorker, LabSetup, ToWorker } from './protocol';
+import type { CompletionQuery, FromWorker, LabSetup, SessionLog, SessionView, TaskState, ToWorker, TranscriptEntry } from './protocol';
 
 export interface LabRunResult {
   output: string;
@@ -16,14 +16,24 @@ export interface LabRunResult {
 
 export interface LabClientOptions {
   setup: LabSetup;
-  onReady?: (info: { prompt: string; ms: number; notice: string }) => void;
+  /** A log to replay before the learner types (resume, a shared link). */
+  restore?: SessionLog | undefined;
+  onReady?: (info: SessionView & { ms: number }) => void;
   onCrash?: (message: string) => void;
+  /** After every change: the log to save, and the line Undo would take back. */
+  onSession?: (log: SessionLog, undo: string | undefined) => void;
+  onTasks?: (tasks: TaskState[]) => void;
 }
 
 export interface LabClient {
   run(line: string): Promise<LabRunResult>;
   interrupt(): void;
   complete(q: CompletionQuery): Promise<string[]>;
+  /** Rebuild the session from `log` (reset: an empty log). */
+  load(log: SessionLog): Promise<SessionView>;
+  /** Take back the last change. */
+  undo(): Promise<SessionView>;
+  transcript(): Promise<TranscriptEntry[]>;
   /** Resolves with the first prompt once the cluster is up. */
   readonly ready: Promise<string>;
   terminate(): void;
@@ -60,11 +70,19 @@ export function startLab(opts: LabClientOptions): LabClient {
     const m = e.data;
     if (m.type === 'ready') {
       readyResolve(m.prompt);
-      opts.onReady?.({ prompt: m.prompt, ms: m.ms, notice: m.notice });
+      opts.onReady?.(m);
       return;
     }
     if (m.type === 'fatal') {
       die(m.message);
+      return;
+    }
+    if (m.type === 'session') {
+      opts.onSession?.(m.log, m.undo);
+      return;
+    }
+    if (m.type === 'tasks') {
+      opts.onTasks?.(m.tasks);
       return;
     }
     const p = pending.get(m.id);
@@ -89,7 +107,13 @@ export function startLab(opts: LabClientOptions): LabClient {
     });
   };
 
-  send({ type: 'init', setup: opts.setup });
+  send({ type: 'init', setup: opts.setup, restore: opts.restore });
+
+  const view = async (make: (id: number) => ToWorker): Promise<SessionView> => {
+    const m = await request(make);
+    if (m.type !== 'loaded') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  };
 
   return {
     ready,
@@ -100,6 +124,12 @@ export function startLab(opts: LabClientOptions): LabClient {
     },
     interrupt() {
       if (!dead) send({ type: 'interrupt', id: nextId - 1 });
+    },
+    load: (log) => view((id) => ({ type: 'load', id, log })),
+    undo: () => view((id) => ({ type: 'undo', id })),
+    async transcript() {
+      const m = await request((id) => ({ type: 'transcript', id }));
+      return m.type === 'transcript' ? m.transcript : [];
     },
     async complete(query) {
       const m = await request((id) => ({ type: 'complete', id, query }));

@@ -1,7 +1,14 @@
 /**
  * Messages between the lab page and the worker that hosts its cluster (src/lab/worker.ts).
- * Requests carry an id; the worker answers each with the same id, in order.
+ * Requests carry an id; the worker answers each with the same id, in order. After anything
+ * that changes the session the worker also sends, unasked, the session log (`session`) and
+ * the tasks' state (`tasks`).
  */
+import type { LabData } from './schema';
+import type { SessionLog } from './log';
+import type { TranscriptEntry } from './runtime';
+
+export type { SessionLog, TranscriptEntry };
 
 /** What the terminal may ask for completion (the same shape as src/terminal's CompletionQuery). */
 export type CompletionQuery =
@@ -14,20 +21,51 @@ export type CompletionQuery =
   | { kind: 'nodes' };
 
 export interface LabSetup {
+  /** The lab's slug (the session log names it). */
+  slug: string;
   /** The lab's setup manifests, read at build time, with their file names. */
   manifests: { text: string; source: string }[];
   /** PRNG seed: the same seed gives the same pod names and IPs. */
   seed: number;
+  /** The lab's tasks and their checks, evaluated after every change. */
+  tasks: LabData['tasks'];
+}
+
+/** One task's state after a change: done when every check holds (src/lab/checks.ts). */
+export interface TaskState {
+  id: string;
+  done: boolean;
+  checks: { ok: boolean; summary: string }[];
 }
 
 export type ToWorker =
-  | { type: 'init'; setup: LabSetup }
+  /** Boot the lab; with `restore`, replay that log first (resume, a shared link). */
+  | { type: 'init'; setup: LabSetup; restore?: SessionLog | undefined }
+  /** Rebuild from a log (reset: an empty one); answered with `loaded`. */
+  | { type: 'load'; id: number; log: SessionLog }
+  /** Take back the last change: replay all but the last state-changing event; answered with `loaded`. */
+  | { type: 'undo'; id: number }
+  /** Every logged input with what it printed (for the export); answered with `transcript`. */
+  | { type: 'transcript'; id: number }
   | { type: 'run'; id: number; line: string }
   | { type: 'interrupt'; id: number }
   | { type: 'complete'; id: number; query: CompletionQuery };
 
+/** What the page needs after a (re)build: where the shell is and what it showed. */
+export interface SessionView {
+  prompt: string;
+  nested: boolean;
+  /** Errors from setup, or why a restore could not replay (the session then starts fresh). */
+  notice: string;
+  transcript: TranscriptEntry[];
+}
+
 export type FromWorker =
-  | { type: 'ready'; prompt: string; nested: boolean; ms: number; notice: string }
+  | ({ type: 'ready'; ms: number } & SessionView)
+  | ({ type: 'loaded'; id: number } & SessionView)
+  | { type: 'session'; log: SessionLog; undo: string | undefined }
+  | { type: 'tasks'; tasks: TaskState[] }
+  | { type: 'transcript'; id: number; transcript: TranscriptEntry[] }
   | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean }
   | { type: 'completion'; id: number; words: string[] }
   | { type: 'fatal'; message: string };

@@ -1,39 +1,40 @@
 /// <reference lib="webworker" />
 /**
- * The lab's cluster, off the main thread: a Web Worker that boots the emulated cluster from the
- * lab's setup manifests (seeded, on a real-time clock) and hosts one shell session, the same
- * engine + shell the CLI drives (src/cli/run.ts). The page sends lines; we answer with what the
- * terminal shows. Messages are handled one at a time, in order, like keystrokes on one tty.
+ * The lab's cluster, off the main thread: a Web Worker that hosts one LabRuntime (the cluster
+ * booted from the lab's setup, one shell session, and the event log that can rebuild them),
+ * the same engine + shell the CLI drives. The page sends lines; we answer with what the
+ * terminal shows, then send the session log and the tasks' state. Messages are handled one
+ * at a time, in order, like keystrokes on one tty.
  */
-import { createCluster, formatKubectlError, type ApplyResult, type Clock, type Cluster } from '../engine';
-import { createSession, needsMoreInput, terminalText, type Session } from '../shell';
-import { Completer } from './complete';
-import { truncateOutput } from './output';
-import type { FromWorker, LabSetup, ToWorker } from './protocol';
+import { needsMoreInput } from '../shell';
+import { evaluateTasks } from './checks';
+import { emptyLog, type SessionLog } from './log';
+import type { FromWorker, LabSetup, SessionView, ToWorker } from './protocol';
+import { LabRuntime } from './runtime';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** Wall time: the engine reads it through this object only (DESIGN.md §1, "a clock object"). */
-const realTime: Clock = { now: () => Date.now() };
 /** How often the idle cluster catches up with due timers (probes, image pulls, back-off). */
 const TICK_MS = 1000;
+/** Longest we make the learner wait for a jump in engine time (`sleep 600` returns after this). */
+const MAX_PACE_MS = 30_000;
 
-interface Lab {
-  cluster: Cluster;
-  session: Session;
-  completer: Completer;
-}
-
-let lab: Lab | undefined;
+let setup: LabSetup | undefined;
+let rt: LabRuntime | undefined;
 let busy = false;
 let chain: Promise<void> = Promise.resolve();
+/** Ends the current pacing wait early (Ctrl-C). */
+let stopWaiting: (() => void) | undefined;
 
 const post = (m: FromWorker) => self.postMessage(m);
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   // Interrupts cannot wait behind the command they interrupt.
-  if (msg.type === 'interrupt') return;
+  if (msg.type === 'interrupt') {
+    stopWaiting?.();
+    return;
+  }
   chain = chain.then(() => handle(msg)).catch((err: unknown) => {
     post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
   });
@@ -41,59 +42,119 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
-    case 'init':
-      boot(msg.setup);
+    case 'init': {
+      const t0 = performance.now();
+      setup = msg.setup;
+      const view = await rebuild(msg.restore ?? emptyLog(setup.slug, setup.seed, Math.floor(Date.now())));
+      setInterval(() => {
+        if (!busy) rt?.catchUp();
+      }, TICK_MS);
+      post({ type: 'ready', ms: Math.round(performance.now() - t0), ...view });
+      await afterChange();
       return;
+    }
     case 'run': {
-      const { session, cluster } = need();
-      const nested = () => session.place.kind !== 'workstation';
+      const lab = need();
       if (needsMoreInput(msg.line)) {
-        post({ type: 'result', id: msg.id, output: '', prompt: session.prompt(), exitCode: 0, nested: nested(), incomplete: true });
+        post({ type: 'result', id: msg.id, output: '', prompt: lab.session.prompt(), exitCode: 0, nested: lab.nested, incomplete: true });
         return;
       }
       busy = true;
       try {
-        cluster.tick();
-        const r = await session.run(msg.line);
-        const output = truncateOutput(terminalText(r));
-        post({ type: 'result', id: msg.id, output, prompt: session.prompt(), exitCode: r.exitCode, nested: nested(), incomplete: false });
+        const r = await lab.run(msg.line);
+        // The engine jumped ahead (`sleep 5`, a connect timeout): the learner waits it out.
+        await pace(lab);
+        post({ type: 'result', id: msg.id, ...r, incomplete: false });
       } finally {
         busy = false;
       }
+      await afterChange();
       return;
     }
     case 'complete': {
-      const { completer } = need();
       let words: string[] = [];
       try {
-        words = await completer.answer(msg.query);
+        words = await need().completer.answer(msg.query);
       } catch {
         // A question we cannot answer completes nothing; it must not kill the worker.
       }
       post({ type: 'completion', id: msg.id, words });
       return;
     }
+    case 'load': {
+      const view = await rebuild(msg.log);
+      post({ type: 'loaded', id: msg.id, ...view });
+      await afterChange();
+      return;
+    }
+    case 'undo': {
+      const log = need().log();
+      const last = need().lastChange();
+      const view = await rebuild({ ...log, events: log.events.filter((_, i) => i !== last) });
+      post({ type: 'loaded', id: msg.id, ...view });
+      await afterChange();
+      return;
+    }
+    case 'transcript':
+      post({ type: 'transcript', id: msg.id, transcript: [...need().transcript()] });
+      return;
     case 'interrupt':
       return;
   }
 }
 
-function boot(setup: LabSetup): void {
-  const t0 = performance.now();
-  const cluster = createCluster({ seed: setup.seed, clock: realTime, manifests: setup.manifests });
-  const notice = cluster.setupResults
-    .filter((r): r is Extract<ApplyResult, { ok: false }> => !r.ok)
-    .map((r) => formatKubectlError(r.error, { verb: 'creating', ...(r.name ? { name: r.name } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) }) + '\n')
-    .join('');
-  const session = createSession({ cluster, interactive: true });
-  lab = { cluster, session, completer: new Completer(session, cluster) };
-  setInterval(() => {
-    if (!busy) cluster.tick();
-  }, TICK_MS);
-  post({ type: 'ready', prompt: session.prompt(), nested: false, ms: Math.round(performance.now() - t0), notice });
+/**
+ * The editor's way in (and any other writer's): the file lands in the shell's file system
+ * and in the session log, so `cat`, undo, resume and share all see it; tasks are checked.
+ */
+export async function writeLearnerFile(path: string, text: string): Promise<string> {
+  const abs = await need().writeLearnerFile(path, text);
+  await afterChange();
+  return abs;
 }
 
-function need(): Lab {
-  if (!lab) throw new Error('the lab worker got a command before its setup');
-  return lab;
+/** A fresh runtime from `log`: boot, replay, then live from the last recorded time. */
+async function rebuild(log: SessionLog): Promise<SessionView> {
+  const s = need(setup);
+  let next = new LabRuntime({ slug: s.slug, seed: log.seed, manifests: s.manifests }, log.start, () => performance.now());
+  let notice = next.notice;
+  try {
+    await next.replay(log.events);
+  } catch (e) {
+    // A log this engine cannot replay (a bug, or a save from an older engine): start fresh, say so.
+    next = new LabRuntime({ slug: s.slug, seed: s.seed, manifests: s.manifests }, Math.floor(Date.now()), () => performance.now());
+    notice = next.notice + `The saved session could not be replayed (${e instanceof Error ? e.message : String(e)}); the lab starts again from its setup.\n`;
+  }
+  next.clock.goLive();
+  rt = next;
+  return { prompt: next.session.prompt(), nested: next.nested, notice, transcript: [...next.transcript()] };
+}
+
+/** After every change: the page saves the log and redraws the tasks. */
+async function afterChange(): Promise<void> {
+  const lab = need();
+  const last = lab.lastChange();
+  const entry = last >= 0 ? lab.transcript()[last] : undefined;
+  post({ type: 'session', log: lab.log(), undo: entry ? (entry.kind === 'line' ? entry.line : `save ${entry.path}`) : undefined });
+  const tasks = await evaluateTasks({ cluster: lab.cluster, readFile: (p) => lab.readFile(p) }, need(setup).tasks);
+  post({ type: 'tasks', tasks });
+}
+
+function pace(lab: LabRuntime): Promise<void> {
+  const ms = Math.min(lab.clock.ahead(), MAX_PACE_MS);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stopWaiting = undefined;
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stopWaiting = done;
+  });
+}
+
+function need<T = LabRuntime>(x: T | undefined = rt as T | undefined): T {
+  if (!x) throw new Error('the lab worker got a command before its setup');
+  return x;
 }

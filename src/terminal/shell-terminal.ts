@@ -140,11 +140,11 @@ export class ShellTerminal {
     this.#render();
   }
 
-  /** After a backend restart: forget the running command and start a fresh prompt. */
-  reset(prompt: string): void {
+  /** After a backend restart (or a replayed session): forget the running command and start a fresh prompt. */
+  reset(prompt: string, nested = false): void {
     this.#runId++;
     this.#ps1 = prompt;
-    this.#nested = false;
+    this.#nested = nested;
     this.#continued = [];
     this.#queue = [];
     this.#tail = '';

@@ -2,49 +2,111 @@
  * The lab terminal island: an xterm.js terminal on the page, the lab's cluster in a Web
  * Worker. The terminal draws and takes keys at once; lines typed before the cluster is up wait
  * in the worker's queue. Mounted with `client:only` (xterm.js needs the DOM).
+ *
+ * It also owns the session: the worker's event log is saved per lab (debounced) and replayed
+ * on the next visit, with the replayed commands back in the scrollback; Undo, Reset, Copy link
+ * and Export all work on that log (src/lab/log.ts). Heavy or rare parts load on first use.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { startLab, type LabClient } from '../../lab/client';
-import type { ShellBackend } from '../../terminal';
+import { emptyLog, parseSave, type LabSave, type SessionLog } from '../../lab/log';
+import { readHistory, readSave, writeHistory, writeSave, type SaveStorage } from '../../lab/persist';
+import type { LabSetup, SessionView } from '../../lab/protocol';
+import { decodeShare, encodeShare, sharePayload } from '../../lab/share';
+import { stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
+import { hintsOpen, solutionShown, taskStates } from './lab-state';
 
 interface Props {
-  /** The lab's slug: history is kept per lab. */
+  /** The lab's slug: history and the saved session are kept per lab. */
   slug: string;
+  /** The lab's title (for the export). */
+  title: string;
   /** The lab's setup manifests (read at build time). */
-  manifests: { text: string; source: string }[];
+  manifests: LabSetup['manifests'];
+  /** The lab's tasks with their checks (the worker evaluates them). */
+  tasks: LabSetup['tasks'];
   seed?: number;
-  // For embedding (lesson live blocks): a title for the bar, and a handle to type commands.
-  /** The bar's title; "Terminal" by default. */
-  label?: string;
-  /** Called once the terminal takes keys, with a way to type a line into it and run it. */
-  onTerminal?: (t: { type(line: string): void; focus(): void }) => void;
 }
 
-type Status = 'starting' | 'ready' | 'stopped';
+type Status = 'starting' | 'ready' | 'busy' | 'stopped';
+type Confirm = 'reset' | 'share-link' | undefined;
 
 const FIRST_PROMPT = 'user@workstation:~$ ';
 const SR_KEY = 'clusterpath:terminal:screen-reader';
+/** Saves wait this long after the last change, so a burst of commands is one write. */
+const SAVE_DEBOUNCE_MS = 300;
 
-export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal', onTerminal }: Props) {
+export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const mounted = useRef<MountedTerminal>();
   const client = useRef<LabClient>();
+  /** The worker's latest log (what a restart, a save or a link holds). */
+  const log = useRef<SessionLog | undefined>();
+  /** A session view that arrived before the terminal was mounted. */
+  const pendingView = useRef<SessionView | undefined>();
+  /** Answers the share-link question. */
+  const answer = useRef<((useShared: boolean) => void) | undefined>();
   const [status, setStatus] = useState<Status>('starting');
   const [crash, setCrash] = useState('');
+  const [notices, setNotices] = useState<string[]>([]);
+  const [message, setMessage] = useState('');
+  const [undo, setUndo] = useState<string | undefined>();
+  const [confirm, setConfirm] = useState<Confirm>();
+  const [link, setLink] = useState('');
   const [screenReader, setScreenReader] = useState(() => readFlag(SR_KEY));
+  const store = useRef<SaveStorage | undefined>(localStore());
+  const saveTimer = useRef(0);
 
-  const boot = () => {
+  const addNotice = (text: string) => setNotices((n) => [...n, text]);
+
+  const saveNow = () => {
+    window.clearTimeout(saveTimer.current);
+    if (!log.current) return;
+    writeSave(store.current, { ...log.current, history: readHistory(store.current, slug), hints: hintsOpen.value, solution: solutionShown.value });
+  };
+  const saveSoon = () => {
+    window.clearTimeout(saveTimer.current);
+    saveTimer.current = window.setTimeout(saveNow, SAVE_DEBOUNCE_MS);
+  };
+
+  /** Shows a rebuilt session: the replayed commands and their output, then its prompt. */
+  const show = (view: SessionView, clear: boolean) => {
+    const m = mounted.current;
+    if (!m) {
+      pendingView.current = view;
+      return;
+    }
+    let text = clear ? '\x1b[2J\x1b[3J\x1b[H' : '';
+    for (const e of view.transcript) {
+      if (e.kind === 'line') text += stylePrompt(e.prompt) + e.line.replace(/\n/g, '\n> ') + '\n' + e.output;
+      else text += `\x1b[2m# ${e.path} saved from the editor\x1b[0m\n`;
+    }
+    if (view.notice) text += view.notice;
+    if (text) m.shell.notice(text);
+    m.shell.reset(view.prompt, view.nested);
+  };
+
+  const boot = (restore: SessionLog | undefined) => {
     client.current?.terminate();
     setStatus('starting');
     const started = performance.now();
     client.current = startLab({
-      setup: { manifests, seed },
-      onReady: ({ notice }) => {
+      setup: { slug, manifests, seed, tasks },
+      restore,
+      onReady: (view) => {
         setStatus('ready');
-        if (notice) mounted.current?.shell.notice(notice);
+        show(view, false);
         // For the browser tests and `npm run bench:web`: navigation → cluster ready.
         performance.mark('clusterpath:cluster-ready', { detail: { bootMs: Math.round(performance.now() - started) } });
+      },
+      onSession: (next, undoLine) => {
+        log.current = next;
+        setUndo(undoLine);
+        saveSoon();
+      },
+      onTasks: (states) => {
+        taskStates.value = states;
       },
       onCrash: (message) => {
         setStatus('stopped');
@@ -55,39 +117,143 @@ export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal'
   };
 
   useEffect(() => {
-    boot();
-    // The terminal talks to whichever worker is current (a restart replaces it).
-    const backend: ShellBackend = {
-      run: (line) => client.current!.run(line),
-      interrupt: () => client.current?.interrupt(),
-      complete: (q) => client.current!.complete(q),
-    };
     let disposed = false;
-    void mountTerminal(host.current!, {
-      backend,
-      prompt: FIRST_PROMPT,
-      historyKey: `clusterpath:history:${slug}`,
-      banner: 'Starting cluster…\n',
-      screenReader,
-    }).then((m) => {
-      if (disposed) return m.dispose();
-      mounted.current = m;
-      host.current?.setAttribute('data-accepting', 'true');
-      performance.mark('clusterpath:terminal-accepting');
-      onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
-    });
+    const start = (restore: LabSave | undefined) => {
+      if (disposed) return;
+      if (restore) {
+        hintsOpen.value = restore.hints;
+        solutionShown.value = restore.solution;
+        log.current = restore;
+      }
+      boot(restore && { v: restore.v, slug: restore.slug, seed: restore.seed, start: restore.start, events: restore.events });
+      // The terminal talks to whichever worker is current (a restart replaces it).
+      const backend: ShellBackend = {
+        run: (line) => client.current!.run(line),
+        interrupt: () => client.current?.interrupt(),
+        complete: (q) => client.current!.complete(q),
+      };
+      void mountTerminal(host.current!, {
+        backend,
+        prompt: FIRST_PROMPT,
+        historyKey: `clusterpath:history:${slug}`,
+        banner: restore?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n',
+        screenReader,
+      }).then((m) => {
+        if (disposed) return m.dispose();
+        mounted.current = m;
+        host.current?.setAttribute('data-accepting', 'true');
+        performance.mark('clusterpath:terminal-accepting');
+        if (pendingView.current) {
+          show(pendingView.current, false);
+          pendingView.current = undefined;
+        }
+      });
+    };
+
+    // A share link opened while this lab is already open changes only the fragment: load it.
+    const onHash = () => {
+      if (sharePayload(location.hash) !== undefined) location.reload();
+    };
+    window.addEventListener('hashchange', onHash);
+
+    const local = readSave(store.current, slug);
+    if (local.kind === 'discarded') {
+      addNotice(`Your saved session for this lab could not be read: ${local.message}. It was set aside and the lab starts fresh.`);
+    }
+    const saved = local.kind === 'ok' ? local.save : undefined;
+    const payload = sharePayload(location.hash);
+    if (payload === undefined) start(saved);
+    else void openShared(payload, saved).then(start);
+
     return () => {
       disposed = true;
+      window.removeEventListener('hashchange', onHash);
+      saveNow();
       mounted.current?.dispose();
       client.current?.terminate();
     };
   }, []);
 
+  /** A `#s=…` link: decode it, ask before it replaces a local session, drop it from the URL. */
+  const openShared = async (payload: string, saved: LabSave | undefined): Promise<LabSave | undefined> => {
+    history.replaceState(history.state, '', location.pathname + location.search);
+    let shared: LabSave;
+    try {
+      const parsed = parseSave(await decodeShare(payload), slug);
+      if (!parsed.ok) throw new Error(parsed.message);
+      shared = parsed.save;
+    } catch (e) {
+      addNotice(`The shared link could not be opened: ${e instanceof Error ? e.message : String(e)}.`);
+      return saved;
+    }
+    if (saved && saved.events.length > 0) {
+      setConfirm('share-link');
+      const useShared = await new Promise<boolean>((resolve) => (answer.current = resolve));
+      setConfirm(undefined);
+      if (!useShared) return saved;
+    }
+    writeHistory(store.current, slug, shared.history);
+    writeSave(store.current, shared);
+    return shared;
+  };
+
+  const rebuild = async (what: 'undo' | 'reset') => {
+    const c = client.current;
+    if (!c || status !== 'ready') return;
+    setConfirm(undefined);
+    setStatus('busy');
+    setMessage(what === 'undo' ? 'Undoing the last change…' : 'Resetting the lab…');
+    try {
+      const view = what === 'undo' ? await c.undo() : await c.load(emptyLog(slug, seed, Math.floor(Date.now())));
+      show(view, true);
+      setMessage(what === 'undo' ? 'The last change was undone.' : 'The lab was reset to its setup.');
+      setStatus('ready');
+    } catch {
+      // The worker died; onCrash says so.
+    }
+    mounted.current?.focus();
+  };
+
+  const copyLink = async () => {
+    if (!log.current) return;
+    saveNow();
+    const save: LabSave = { ...log.current, history: readHistory(store.current, slug), hints: hintsOpen.value, solution: solutionShown.value };
+    const url = `${location.origin}${location.pathname}#s=${await encodeShare(save)}`;
+    setLink(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      setMessage('Link copied. Anyone who opens it gets this lab in this state.');
+    } catch {
+      setMessage('Copy the link below; anyone who opens it gets this lab in this state.');
+    }
+  };
+
+  const exportSession = async () => {
+    const c = client.current;
+    if (!c) return;
+    const [{ sessionMarkdown }, transcript] = await Promise.all([import('../../lab/export'), c.transcript()]);
+    const states = new Map((taskStates.value ?? []).map((s) => [s.id, s]));
+    const md = sessionMarkdown({
+      title,
+      url: location.origin + location.pathname,
+      date: new Date(),
+      transcript,
+      tasks: tasks.map((t) => ({ title: t.title, done: states.get(t.id)?.done ?? false, summaries: states.get(t.id)?.checks ?? [] })),
+    });
+    download(`clusterpath-${slug}-${new Date().toISOString().slice(0, 10)}.md`, md, 'text/markdown');
+    setMessage('The session was downloaded as Markdown.');
+  };
+
+  // Hints and the solution are part of the save.
+  useEffect(() => hintsOpen.subscribe(() => log.current && saveSoon()), []);
+  useEffect(() => solutionShown.subscribe(() => log.current && saveSoon()), []);
+
   const restart = () => {
     setCrash('');
-    boot();
+    const l = log.current;
+    boot(l && { v: l.v, slug: l.slug, seed: l.seed, start: l.start, events: l.events });
     mounted.current?.shell.reset(FIRST_PROMPT);
-    mounted.current?.shell.notice('Starting cluster…\n');
+    mounted.current?.shell.notice(log.current?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n');
     mounted.current?.focus();
   };
 
@@ -99,12 +265,31 @@ export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal'
     mounted.current?.focus();
   };
 
+  /**
+   * Tab completes in a shell, so keyboard users need a way out (WCAG 2.1.2): Escape then Tab
+   * leaves forwards, Shift-Tab (which bash does not use) always leaves backwards.
+   */
+  const escaped = useRef(false);
+  const onKeyDownCapture = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      escaped.current = true;
+      return;
+    }
+    if (e.key === 'Tab' && (escaped.current || e.shiftKey)) {
+      escaped.current = false;
+      e.stopPropagation(); // xterm never sees it: the browser moves focus
+      return;
+    }
+    if (e.key !== 'Shift') escaped.current = false;
+  };
+
+  const ready = status === 'ready';
   return (
     <div class="lab-terminal" data-status={status}>
       <div class="lab-terminal-bar">
-        <span class="lab-terminal-title">{label}</span>
+        <span class="lab-terminal-title">Terminal</span>
         <span class="lab-terminal-status" role="status">
-          {status === 'starting' ? 'Starting cluster…' : status === 'ready' ? 'Cluster running' : 'Cluster stopped'}
+          {status === 'starting' ? 'Starting cluster…' : status === 'busy' ? 'Rebuilding…' : status === 'ready' ? 'Cluster running' : 'Cluster stopped'}
         </span>
         <span class="lab-terminal-actions">
           {status === 'stopped' && (
@@ -112,15 +297,84 @@ export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal'
               Restart cluster
             </button>
           )}
+          <button type="button" class="lab-terminal-button" disabled={!ready || !undo} title={undo ? `Undo: ${undo.split('\n')[0]}` : 'Nothing to undo'} aria-describedby="lab-undo-what" onClick={() => void rebuild('undo')}>
+            Undo
+          </button>
+          <button type="button" class="lab-terminal-button" disabled={!ready} aria-expanded={confirm === 'reset'} onClick={() => setConfirm(confirm === 'reset' ? undefined : 'reset')}>
+            Reset…
+          </button>
+          <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void copyLink()}>
+            Copy link
+          </button>
+          <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void exportSession()}>
+            Export session
+          </button>
           <button type="button" class="lab-terminal-button" aria-pressed={screenReader} onClick={toggleScreenReader}>
             Screen reader mode
           </button>
         </span>
       </div>
-      {crash && <p class="lab-terminal-crash" role="alert">The cluster stopped ({crash}). Restart it to go on; the lab starts again from its setup.</p>}
-      <div class="lab-terminal-screen" ref={host} onClick={() => mounted.current?.focus()} />
+      <span id="lab-undo-what" class="visually-hidden">
+        {undo ? `Takes back: ${undo.split('\n')[0]}` : 'Nothing to undo yet'}
+      </span>
+      {confirm === 'reset' && (
+        <div class="lab-terminal-confirm" role="group" aria-labelledby="lab-reset-q">
+          <p id="lab-reset-q">Reset the lab? Your commands, files and changes to the cluster are dropped and the cluster starts again from the lab’s setup.</p>
+          <button type="button" class="lab-terminal-button danger" ref={(b) => b?.focus()} onClick={() => void rebuild('reset')}>
+            Reset the lab
+          </button>
+          <button type="button" class="lab-terminal-button" onClick={() => setConfirm(undefined)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {confirm === 'share-link' && (
+        <div class="lab-terminal-confirm" role="group" aria-labelledby="lab-share-q">
+          <p id="lab-share-q">This link holds a shared session of this lab, and you have your own saved progress here. Open the shared session? It replaces your saved progress.</p>
+          <button type="button" class="lab-terminal-button" ref={(b) => b?.focus()} onClick={() => answer.current?.(true)}>
+            Open the shared session
+          </button>
+          <button type="button" class="lab-terminal-button" onClick={() => answer.current?.(false)}>
+            Keep my progress
+          </button>
+        </div>
+      )}
+      {notices.map((n, i) => (
+        <p class="lab-terminal-notice" role="alert">
+          {n}{' '}
+          <button type="button" class="lab-terminal-button" onClick={() => setNotices((all) => all.filter((_, j) => j !== i))}>
+            Dismiss
+          </button>
+        </p>
+      ))}
+      {crash && <p class="lab-terminal-crash" role="alert">The cluster stopped ({crash}). Restart it to go on; your session is replayed from its log.</p>}
+      <p class="lab-terminal-message" role="status">
+        {message}
+      </p>
+      {link && (
+        <p class="lab-terminal-link">
+          <label>
+            Share link <input type="text" readOnly value={link} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+          </label>
+        </p>
+      )}
+      <div class="lab-terminal-screen" ref={host} onClick={() => mounted.current?.focus()} onKeyDownCapture={onKeyDownCapture} />
+      <p class="lab-terminal-help">
+        <kbd>Tab</kbd> completes; <kbd>Esc</kbd> then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+<kbd>Tab</kbd>) leaves the terminal.
+      </p>
     </div>
   );
+}
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function readFlag(key: string): boolean {
@@ -136,5 +390,14 @@ function writeFlag(key: string, on: boolean): void {
     window.localStorage.setItem(key, on ? '1' : '0');
   } catch {
     // Storage refused: the toggle still works for this page.
+  }
+}
+
+/** localStorage, or nothing when the browser refuses it (private modes, sandboxed frames). */
+function localStore(): SaveStorage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
   }
 }
