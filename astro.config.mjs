@@ -38,21 +38,25 @@ export default defineConfig({
 });
 
 // A Vite plugin for the lab worker's bundle (src/lab/worker.ts): just-bash in a browser.
-// - `just-bash` resolves to src/lab/just-bash-browser.ts: its browser build plus the one
-//   helper the shell uses that the browser build does not export (decodeBytesToUtf8).
-// - just-bash's browser build imports node:zlib for its gzip commands (which it documents as
-//   failing in browsers); Vite's empty stand-in has no named exports, so the bundle would not
-//   link. We give it one whose functions fail like a missing zlib would.
-// - The browser build does not export `parse` (the Node build does); src/shell/continuation.ts
-//   needs it to tell a finished command from one that wants more lines. We export the
-//   bundle's own `parse` (`function X(e,t){return new Parser().parse(e,t)}`), and fail the
-//   build loudly if a just-bash upgrade changes that shape.
-// - just-bash's `html-to-markdown` command bundles turndown (7 KB gzip); no Linux box in a
-//   lab has that command, so it gets a stand-in that fails if ever run.
+// - `just-bash` resolves to src/lab/just-bash-browser.ts, which re-exports just-bash's ES module
+//   build (dist/bundle/index.js). Unlike its one-file browser build (348 KB gzip, every command
+//   inside), that build loads each command on first use (`load: () => import(chunk)`), so the
+//   worker ships ~140 KB less before the learner's first key; Vite keeps those imports lazy.
+// - That build imports Node built-ins (fs and path for its disk-backed file systems, zlib,
+//   worker_threads for python3/sqlite3/js-exec, dns for its fetch guard...) and a few heavy or
+//   optional packages for commands no lab box has. Inside the worker each of them is a stand-in
+//   whose functions fail plainly if ever called (`node:fs.readFileSync is not available in
+//   the browser`); `createRequire` hands back such a function and `randomBytes` uses Web Crypto,
+//   since those two run when a module loads or a temp name is made. The in-memory file system
+//   and the commands a lab uses never reach them.
+// - The build's `__BROWSER__` switch is set, as for its browser bundle: commands that need Node
+//   (tar, python3, sqlite3, js-exec) are not registered, and its Node-only sandbox is off.
 
 const SHIM = fileURLToPath(new URL('./src/lab/just-bash-browser.ts', import.meta.url));
-const ZLIB = '\0clusterpath:zlib-unavailable';
-const TURNDOWN = '\0clusterpath:turndown-unavailable';
+const JUST_BASH_ESM = fileURLToPath(new URL('./node_modules/just-bash/dist/bundle/index.js', import.meta.url));
+const UNAVAILABLE = '\0clusterpath:unavailable:';
+/** Packages just-bash imports only for commands no lab box has (sqlite3, js-exec, zstd, xz, html-to-markdown). */
+const UNAVAILABLE_PACKAGES = ['sql.js', 'quickjs-emscripten', '@mongodb-js/zstd', 'node-liblzma', 'turndown'];
 
 /** @returns {import('vite').Plugin} */
 function labWorkerBrowser() {
@@ -61,26 +65,34 @@ function labWorkerBrowser() {
     enforce: 'pre',
     resolveId(id, importer) {
       if (id === 'just-bash' && importer && !importer.endsWith('just-bash-browser.ts')) return SHIM;
-      if (id === 'node:zlib' && importer?.includes('/just-bash/')) return ZLIB;
-      if (id === 'turndown' && importer?.includes('/just-bash/')) return TURNDOWN;
+      if (id === 'just-bash' && importer?.endsWith('just-bash-browser.ts')) return JUST_BASH_ESM;
+      if (importer?.includes('/just-bash/') && (id.startsWith('node:') || UNAVAILABLE_PACKAGES.includes(id))) return UNAVAILABLE + id;
       return null;
     },
     transform(code, id) {
-      if (!/\/just-bash\/dist\/bundle\/browser\.js$/.test(id)) return null;
-      if (/\bas parse\b/.test(code)) return null;
-      const fns = [...code.matchAll(/function ([A-Za-z0-9_$]+)\(e,t\)\{return new [A-Za-z0-9_$]+\(\)\.parse\(e,t\)\}/g)];
-      if (fns.length !== 1) this.error(`just-bash/browser: expected one parse() wrapper to export, found ${fns.length}; update labWorkerBrowser in astro.config.mjs`);
-      return { code: `${code}\nexport { ${fns[0]?.[1]} as parse };\n`, map: null };
+      // The build's own browser switch (what its browser bundle is built with): no tar, python3,
+      // sqlite3 or js-exec, and no Node-only defense-in-depth box (it needs node:async_hooks).
+      if (!id.includes('/just-bash/dist/bundle/') || !code.includes('__BROWSER__')) return null;
+      return { code: code.replace(/\b__BROWSER__\b/g, 'true'), map: null };
     },
     load(id) {
-      if (id === TURNDOWN) return 'export default class { constructor() { throw new Error("html-to-markdown is not available here"); } }';
-      if (id !== ZLIB) return null;
-      return [
-        'const unavailable = () => { throw new Error("zlib is not available in the browser"); };',
-        'export const constants = {};',
-        'export const gzipSync = unavailable;',
-        'export const gunzipSync = unavailable;',
-      ].join('\n');
+      if (!id.startsWith(UNAVAILABLE)) return null;
+      const name = id.slice(UNAVAILABLE.length);
+      // Any named import resolves to a property of the default export (Rollup's
+      // syntheticNamedExports), so one stand-in serves whatever a module imports.
+      return {
+        code: [
+          `const missing = (what) => () => { throw new Error(what + ' is not available in the browser'); };`,
+          'const special = {',
+          `  createRequire: () => missing('require'),`,
+          `  randomBytes: (n) => { const b = new Uint8Array(n); crypto.getRandomValues(b); return Object.assign(b, { toString: (enc) => enc === 'hex' ? [...b].map((x) => x.toString(16).padStart(2, '0')).join('') : String.fromCharCode(...b) }); },`,
+          '  AsyncLocalStorage: undefined,',
+          '  constants: {},',
+          '};',
+          `export default new Proxy(special, { get: (t, k) => (k in t ? t[k] : typeof k === 'string' ? missing(${JSON.stringify(name)} + '.' + k) : undefined) });`,
+        ].join('\n'),
+        syntheticNamedExports: true,
+      };
     },
   };
 }

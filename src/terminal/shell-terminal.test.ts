@@ -97,6 +97,20 @@ async function setup(opts: { cols?: number; storage?: HistoryStorage } = {}) {
 }
 
 describe('ShellTerminal', () => {
+  it('setPrompt (a replayed session) moves the prompt and keeps the line being typed; reset drops it', async () => {
+    const t = await setup();
+    await t.keys('kubectl get');
+    t.st.notice('user@workstation:~$ ssh worker\n');
+    t.st.setPrompt(NODE, true);
+    await t.flush();
+    expect(t.lines()).toEqual(['Starting cluster…', 'user@workstation:~$ ssh worker', NODE + 'kubectl get']);
+    await t.keys('\x15\x04'); // Ctrl-U, then Ctrl-D on the empty line leaves the nested shell
+    expect(t.shell.ran).toEqual(['exit']);
+    t.st.reset(WS);
+    await t.flush();
+    expect(t.last()).toBe(WS.trimEnd());
+  });
+
   it('shows the banner and the prompt, echoes keys and runs the line', async () => {
     const t = await setup();
     expect(t.lines()).toEqual(['Starting cluster…', WS.trimEnd()]);

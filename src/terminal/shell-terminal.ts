@@ -140,7 +140,14 @@ export class ShellTerminal {
     this.#render();
   }
 
-  /** After a backend restart (or a replayed session): forget the running command and start a fresh prompt. */
+  /** The shell moved (a replayed session): show its prompt, keeping the line being typed. */
+  setPrompt(prompt: string, nested: boolean): void {
+    this.#ps1 = prompt;
+    this.#nested = nested;
+    if (this.#mode === 'edit' && this.#continued.length === 0) this.#render();
+  }
+
+  /** After a backend restart (or a rebuilt session): forget the running command and start a fresh prompt. */
   reset(prompt: string, nested = false): void {
     this.#runId++;
     this.#ps1 = prompt;

@@ -296,6 +296,21 @@ test('keyboard only: Tab reaches everything, Enter and Space work, Esc then Tab 
   await expect(page.locator('.lab-terminal-message')).toHaveText('The lab was reset to its setup.');
 });
 
+test('the shell’s own tools load on first use in the worker (just-bash’s lazily loaded commands)', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await run(page, `kubectl get pods -o json | jq -r '.items[].metadata.name' | grep -c web`);
+  await run(page, `echo hello world | sed 's/world/lab/' | awk '{print toupper($2)}'`);
+  await run(page, `printf 'b\\na\\nb\\n' | sort | uniq -c | wc -l`);
+  await run(page, `echo -n lab | base64; seq 3 | tail -1; cut -d: -f1 /etc/passwd | head -1 || true`);
+  const text = await screen(page);
+  expect(text).toMatch(/grep -c web\n2\n/);
+  expect(text).toMatch(/toupper\(\$2\)}'\nLAB\n/);
+  expect(text).toMatch(/wc -l\n2\n/);
+  expect(text).toMatch(/head -1 \|\| true\nbGFi\n3\n/);
+  expect(problems).toEqual([]);
+});
+
 test('the lab page has no serious accessibility violations, and looks right on desktop and phone', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   await openLab(page);

@@ -84,7 +84,9 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
     }
     if (view.notice) text += view.notice;
     if (text) m.shell.notice(text);
-    m.shell.reset(view.prompt, view.nested);
+    // A rebuild (undo, reset) starts a fresh prompt; the first restore keeps what was typed meanwhile.
+    if (clear) m.shell.reset(view.prompt, view.nested);
+    else m.shell.setPrompt(view.prompt, view.nested);
   };
 
   const boot = (restore: SessionLog | undefined) => {
