@@ -4,6 +4,7 @@
  * that changes the session the worker also sends, unasked, the session log (`session`) and
  * the tasks' state (`tasks`).
  */
+import type { TaskResult } from './checks';
 import type { LabData } from './schema';
 import type { SessionLog } from './log';
 import type { TranscriptEntry } from './runtime';
@@ -31,12 +32,8 @@ export interface LabSetup {
   tasks: LabData['tasks'];
 }
 
-/** One task's state after a change: done when every check holds (src/lab/checks.ts). */
-export interface TaskState {
-  id: string;
-  done: boolean;
-  checks: { ok: boolean; summary: string }[];
-}
+/** One task's state after a change: done when every check holds, with each check's one-line summary. */
+export type { TaskResult as TaskState } from './checks';
 
 export type ToWorker =
   /** Boot the lab; with `restore`, replay that log first (resume, a shared link). */
@@ -64,7 +61,7 @@ export type FromWorker =
   | ({ type: 'ready'; ms: number } & SessionView)
   | ({ type: 'loaded'; id: number } & SessionView)
   | { type: 'session'; log: SessionLog; undo: string | undefined }
-  | { type: 'tasks'; tasks: TaskState[] }
+  | { type: 'tasks'; tasks: TaskResult[] }
   | { type: 'transcript'; id: number; transcript: TranscriptEntry[] }
   | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean }
   | { type: 'completion'; id: number; words: string[] }

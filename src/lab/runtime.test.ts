@@ -1,6 +1,7 @@
 // Resume, undo and share rest on one claim: replaying a session's log on a fresh runtime
 // rebuilds the exact cluster, files and shell context. Checked here on full state dumps.
 import { describe, expect, it } from 'vitest';
+import { evaluateTasks } from './checks';
 import { loadLab } from './files';
 import { LabRuntime, learnerPath, type RuntimeSetup } from './runtime';
 
@@ -11,6 +12,15 @@ function labSetup(): RuntimeSetup {
   if (!l.ok) throw new Error(l.error);
   return { slug: 'kube-proxy-first-look', seed: 7, manifests: l.manifests };
 }
+
+const LAB_TASKS = (() => {
+  const l = loadLab('kube-proxy-first-look');
+  if (!l.ok) throw new Error(l.error);
+  return l.lab.tasks;
+})();
+
+/** What the worker does after every change; it must not move the state (checks.ts is side-effect free). */
+const check = (rt: LabRuntime) => evaluateTasks({ cluster: rt.cluster, readFile: (p) => rt.readFile(p) }, LAB_TASKS);
 
 /** A runtime on a fake real-time source the test moves by hand. */
 function live(setup: RuntimeSetup) {
@@ -67,25 +77,36 @@ spec:
 describe('LabRuntime: replaying the log rebuilds the session', () => {
   it('gives the same cluster, node rules, conntrack, files and shell context', async () => {
     const setup = labSetup();
-    const { rt, pass } = live(setup);
-    pass(2500, 700);
+    const { rt, pass: passTime } = live(setup);
+    // The worker checks the tasks after every command and whenever the idle cluster changed.
+    const pass = async (ms: number, every?: number) => {
+      passTime(ms, every);
+      await check(rt);
+    };
+    const run = rt.run.bind(rt);
+    rt.run = async (line: string) => {
+      const r = await run(line);
+      await check(rt);
+      return r;
+    };
+    await pass(2500, 700);
     await rt.run('kubectl get pods -o wide');
-    pass(4000, 1000);
+    await pass(4000, 1000);
     await rt.run(`kubectl patch service web -p '{"spec":{"selector":{"app":"web"}}}'`);
-    pass(1200, 300);
+    await pass(1200, 300);
     await rt.run('kubectl exec client -- wget -qO- -T 2 http://web');
     await rt.run('kubectl scale deployment web --replicas=3');
-    pass(45_000, 900); // the new pods pull, start and turn ready on timers
+    await pass(45_000, 900); // the new pods pull, start and turn ready on timers
     await rt.run('cat > ~/notes.txt <<EOF\nthe selector said wbe\nEOF');
     await rt.writeLearnerFile('~/svc.yaml', SERVICE_FILE);
     await rt.run('kubectl apply -f ~/svc.yaml');
-    pass(3000, 1700);
+    await pass(3000, 1700);
     await rt.run('sleep 2');
     await rt.run('mkdir -p ~/work && cd ~/work');
     await rt.run('ssh worker');
     await rt.run('iptables -t filter -A INPUT -p tcp --dport 9999 -j DROP');
     await rt.run('cd /tmp');
-    pass(5000, 1300);
+    await pass(5000, 1300);
     expect(rt.session.prompt()).toBe('root@worker:/tmp# ');
 
     const log = rt.log();
@@ -112,7 +133,10 @@ describe('LabRuntime: replaying the log rebuilds the session', () => {
     expect(a['conntrack -L (worker)']).not.toBe('');
     // The replay's transcript is what the terminal showed the first time.
     expect(again.transcript()).toEqual(rt.transcript());
-  });
+    const [done, doneAgain] = [await check(rt), await check(again)];
+    expect(doneAgain).toEqual(done);
+    expect(done.map((t) => t.done)).toEqual([true, true, true]);
+  }, 60_000);
 
   it('undo replays all but the last change; reads after it stay', async () => {
     const setup = labSetup();

@@ -22,6 +22,8 @@ const MAX_PACE_MS = 30_000;
 let setup: LabSetup | undefined;
 let rt: LabRuntime | undefined;
 let busy = false;
+/** The cluster changed since the tasks were last checked (a probe turned a pod ready...). */
+let changed = false;
 let chain: Promise<void> = Promise.resolve();
 /** Ends the current pacing wait early (Ctrl-C). */
 let stopWaiting: (() => void) | undefined;
@@ -47,7 +49,10 @@ async function handle(msg: ToWorker): Promise<void> {
       setup = msg.setup;
       const view = await rebuild(msg.restore ?? emptyLog(setup.slug, setup.seed, Math.floor(Date.now())));
       setInterval(() => {
-        if (!busy) rt?.catchUp();
+        if (busy || !rt) return;
+        rt.catchUp();
+        // Tasks also turn done while the learner waits (pods turning ready after a scale).
+        if (changed) chain = chain.then(checkTasks);
       }, TICK_MS);
       post({ type: 'ready', ms: Math.round(performance.now() - t0), ...view });
       await afterChange();
@@ -126,6 +131,9 @@ async function rebuild(log: SessionLog): Promise<SessionView> {
     notice = next.notice + `The saved session could not be replayed (${e instanceof Error ? e.message : String(e)}); the lab starts again from its setup.\n`;
   }
   next.clock.goLive();
+  next.cluster.watch(() => {
+    changed = true;
+  });
   rt = next;
   return { prompt: next.session.prompt(), nested: next.nested, notice, transcript: [...next.transcript()] };
 }
@@ -136,6 +144,13 @@ async function afterChange(): Promise<void> {
   const last = lab.lastChange();
   const entry = last >= 0 ? lab.transcript()[last] : undefined;
   post({ type: 'session', log: lab.log(), undo: entry ? (entry.kind === 'line' ? entry.line : `save ${entry.path}`) : undefined });
+  await checkTasks();
+}
+
+/** Evaluates the lab's tasks on the cluster as it is (side-effect free: src/lab/checks.ts). */
+async function checkTasks(): Promise<void> {
+  const lab = need();
+  changed = false;
   const tasks = await evaluateTasks({ cluster: lab.cluster, readFile: (p) => lab.readFile(p) }, need(setup).tasks);
   post({ type: 'tasks', tasks });
 }

@@ -51,8 +51,8 @@ test('solving the lab by typing: tasks turn done, the progress bar moves, change
   const problems = watchProblems(page, baseURL!);
   await openLab(page);
   await expect(progress(page)).toHaveAttribute('aria-valuenow', '0');
-  await expect(progress(page)).toHaveAttribute('aria-valuemax', '2');
-  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 2 tasks done');
+  await expect(progress(page)).toHaveAttribute('aria-valuemax', '3');
+  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 3 tasks done');
   await expect(page.locator('#task-fix-the-service .task-state')).toHaveText('Not done yet');
 
   // Reading changes nothing; the checks say why the task is not done yet.
@@ -66,23 +66,31 @@ test('solving the lab by typing: tasks turn done, the progress bar moves, change
   await expect(page.locator('#task-fix-the-service .task-state')).toHaveText('Done');
   await expect(page.locator('#task-fix-the-service .task-mark')).toHaveText('✓');
   await expect(progress(page)).toHaveAttribute('aria-valuenow', '2');
-  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 2 tasks done');
-  await expect(page.locator('[aria-live="polite"]')).toContainText('Task done: Give the Service endpoints.');
+  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 3 tasks done');
+  await expect(page.locator('[aria-live="polite"]')).toContainText('Task done: Give the Service endpoints. Task done: Find the KUBE-SVC chain on a node. 2 of 3 tasks done.');
   await expect(page.locator('#task-fix-the-service .task-checks li').first()).toContainText('Holds:');
 
   await run(page, 'ssh worker', 'root@worker:~#');
   await run(page, "iptables-save -t nat | grep 'default/web:http cluster IP'", 'root@worker:~#');
   await expect.poll(() => screen(page)).toMatch(/-A KUBE-SERVICES -d [0-9.]+\/32 -p tcp -m comment --comment "default\/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-/);
+  await run(page, 'exit');
+  // The third task holds once three pods are ready: `rollout status` waits for them.
+  await run(page, 'kubectl scale deployment web --replicas=3');
+  await run(page, 'kubectl rollout status deployment web');
+  await expect.poll(() => screen(page)).toContain('deployment "web" successfully rolled out');
+  await expect(page.locator('.lab-progress-label')).toHaveText('3 of 3 tasks done');
+  await expect(progress(page)).toHaveAttribute('aria-valuenow', '3');
+  await expect(page.locator('#task-follow-the-endpoints .task-state')).toHaveText('Done');
   expect(problems).toEqual([]);
 });
 
 test('hints open one at a time; the solution asks first and flags the lab’s quiz questions', async ({ page }) => {
   await openLab(page);
   const hint = page.getByRole('button', { name: /^Show hint/ });
-  await expect(hint).toHaveText('Show hint 1 of 4');
+  await expect(hint).toHaveText('Show hint 1 of 5');
   await hint.click();
   await expect(page.locator('.hint')).toHaveCount(1);
-  await expect(hint).toHaveText('Show hint 2 of 4');
+  await expect(hint).toHaveText('Show hint 2 of 5');
   await hint.click();
   await expect(page.locator('.hint')).toHaveCount(2);
   await page.getByRole('button', { name: 'Show the solution…' }).click();
@@ -117,7 +125,7 @@ test('a reload mid-lab resumes exactly: same scrollback, same prompt context, sa
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
   await expect.poll(() => lastLine(page)).toBe('root@worker:/tmp#');
   expect(scrollback(await screen(page))).toBe(before);
-  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 2 tasks done');
+  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 3 tasks done');
   await page.locator('.lab-terminal-screen').click();
   await run(page, 'iptables -S LEARNER', 'root@worker:/tmp#');
   await expect.poll(() => screen(page)).toMatch(/^-N LEARNER$/m);
@@ -134,11 +142,11 @@ test('undo takes back the last change; reset (after confirming) starts from the 
   await run(page, 'kubectl get service web -o jsonpath={.spec.selector.app}; echo');
   await expect(undo).toBeEnabled();
   await expect(page.locator('#lab-undo-what')).toHaveText(`Takes back: ${FIX}`);
-  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 2 tasks done');
+  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 3 tasks done');
 
   await undo.click();
   await expect(page.locator('.lab-terminal-message')).toHaveText('The last change was undone.');
-  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 2 tasks done');
+  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 3 tasks done');
   // The read after it stays, replayed against the state without the patch.
   await expect.poll(async () => scrollback(await screen(page))).toBe('user@workstation:~$ kubectl get service web -o jsonpath={.spec.selector.app}; echo\nwbe\nuser@workstation:~$');
   await expect(undo).toBeDisabled();
@@ -180,7 +188,7 @@ test('a shared link restores the state in a fresh browser context, asking first 
   await expect(other.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
   await expect.poll(() => lastLine(other)).toBe('root@worker:~#');
   expect(scrollback(await screen(other))).toBe(before);
-  await expect(other.locator('.lab-progress-label')).toHaveText('2 of 2 tasks done');
+  await expect(other.locator('.lab-progress-label')).toHaveText('2 of 3 tasks done');
   expect(new URL(other.url()).hash).toBe('');
   await expect.poll(() => savedEvents(other)).toEqual([FIX, 'ssh worker']);
   expect(problems).toEqual([]);
@@ -217,7 +225,8 @@ test('export downloads the session as Markdown', async ({ page }) => {
   expect(file.suggestedFilename()).toMatch(new RegExp(`^clusterpath-${SLUG}-\\d{4}-\\d{2}-\\d{2}\\.md$`));
   const md = readFileSync((await file.path())!, 'utf8');
   expect(md).toMatch(/^# kube-proxy, first look: a Service with no endpoints: my session\n/);
-  expect(md).toContain('## Tasks (2 of 2 done)');
+  expect(md).toContain('## Tasks (2 of 3 done)');
+  expect(md).toContain('- [ ] Watch kube-proxy follow the endpoints');
   expect(md).toContain('- [x] Give the Service endpoints');
   expect(md).toContain(`1. \`${FIX}\``);
   expect(md).toMatch(/```console\nuser@workstation:~\$ kubectl get svc web\nNAME\s+TYPE\s+CLUSTER-IP/);
@@ -261,22 +270,22 @@ test('keyboard only: Tab reaches everything, Enter and Space work, Esc then Tab 
     }
     throw new Error(`Tab never reached ${want}; last focus ${await focused()}`);
   };
-  await tabTo(/^button:Show hint 1 of 4$/);
+  await tabTo(/^button:Show hint 1 of 5$/);
   await page.keyboard.press('Enter');
   await expect(page.locator('.hint')).toHaveCount(1);
-  await tabTo(/^button:Show hint 2 of 4$/);
+  await tabTo(/^button:Show hint 2 of 5$/);
   await page.keyboard.press('Space');
   await expect(page.locator('.hint')).toHaveCount(2);
   await tabTo(/^button:Show the solution…$/);
   await page.keyboard.press('Enter');
-  expect(await focused()).toBe('button:Yes, show the solution');
+  await expect.poll(focused).toBe('button:Yes, show the solution');
   await page.keyboard.press('Enter');
   await expect(page.locator('.solution-body')).toBeVisible();
 
   // Into the terminal (xterm's textarea), run the fix, then leave it with Esc, Tab.
   await tabTo(/^textarea:/);
   await run(page, FIX);
-  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 2 tasks done');
+  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 3 tasks done');
   await page.keyboard.press('Tab'); // completes, stays inside
   expect(await focused()).toMatch(/^textarea:/);
   await page.keyboard.press('Escape');
@@ -287,11 +296,11 @@ test('keyboard only: Tab reaches everything, Enter and Space work, Esc then Tab 
   expect(await focused()).toMatch(/^textarea:/);
   await tabTo(/^button:Undo$/, 'Shift+Tab');
   await page.keyboard.press('Enter');
-  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 2 tasks done');
-  expect(await focused()).toMatch(/^textarea:/); // back at the prompt
+  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 3 tasks done');
+  await expect.poll(focused).toMatch(/^textarea:/); // back at the prompt
   await tabTo(/^button:Reset…$/, 'Shift+Tab');
   await page.keyboard.press('Space');
-  expect(await focused()).toBe('button:Reset the lab');
+  await expect.poll(focused).toBe('button:Reset the lab');
   await page.keyboard.press('Enter');
   await expect(page.locator('.lab-terminal-message')).toHaveText('The lab was reset to its setup.');
 });
