@@ -215,6 +215,33 @@ test('a shared link restores the state in a fresh browser context, asking first 
   await mine.close();
 });
 
+test('after a worker crash, Restart replays the session and Reset starts from the setup', async ({ page }) => {
+  await openLab(page);
+  await run(page, FIX);
+  const crash = async () => {
+    const worker = page.workers().findLast((w) => w.url().includes('worker'));
+    await worker!.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('simulated engine bug');
+      });
+    });
+    await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster stopped');
+  };
+  await crash();
+  await page.getByRole('button', { name: 'Restart cluster' }).click();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
+  await expect(page.locator('.lab-progress-label')).toHaveText('2 of 3 tasks done');
+  await crash();
+  await page.getByRole('button', { name: 'Reset…' }).click();
+  await page.getByRole('button', { name: 'Reset the lab' }).click();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
+  await expect(page.locator('.lab-progress-label')).toHaveText('0 of 3 tasks done');
+  await expect.poll(() => savedEvents(page)).toEqual([]);
+  await page.locator('.lab-terminal-screen').click();
+  await run(page, 'kubectl get service web -o jsonpath={.spec.selector.app}; echo');
+  await expect.poll(() => screen(page)).toMatch(/^wbe$/m);
+});
+
 test('export downloads the session as Markdown', async ({ page }) => {
   await openLab(page);
   await run(page, FIX);
@@ -248,7 +275,14 @@ test('a corrupt or future save is set aside with a visible notice, and the lab w
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByRole('alert')).toHaveCount(0);
 
-  await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ v: 2, slug: 'kube-proxy-first-look', seed: 1, start: 0, events: [] })), SAVE_KEY);
+  // A save from a newer format, written as the next page loads (this one saves as it goes).
+  await page.addInitScript((key) => {
+    if (sessionStorage.getItem('future') === '1') {
+      sessionStorage.removeItem('future');
+      localStorage.setItem(key, JSON.stringify({ v: 2, slug: 'kube-proxy-first-look', seed: 1, start: 0, events: [] }));
+    }
+  }, SAVE_KEY);
+  await page.evaluate(() => sessionStorage.setItem('future', '1'));
   await page.reload();
   await expect(page.getByRole('alert')).toContainText('comes from a newer version of ClusterPath');
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });

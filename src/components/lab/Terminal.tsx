@@ -157,6 +157,8 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
       if (sharePayload(location.hash) !== undefined) location.reload();
     };
     window.addEventListener('hashchange', onHash);
+    // A reload within the save's debounce must not lose the last command.
+    window.addEventListener('pagehide', saveNow);
 
     const local = readSave(store.current, slug);
     if (local.kind === 'discarded') {
@@ -170,6 +172,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
     return () => {
       disposed = true;
       window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('pagehide', saveNow);
       saveNow();
       mounted.current?.dispose();
       client.current?.terminate();
@@ -201,8 +204,20 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
 
   const rebuild = async (what: 'undo' | 'reset') => {
     const c = client.current;
-    if (!c || status !== 'ready') return;
     setConfirm(undefined);
+    if (what === 'reset' && status === 'stopped') {
+      // The worker died (perhaps replaying this very log): start from the setup instead.
+      setCrash('');
+      log.current = emptyLog(slug, seed, Math.floor(Date.now()));
+      saveNow();
+      boot(undefined);
+      mounted.current?.shell.notice('\x1b[2J\x1b[3J\x1b[HStarting cluster…\n');
+      mounted.current?.shell.reset(FIRST_PROMPT);
+      setMessage('The lab was reset to its setup.');
+      mounted.current?.focus();
+      return;
+    }
+    if (!c || status !== 'ready') return;
     setStatus('busy');
     setMessage(what === 'undo' ? 'Undoing the last change…' : 'Resetting the lab…');
     try {
@@ -302,7 +317,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
           <button type="button" class="lab-terminal-button" disabled={!ready || !undo} title={undo ? `Undo: ${undo.split('\n')[0]}` : 'Nothing to undo'} aria-describedby="lab-undo-what" onClick={() => void rebuild('undo')}>
             Undo
           </button>
-          <button type="button" class="lab-terminal-button" disabled={!ready} aria-expanded={confirm === 'reset'} onClick={() => setConfirm(confirm === 'reset' ? undefined : 'reset')}>
+          <button type="button" class="lab-terminal-button" disabled={!ready && status !== 'stopped'} aria-expanded={confirm === 'reset'} onClick={() => setConfirm(confirm === 'reset' ? undefined : 'reset')}>
             Reset…
           </button>
           <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void copyLink()}>
@@ -320,7 +335,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
         {undo ? `Takes back: ${undo.split('\n')[0]}` : 'Nothing to undo yet'}
       </span>
       {confirm === 'reset' && (
-        <div class="lab-terminal-confirm" role="group" aria-labelledby="lab-reset-q">
+        <div key="confirm-reset" class="lab-terminal-confirm" role="group" aria-labelledby="lab-reset-q">
           <p id="lab-reset-q">Reset the lab? Your commands, files and changes to the cluster are dropped and the cluster starts again from the lab’s setup.</p>
           <button type="button" class="lab-terminal-button danger" ref={(b) => b?.focus()} onClick={() => void rebuild('reset')}>
             Reset the lab
@@ -331,7 +346,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
         </div>
       )}
       {confirm === 'share-link' && (
-        <div class="lab-terminal-confirm" role="group" aria-labelledby="lab-share-q">
+        <div key="confirm-share" class="lab-terminal-confirm" role="group" aria-labelledby="lab-share-q">
           <p id="lab-share-q">This link holds a shared session of this lab, and you have your own saved progress here. Open the shared session? It replaces your saved progress.</p>
           <button type="button" class="lab-terminal-button" ref={(b) => b?.focus()} onClick={() => answer.current?.(true)}>
             Open the shared session
@@ -360,7 +375,8 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
           </label>
         </p>
       )}
-      <div class="lab-terminal-screen" ref={host} onClick={() => mounted.current?.focus()} onKeyDownCapture={onKeyDownCapture} />
+      {/* Keyed: xterm lives in this element, so Preact must never swap it for a sibling div. */}
+      <div key="screen" class="lab-terminal-screen" ref={host} onClick={() => mounted.current?.focus()} onKeyDownCapture={onKeyDownCapture} />
       <p class="lab-terminal-help">
         <kbd>Tab</kbd> completes; <kbd>Esc</kbd> then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+<kbd>Tab</kbd>) leaves the terminal.
       </p>
