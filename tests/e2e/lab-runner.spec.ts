@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { watchProblems } from './site';
@@ -351,6 +351,29 @@ test('the shell’s own tools load on first use in the worker (just-bash’s laz
   expect(text).toMatch(/toupper\(\$2\)}'\nLAB\n/);
   expect(text).toMatch(/wc -l\n2\n/);
   expect(text).toMatch(/head -1 \|\| true\nbGFi\n3\n/);
+  expect(problems).toEqual([]);
+});
+
+test('every lab page boots its cluster (with its ClusterConfig) and checks its tasks: none done before the learner starts', async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  const problems = watchProblems(page, baseURL!);
+  const slugs = readdirSync(new URL('../../labs/', import.meta.url), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  expect(slugs.length).toBeGreaterThan(1);
+  for (const slug of slugs) {
+    await page.goto(`/labs/${slug}/`);
+    await expect(page.locator('.lab-terminal-status'), slug).toHaveText('Cluster running', { timeout: 30_000 });
+    const max = await progress(page).getAttribute('aria-valuemax');
+    await expect(page.locator('.lab-progress-label'), slug).toHaveText(`0 of ${max} tasks done`);
+    // No setup manifest was refused (the worker would print kubectl's error in the terminal).
+    expect(await screen(page), slug).not.toMatch(/^(Error|error):/m);
+  }
+  // The flannel lab's ClusterConfig (cni: flannel) reached the cluster: no kindnet DaemonSet.
+  await page.goto('/labs/policy-does-nothing/');
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 30_000 });
+  await page.locator('.lab-terminal-screen').click();
+  await run(page, 'kubectl get daemonsets -A -o name');
+  await expect.poll(() => screen(page)).toContain('daemonset.apps/kube-flannel-ds\ndaemonset.apps/kube-proxy\n');
+  expect(await screen(page)).not.toContain('kindnet');
   expect(problems).toEqual([]);
 });
 
