@@ -9,10 +9,11 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { startLab, type LabClient } from '../../lab/client';
-import { emptyLog, parseSave, type LabSave, type SessionLog } from '../../lab/log';
-import { readHistory, readSave, writeHistory, writeSave, type SaveStorage } from '../../lab/persist';
+import { emptyLog, type LabSave, type SessionLog } from '../../lab/log';
+import { openSession } from '../../lab/open';
+import { readHistory, writeSave, type SaveStorage } from '../../lab/persist';
 import type { LabSetup, SessionView } from '../../lab/protocol';
-import { decodeShare, encodeShare, sharePayload } from '../../lab/share';
+import { encodeShare, sharePayload } from '../../lab/share';
 import { stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
@@ -160,14 +161,23 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
     // A reload within the save's debounce must not lose the last command.
     window.addEventListener('pagehide', saveNow);
 
-    const local = readSave(store.current, slug);
-    if (local.kind === 'discarded') {
-      addNotice(`Your saved session for this lab could not be read: ${local.message}. It was set aside and the lab starts fresh.`);
-    }
-    const saved = local.kind === 'ok' ? local.save : undefined;
-    const payload = sharePayload(location.hash);
-    if (payload === undefined) start(saved);
-    else void openShared(payload, saved).then(start);
+    const chosen = openSession({
+      slug,
+      storage: store.current,
+      hash: location.hash,
+      notice: addNotice,
+      ask: async () => {
+        setConfirm('share-link');
+        const useShared = await new Promise<boolean>((resolve) => (answer.current = resolve));
+        setConfirm(undefined);
+        return useShared;
+      },
+    });
+    if (chosen instanceof Promise) {
+      // The link is read once; a reload then resumes from the save it became.
+      history.replaceState(history.state, '', location.pathname + location.search);
+      void chosen.then(start);
+    } else start(chosen);
 
     return () => {
       disposed = true;
@@ -178,29 +188,6 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
       client.current?.terminate();
     };
   }, []);
-
-  /** A `#s=…` link: decode it, ask before it replaces a local session, drop it from the URL. */
-  const openShared = async (payload: string, saved: LabSave | undefined): Promise<LabSave | undefined> => {
-    history.replaceState(history.state, '', location.pathname + location.search);
-    let shared: LabSave;
-    try {
-      const parsed = parseSave(await decodeShare(payload), slug);
-      if (!parsed.ok) throw new Error(parsed.message);
-      shared = parsed.save;
-    } catch (e) {
-      addNotice(`The shared link could not be opened: ${e instanceof Error ? e.message : String(e)}.`);
-      return saved;
-    }
-    if (saved && saved.events.length > 0) {
-      setConfirm('share-link');
-      const useShared = await new Promise<boolean>((resolve) => (answer.current = resolve));
-      setConfirm(undefined);
-      if (!useShared) return saved;
-    }
-    writeHistory(store.current, slug, shared.history);
-    writeSave(store.current, shared);
-    return shared;
-  };
 
   const rebuild = async (what: 'undo' | 'reset') => {
     const c = client.current;
