@@ -17,17 +17,25 @@ import { encodeShare, sharePayload } from '../../lab/share';
 import { stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
+import './terminal.css';
 
 interface Props {
-  /** The lab's slug: history and the saved session are kept per lab. */
+  /** The lab's slug (or a lesson block's id): history and the saved session are kept per slug. */
   slug: string;
-  /** The lab's title (for the export). */
-  title: string;
-  /** The lab's setup manifests (read at build time). */
+  /** The setup manifests (read at build time). */
   manifests: LabSetup['manifests'];
-  /** The lab's tasks with their checks (the worker evaluates them). */
-  tasks: LabSetup['tasks'];
   seed?: number;
+  /**
+   * On a lab page: its title (for the export) and tasks (the worker checks them). With it the
+   * session is saved and resumed, and Undo, Reset, Copy link and Export are offered; without
+   * it (a lesson's live block) this is a plain terminal.
+   */
+  lab?: { title: string; tasks: LabSetup['tasks'] };
+  // For embedding (lesson live blocks): a title for the bar, and a handle to type commands.
+  /** The bar's title; "Terminal" by default. */
+  label?: string;
+  /** Called once the terminal takes keys, with a way to type a line into it and run it. */
+  onTerminal?: (t: { type(line: string): void; focus(): void }) => void;
 }
 
 type Status = 'starting' | 'ready' | 'busy' | 'stopped';
@@ -38,7 +46,7 @@ const SR_KEY = 'clusterpath:terminal:screen-reader';
 /** Saves wait this long after the last change, so a burst of commands is one write. */
 const SAVE_DEBOUNCE_MS = 300;
 
-export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Props) {
+export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Terminal', onTerminal }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const mounted = useRef<MountedTerminal>();
   const client = useRef<LabClient>();
@@ -63,7 +71,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
 
   const saveNow = () => {
     window.clearTimeout(saveTimer.current);
-    if (!log.current) return;
+    if (!log.current || !lab) return;
     writeSave(store.current, { ...log.current, history: readHistory(store.current, slug), hints: hintsOpen.value, solution: solutionShown.value });
   };
   const saveSoon = () => {
@@ -95,7 +103,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
     setStatus('starting');
     const started = performance.now();
     client.current = startLab({
-      setup: { slug, manifests, seed, tasks },
+      setup: { slug, manifests, seed, tasks: lab?.tasks ?? [] },
       restore,
       onReady: (view) => {
         setStatus('ready');
@@ -109,7 +117,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
         saveSoon();
       },
       onTasks: (states) => {
-        taskStates.value = states;
+        if (lab) taskStates.value = states;
       },
       onCrash: (message) => {
         setStatus('stopped');
@@ -146,6 +154,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
         mounted.current = m;
         host.current?.setAttribute('data-accepting', 'true');
         performance.mark('clusterpath:terminal-accepting');
+        onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
         if (pendingView.current) {
           show(pendingView.current, false);
           pendingView.current = undefined;
@@ -153,6 +162,14 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
       });
     };
 
+    if (!lab) {
+      start(undefined);
+      return () => {
+        disposed = true;
+        mounted.current?.dispose();
+        client.current?.terminate();
+      };
+    }
     // A share link opened while this lab is already open changes only the fragment: load it.
     const onHash = () => {
       if (sharePayload(location.hash) !== undefined) location.reload();
@@ -238,11 +255,11 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
     const [{ sessionMarkdown }, transcript] = await Promise.all([import('../../lab/export'), c.transcript()]);
     const states = new Map((taskStates.value ?? []).map((s) => [s.id, s]));
     const md = sessionMarkdown({
-      title,
+      title: lab?.title ?? label,
       url: location.origin + location.pathname,
       date: new Date(),
       transcript,
-      tasks: tasks.map((t) => ({ title: t.title, done: states.get(t.id)?.done ?? false, summaries: states.get(t.id)?.checks ?? [] })),
+      tasks: (lab?.tasks ?? []).map((t) => ({ title: t.title, done: states.get(t.id)?.done ?? false, summaries: states.get(t.id)?.checks ?? [] })),
     });
     download(`clusterpath-${slug}-${new Date().toISOString().slice(0, 10)}.md`, md, 'text/markdown');
     setMessage('The session was downloaded as Markdown.');
@@ -291,7 +308,7 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
   return (
     <div class="lab-terminal" data-status={status}>
       <div class="lab-terminal-bar">
-        <span class="lab-terminal-title">Terminal</span>
+        <span class="lab-terminal-title">{label}</span>
         <span class="lab-terminal-status" role="status">
           {status === 'starting' ? 'Starting cluster…' : status === 'busy' ? 'Rebuilding…' : status === 'ready' ? 'Cluster running' : 'Cluster stopped'}
         </span>
@@ -301,26 +318,32 @@ export default function Terminal({ slug, title, manifests, tasks, seed = 1 }: Pr
               Restart cluster
             </button>
           )}
-          <button type="button" class="lab-terminal-button" disabled={!ready || !undo} title={undo ? `Undo: ${undo.split('\n')[0]}` : 'Nothing to undo'} aria-describedby="lab-undo-what" onClick={() => void rebuild('undo')}>
-            Undo
-          </button>
-          <button type="button" class="lab-terminal-button" disabled={!ready && status !== 'stopped'} aria-expanded={confirm === 'reset'} onClick={() => setConfirm(confirm === 'reset' ? undefined : 'reset')}>
-            Reset…
-          </button>
-          <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void copyLink()}>
-            Copy link
-          </button>
-          <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void exportSession()}>
-            Export session
-          </button>
+          {lab && (
+            <>
+              <button type="button" class="lab-terminal-button" disabled={!ready || !undo} title={undo ? `Undo: ${undo.split('\n')[0]}` : 'Nothing to undo'} aria-describedby="lab-undo-what" onClick={() => void rebuild('undo')}>
+                Undo
+              </button>
+              <button type="button" class="lab-terminal-button" disabled={!ready && status !== 'stopped'} aria-expanded={confirm === 'reset'} onClick={() => setConfirm(confirm === 'reset' ? undefined : 'reset')}>
+                Reset…
+              </button>
+              <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void copyLink()}>
+                Copy link
+              </button>
+              <button type="button" class="lab-terminal-button" disabled={!ready} onClick={() => void exportSession()}>
+                Export session
+              </button>
+            </>
+          )}
           <button type="button" class="lab-terminal-button" aria-pressed={screenReader} onClick={toggleScreenReader}>
             Screen reader mode
           </button>
         </span>
       </div>
-      <span id="lab-undo-what" class="visually-hidden">
-        {undo ? `Takes back: ${undo.split('\n')[0]}` : 'Nothing to undo yet'}
-      </span>
+      {lab && (
+        <span id="lab-undo-what" class="visually-hidden">
+          {undo ? `Takes back: ${undo.split('\n')[0]}` : 'Nothing to undo yet'}
+        </span>
+      )}
       {confirm === 'reset' && (
         <div key="confirm-reset" class="lab-terminal-confirm" role="group" aria-labelledby="lab-reset-q">
           <p id="lab-reset-q">Reset the lab? Your commands, files and changes to the cluster are dropped and the cluster starts again from the lab’s setup.</p>
