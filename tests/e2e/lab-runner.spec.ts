@@ -269,6 +269,10 @@ test('a corrupt or future save is set aside with a visible notice, and the lab w
   }, SAVE_KEY);
   await openLab(page);
   await expect(page.getByRole('alert')).toContainText('Your saved session for this lab could not be read: the saved session is damaged (not JSON)');
+  mkdirSync(SHOTS, { recursive: true });
+  // A viewport shot: the workspace is sticky, so an element shot taller than the viewport smears.
+  await page.locator('.lab-terminal-notice').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/lab-notice.png` });
   await run(page, 'kubectl get svc web');
   await expect.poll(() => screen(page)).toMatch(/^web\s+ClusterIP/m);
   expect(await page.evaluate((k) => localStorage.getItem(k + ':unreadable'), SAVE_KEY)).toContain('"events":[{"at":');
