@@ -1,9 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { pageTypes, watchProblems } from './site';
+import { watchProblems } from './site';
 
 // The lab terminal in the built site: xterm.js on the page, the cluster in a Web Worker.
-const LAB = pageTypes().lab;
+// The lab whose objects (Deployment and Service `web`, Pod `client`) these tests use.
+const LAB = '/labs/kube-proxy-first-look/';
 
 /** The terminal's buffer as text, wrapped rows joined (the island exposes it on its element). */
 async function screen(page: Page): Promise<string> {
