@@ -18,12 +18,23 @@ export interface LabClientOptions {
   setup: LabSetup;
   onReady?: (info: { prompt: string; ms: number; notice: string }) => void;
   onCrash?: (message: string) => void;
+  /**
+   * `kubectl edit` opened a file: show it in the editor and resolve with the saved text, or null
+   * when the learner closed it unsaved; reject when there is no editor to show it in.
+   */
+  onEdit?: (file: { path: string; text: string }) => Promise<string | null>;
 }
 
 export interface LabClient {
   run(line: string): Promise<LabRunResult>;
   interrupt(): void;
   complete(q: CompletionQuery): Promise<string[]>;
+  /** File names in the learner's home (~), sorted; regular files only. */
+  listFiles(): Promise<string[]>;
+  /** The text of ~/NAME, or null when there is no such file. */
+  readFile(name: string): Promise<string | null>;
+  /** Writes ~/NAME (the shell's `cat` sees it at once). Rejects with the reason it failed. */
+  writeFile(name: string, text: string): Promise<void>;
   /** Resolves with the first prompt once the cluster is up. */
   readonly ready: Promise<string>;
   terminate(): void;
@@ -67,6 +78,17 @@ export function startLab(opts: LabClientOptions): LabClient {
       die(m.message);
       return;
     }
+    if (m.type === 'edit') {
+      const answer = (text: string | null, unavailable = false) => {
+        if (!dead) send({ type: 'editDone', editId: m.editId, text, ...(unavailable ? { unavailable } : {}) });
+      };
+      const open = opts.onEdit ?? (() => Promise.reject(new Error('no editor')));
+      open({ path: m.path, text: m.text }).then(
+        (text) => answer(text),
+        () => answer(null, true),
+      );
+      return;
+    }
     const p = pending.get(m.id);
     if (p) {
       pending.delete(m.id);
@@ -104,6 +126,21 @@ export function startLab(opts: LabClientOptions): LabClient {
     async complete(query) {
       const m = await request((id) => ({ type: 'complete', id, query }));
       return m.type === 'completion' ? m.words : [];
+    },
+    async listFiles() {
+      const m = await request((id) => ({ type: 'listFiles', id }));
+      return m.type === 'files' ? m.names : [];
+    },
+    async readFile(name) {
+      const m = await request((id) => ({ type: 'readFile', id, name }));
+      if (m.type !== 'file') throw new Error(`unexpected answer ${m.type}`);
+      if (m.error) throw new Error(m.error);
+      return m.text;
+    },
+    async writeFile(name, text) {
+      const m = await request((id) => ({ type: 'writeFile', id, name, text }));
+      if (m.type !== 'written') throw new Error(`unexpected answer ${m.type}`);
+      if (m.error) throw new Error(m.error);
     },
     terminate() {
       dead ??= new Error('stopped');

@@ -41,7 +41,8 @@ export interface SessionControl {
 /**
  * A text editor outside the shell, as `$EDITOR` is to kubectl: it opens `text` (saved at `path`)
  * and resolves when the learner is done, with the saved text, or null when they closed it without
- * saving. The CLI has none, so `kubectl edit` fails there as it does when no editor starts.
+ * saving; it rejects when it cannot open. The CLI has none, so `kubectl edit` fails there as it
+ * does when no editor starts.
  */
 export type ExternalEditor = (file: { path: string; text: string }) => Promise<string | null>;
 

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { startLab, type LabClient } from '../../lab/client';
 import type { ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
+import { labWorkspace } from './workspace';
 
 interface Props {
   /** The lab's slug: history is kept per lab. */
@@ -46,6 +47,8 @@ export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal'
         // For the browser tests and `npm run bench:web`: navigation → cluster ready.
         performance.mark('clusterpath:cluster-ready', { detail: { bootMs: Math.round(performance.now() - started) } });
       },
+      // `kubectl edit` opens its file in the page's editor (src/components/lab/Editor.tsx).
+      onEdit: (file) => labWorkspace.edit(file),
       onCrash: (message) => {
         setStatus('stopped');
         setCrash(message);
@@ -63,21 +66,30 @@ export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal'
       complete: (q) => client.current!.complete(q),
     };
     let disposed = false;
+    let detachWorkspace = () => {};
     void mountTerminal(host.current!, {
       backend,
       prompt: FIRST_PROMPT,
       historyKey: `clusterpath:history:${slug}`,
       banner: 'Starting cluster…\n',
       screenReader,
+      onCommand: (line) => labWorkspace.commandDone(line),
     }).then((m) => {
       if (disposed) return m.dispose();
       mounted.current = m;
+      // The editor's Apply types into this terminal; its files go through this worker.
+      detachWorkspace = labWorkspace.attachTerminal({
+        client: () => client.current,
+        type: (line) => m.shell.type(line),
+        focus: () => m.focus(),
+      });
       host.current?.setAttribute('data-accepting', 'true');
       performance.mark('clusterpath:terminal-accepting');
       onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
     });
     return () => {
       disposed = true;
+      detachWorkspace();
       mounted.current?.dispose();
       client.current?.terminate();
     };

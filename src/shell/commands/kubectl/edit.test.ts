@@ -101,6 +101,13 @@ describe('kubectl edit with an editor', () => {
     expect(await session.run('kubectl edit svc web')).toEqual({ stdout: '', stderr: 'Edit cancelled, saved file was empty.\n', exitCode: 0 });
   });
 
+  it('an editor that cannot open fails like kubectl without an editor', async () => {
+    const cluster = createCluster({ seed: 1, manifests: SERVICE });
+    const session = createSession({ cluster, editor: () => Promise.reject(new Error('no editor on this page')) });
+    expect(await session.run('kubectl edit svc web')).toEqual({ stdout: '', stderr: 'error: unable to launch the editor "vi"\n', exitCode: 1 });
+    expect(session.bugs).toEqual([]);
+  });
+
   it('a missing object fails before any editor opens', async () => {
     const { session, shown } = withEditor();
     const r = await session.run('kubectl edit svc nope');

@@ -46,14 +46,20 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
       targets.push({ resource: req.resource, object: got.value });
     }
   }
+  const cannotLaunch = errorResult(`unable to launch the editor "${ctx.env.get('KUBE_EDITOR') || ctx.env.get('EDITOR') || 'vi'}"`);
   const editor = ctx.session.editor;
-  if (!editor) {
-    const name = ctx.env.get('KUBE_EDITOR') || ctx.env.get('EDITOR') || 'vi';
-    return errorResult(`unable to launch the editor "${name}"`);
-  }
+  if (!editor) return cannotLaunch;
   if (targets.length === 0) return errorResult('edit cancelled, no objects found');
-  return editLoop(targets, editor, ctx, namespaceOf(p, ctx));
+  try {
+    return await editLoop(targets, editor, ctx, namespaceOf(p, ctx));
+  } catch (e) {
+    if (e instanceof EditorUnavailable) return cannotLaunch;
+    throw e;
+  }
 }
+
+/** The editor could not open (the page has none right now). */
+class EditorUnavailable extends Error {}
 
 /** The loop of editFn: open, read back, patch, and reopen while the edit has errors. */
 async function editLoop(targets: Target[], editor: ExternalEditor, ctx: CommandContext, cmdNamespace: string): Promise<CommandResult> {
@@ -79,7 +85,7 @@ async function editLoop(targets: Target[], editor: ExternalEditor, ctx: CommandC
     await writeTemp(ctx, path, buf);
     const previous = edited;
     // Closing the editor without saving leaves the file as it was.
-    edited = (await editor({ path, text: buf })) ?? buf;
+    edited = (await editor({ path, text: buf }).catch(() => Promise.reject(new EditorUnavailable()))) ?? buf;
     await writeTemp(ctx, path, edited);
 
     if (containsError && stripComments(previous) === stripComments(edited)) {
