@@ -146,6 +146,32 @@ test('write a Service with a mistake, see it underlined, fix it, save and apply,
   expect(problems).toEqual([]);
 });
 
+test('completion offers the fields of the kind being written, hover shows their docs', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await openEditor(page);
+  await pasteIntoEditor(page, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: c\nspec:\n  ');
+  await page.keyboard.press('Control+Space');
+  const suggest = page.locator('.lab-editor-host .suggest-widget');
+  await expect(suggest).toBeVisible({ timeout: 10_000 });
+  // ServiceSpec's fields (from the engine's OpenAPI slice), not a Deployment's.
+  await expect(suggest).toContainText('externalTrafficPolicy');
+  await expect(suggest).toContainText('clusterIP');
+  // Typing narrows the list (it is virtualised, so look for later fields by filtering).
+  await page.keyboard.type('sessionAff');
+  await expect(suggest).toContainText('sessionAffinityConfig');
+  for (let i = 0; i < 'sessionAff'.length; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type('replic');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('.lab-editor-host .suggest-widget.visible, .lab-editor-host .suggest-widget.message')).not.toContainText('replicas');
+  await page.keyboard.press('Escape');
+  await expect(suggest).toBeHidden();
+  // Hover on a key: its description.
+  await page.locator('.lab-editor-host .view-line', { hasText: /^kind:\sService$/ }).locator('span', { hasText: 'kind' }).first().hover();
+  await expect(page.locator('.monaco-hover').filter({ hasText: 'Kind is a string value representing the REST resource' })).toBeVisible({ timeout: 10_000 });
+  expect(problems).toEqual([]);
+});
+
 test('kubectl edit opens the live object in the editor; Save applies it, Cancel changes nothing', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page);
