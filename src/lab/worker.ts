@@ -125,10 +125,12 @@ function homePath(name: string): string | undefined {
 
 /**
  * Every write the learner makes to a file outside the shell goes through here (the editor's
- * Save; the resume log records these writes).
+ * Save), so the resume log can record it. `path` is absolute or `~/…`; returns the absolute path.
  */
-export async function writeLearnerFile(path: string, text: string): Promise<void> {
-  await need().session.fs.writeFile(path, text);
+export async function writeLearnerFile(path: string, text: string): Promise<string> {
+  const abs = path.startsWith('~/') ? `${HOME}/${path.slice(2)}` : path;
+  await need().session.fs.writeFile(abs, text);
+  return abs;
 }
 
 async function handleFile(msg: Extract<ToWorker, { type: 'listFiles' | 'readFile' | 'writeFile' }>): Promise<void> {

@@ -4,7 +4,8 @@ import { pageTypes, watchProblems } from './site';
 
 // The lab editor in the built site: Monaco + monaco-yaml loaded on first open, files shared
 // with the terminal's shell, Apply typed into the terminal, and `kubectl edit` opening it.
-const LAB = pageTypes().lab;
+// A lab whose setup has a Service `web` (kubectl edit svc web) and starts with nothing in ~.
+const LAB = pageTypes().labs + 'kube-proxy-first-look/';
 /** What only the editor fetches: Monaco's chunk, its two workers, the schema. */
 const EDITOR_ASSET = /\/(monaco\.[^/]*\.(js|css)|editor\.worker-[^/]*\.js|yaml\.worker-[^/]*\.js|codicon\.[^/]*\.ttf|EditorPanel\.[^/]*\.js)$|\/editor\/kubernetes\.schema\.json$/;
 
@@ -92,6 +93,9 @@ test('no editor asset is fetched before the editor is opened; opening fetches th
 test('write a Service with a mistake, see it underlined, fix it, save and apply, all by keyboard', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page);
+  // A half-typed line in the terminal must not end up in front of Apply's command.
+  await page.locator('.lab-terminal-screen').click();
+  await page.keyboard.type('kubec');
   await openEditor(page);
   // New file, named by keyboard.
   await page.getByRole('button', { name: 'New file' }).focus();

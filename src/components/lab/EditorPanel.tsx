@@ -80,6 +80,13 @@ export default function EditorPanel({ visible, onClose, register }: EditorPanelP
     setDiskChanged(false);
   };
 
+  /** The first YAML file in ~ (or a new manifest.yaml when there is none). */
+  const openFirstFile = async () => {
+    const names = (await client()?.listFiles().catch(() => [])) ?? [];
+    setFiles(names);
+    if (!pendingEdit.current) await openFile(names.find((n) => /\.ya?ml$/.test(n)) ?? names[0] ?? DEFAULT_FILE);
+  };
+
   const save = async (): Promise<boolean> => {
     const e = ed.current;
     if (!e) return false;
@@ -127,7 +134,9 @@ export default function EditorPanel({ visible, onClose, register }: EditorPanelP
     if (!p) return;
     pendingEdit.current = null;
     setEditing(null);
+    // Back to the learner's file; if kubectl edit opened the editor, to the first file in ~.
     if (p.returnTo) void openFile(p.returnTo);
+    else void openFirstFile();
     setStatus(text === null ? 'kubectl edit: closed without saving' : 'kubectl edit: saved; see the terminal');
     p.resolve(text);
   };
@@ -171,9 +180,7 @@ export default function EditorPanel({ visible, onClose, register }: EditorPanelP
         performance.mark('clusterpath:editor-ready', { detail: { ms: Math.round(performance.now() - started) } });
         for (const f of whenReady.current.splice(0)) f();
         if (pendingEdit.current) return;
-        const names = await client()?.listFiles().catch(() => []) ?? [];
-        setFiles(names);
-        if (!pendingEdit.current) await openFile(names.find((n) => /\.ya?ml$/.test(n)) ?? names[0] ?? DEFAULT_FILE);
+        await openFirstFile();
         if (!pendingEdit.current) ed.current.focus();
       })
       .catch((e: unknown) => setFailure(`The editor could not load: ${e instanceof Error ? e.message : String(e)}`));

@@ -80,7 +80,11 @@ export default function Terminal({ slug, manifests, seed = 1, label = 'Terminal'
       // The editor's Apply types into this terminal; its files go through this worker.
       detachWorkspace = labWorkspace.attachTerminal({
         client: () => client.current,
-        type: (line) => m.shell.type(line),
+        // Ctrl-E Ctrl-U first: a half-typed line must not become part of the applied command.
+        type: (line) => {
+          m.term.input('\x05\x15', false);
+          m.shell.type(line);
+        },
         focus: () => m.focus(),
       });
       host.current?.setAttribute('data-accepting', 'true');
