@@ -35,8 +35,9 @@ export default defineConfig({
     // needs ES module workers; every browser we support has them.
     worker: { format: 'es', plugins: () => [labWorkerBrowser()] },
     // The lab editor's Monaco (src/editor/monaco.ts) is imported only on first open; without
-    // pre-bundling, the dev server would discover it then and reload the page.
-    optimizeDeps: { include: ['monaco-editor/esm/vs/editor/editor.api.js', 'monaco-yaml'] },
+    // pre-bundling, the dev server would discover it then and reload the page. Its two workers
+    // are listed too: unbundled, the YAML worker's CommonJS dependencies do not load in dev.
+    optimizeDeps: { include: ['monaco-editor/esm/vs/editor/editor.api.js', 'monaco-yaml', 'monaco-yaml/yaml.worker.js', 'monaco-editor/esm/vs/editor/editor.worker.js'] },
     plugins: [monacoCss()],
   },
 });

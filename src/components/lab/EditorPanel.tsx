@@ -280,10 +280,10 @@ export default function EditorPanel({ visible, onClose, register }: EditorPanelP
               {options.map((f) => (
                 <option key={f} value={f}>
                   {f}
-                  {f === current && dirty ? ' (unsaved)' : ''}
                 </option>
               ))}
             </select>
+            {dirty && <span class="lab-editor-dirty">unsaved</span>}
           </label>
         )}
         <span class="lab-editor-actions">
