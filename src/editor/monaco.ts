@@ -107,6 +107,14 @@ function configure(opts: YamlEditorOptions): void {
   if (configured) return;
   configured = true;
   acceptLegacyWorkerOptions();
+  // When a text changes under a pending language-service request, Monaco cancels it with a
+  // CancellationError (`name` and `message` both "Canceled"), which it treats as expected
+  // (base/common/errors.ts isCancellationError). monaco-yaml leaves some of those promises
+  // unawaited, so the rejection would surface as an uncaught error; it is not one.
+  window.addEventListener('unhandledrejection', (e) => {
+    const r: unknown = e.reason;
+    if (r instanceof Error && r.name === 'Canceled' && r.message === 'Canceled') e.preventDefault();
+  });
   // The site's backgrounds (src/styles/global.css --bg); Monaco's vs/vs-dark token colours meet
   // WCAG AA on them; line numbers are darkened (light) / lightened (dark) to meet it too.
   monaco.editor.defineTheme(THEMES.light, {

@@ -203,6 +203,23 @@ test('kubectl edit opens the live object in the editor; Save applies it, Cancel 
   await expect.poll(() => screen(page)).toMatch(/^service\/web edited$/m);
   await runInTerminal(page, "kubectl get svc web -o jsonpath='{.spec.sessionAffinity}{\"\\n\"}'");
   await expect.poll(() => screen(page)).toMatch(/^ClientIP$/m);
+  // An invalid edit comes back with the API server's reasons in the header, as kubectl reopens
+  // the file; closing it unchanged gives up and keeps a copy.
+  await runInTerminal(page, 'kubectl edit svc web');
+  await expect.poll(() => editorText(page)).toContain('sessionAffinity: ClientIP');
+  await page.locator('.lab-editor-host .monaco-editor').click();
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type('sessionAffinity: ClientIP');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('End');
+  for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.type('Sticky');
+  await page.keyboard.press('Control+S');
+  await expect
+    .poll(() => editorText(page))
+    .toContain('# services "web" was not valid:\n# * spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"\n#\n');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect.poll(() => screen(page)).toMatch(/error: services "web" is invalid\nA copy of your changes has been stored to "\/tmp\/kubectl-edit-\d+\.yaml"\nerror: Edit cancelled, no valid changes were saved\./);
   expect(problems).toEqual([]);
 });
 
