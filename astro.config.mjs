@@ -34,6 +34,11 @@ export default defineConfig({
     // The lab worker (src/lab/worker.ts) splits into chunks (commands load lazily), which
     // needs ES module workers; every browser we support has them.
     worker: { format: 'es', plugins: () => [labWorkerBrowser()] },
+    // The lab editor's Monaco (src/editor/monaco.ts) is imported only on first open; without
+    // pre-bundling, the dev server would discover it then and reload the page. Its two workers
+    // are listed too: unbundled, the YAML worker's CommonJS dependencies do not load in dev.
+    optimizeDeps: { include: ['monaco-editor/esm/vs/editor/editor.api.js', 'monaco-yaml', 'monaco-yaml/yaml.worker.js', 'monaco-editor/esm/vs/editor/editor.worker.js'] },
+    plugins: [monacoCss()],
   },
 });
 
@@ -93,6 +98,32 @@ function labWorkerBrowser() {
         ].join('\n'),
         syntheticNamedExports: true,
       };
+    },
+  };
+}
+
+// A Vite plugin for the lab editor: Monaco's modules import their own CSS files. Astro links
+// every CSS file in an island's import graph from the page, dynamic imports included, so
+// Monaco's CSS would load with every lab page. Each such import becomes a call that adopts the
+// CSS as a constructed stylesheet when Monaco loads (src/editor/styles.ts), which also keeps
+// it clear of the CSP's style-src.
+const MONACO_CSS = '\0clusterpath:monaco-css:';
+const ADOPT_CSS = fileURLToPath(new URL('./src/editor/styles.ts', import.meta.url));
+
+/** @returns {import('vite').Plugin} */
+function monacoCss() {
+  return {
+    name: 'clusterpath:monaco-css',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!source.endsWith('.css') || !importer?.includes('/node_modules/monaco-editor/esm/')) return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      return resolved ? `${MONACO_CSS}${resolved.id}.js` : null;
+    },
+    load(id) {
+      if (!id.startsWith(MONACO_CSS)) return null;
+      const file = id.slice(MONACO_CSS.length, -'.js'.length);
+      return `import css from ${JSON.stringify(`${file}?inline`)};\nimport { adoptCss } from ${JSON.stringify(ADOPT_CSS)};\nadoptCss(css);\n`;
     },
   };
 }

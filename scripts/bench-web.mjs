@@ -3,9 +3,13 @@
 // - accepting: ms from navigation until the terminal takes keys (the island's
 //   `clusterpath:terminal-accepting` mark), and until the cluster answers (`…cluster-ready`);
 // - jsGzipBytes: every script the page loaded before the first keypress (page, island, the lab
-//   worker and its chunks), each file gzipped at level 9 from dist/, counted once.
+//   worker and its chunks), each file gzipped at level 9 from dist/, counted once;
+// - editor: the lab editor (issue #6 item 3), opened after that: ms from the "Open editor" click
+//   to a ready Monaco (`clusterpath:editor-open` → `…editor-ready`), what the open fetched
+//   (gzip), and the gzip size of Monaco's chunk, its editor worker and the YAML worker in dist/
+//   (the editor worker starts only when a feature needs it). None of it may load before the open.
 import { spawn } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -40,7 +44,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 const accepting = [];
 const ready = [];
+const editorMs = [];
 let js = {};
+let editorFiles = {};
+let editorBeforeOpen = [];
+const EDITOR_ASSET = /\/(monaco\.[^/]*\.js|editor\.worker-[^/]*\.js|yaml\.worker-[^/]*\.js|EditorPanel\.[^/]*\.js|codicon\.[^/]*\.ttf)$|\/editor\/kubernetes\.schema\.json$/;
 try {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -67,11 +75,42 @@ try {
         if (existsSync(f)) js[s] = gz(f);
       }
     }
+    // The editor, opened once the cluster runs: nothing of it may have loaded before.
+    const assets = new Set();
+    const noteAsset = (url) => {
+      const u = new URL(url);
+      if (u.origin === base && EDITOR_ASSET.test(u.pathname)) assets.add(u.pathname);
+    };
+    for (const s of scripts) noteAsset(base + s);
+    editorBeforeOpen = [...assets];
+    page.on('request', (r) => noteAsset(r.url()));
+    page.on('worker', (w) => noteAsset(w.url()));
+    await page.getByRole('button', { name: 'Open editor' }).click();
+    await page.waitForFunction(() => performance.getEntriesByName('clusterpath:editor-ready').length > 0, null, { timeout: 30_000 });
+    editorMs.push(
+      await page.evaluate(() =>
+        Math.round(performance.getEntriesByName('clusterpath:editor-ready')[0].startTime - performance.getEntriesByName('clusterpath:editor-open')[0].startTime),
+      ),
+    );
+    if (i === 0) {
+      for (const a of [...assets].sort()) {
+        const f = join(dist, a);
+        if (existsSync(f)) editorFiles[a] = gz(f);
+      }
+    }
     await context.close();
   }
 } finally {
   await browser.close();
   if (server) process.kill(-server.pid);
+}
+
+/** Monaco's chunk and both workers as built, whether or not this run fetched them. */
+function distEditorSizes() {
+  const dir = join(dist, '_astro');
+  const pick = (re) => readdirSync(dir).filter((f) => re.test(f)).map((f) => [f, gz(join(dir, f))]);
+  const files = Object.fromEntries([...pick(/^monaco\..*\.js$/), ...pick(/^editor\.worker-.*\.js$/), ...pick(/^yaml\.worker-.*\.js$/)]);
+  return { ...files, total: Object.values(files).reduce((a, b) => a + b, 0) };
 }
 
 const total = Object.values(js).reduce((a, b) => a + b, 0);
@@ -84,6 +123,12 @@ console.log(
       terminalAcceptingMs: { median: median(accepting), all: accepting, budget: 1000 },
       clusterReadyMs: { median: median(ready), all: ready },
       jsGzipBytesBeforeFirstKey: { total, mainThread: total - worker, worker, budget: 600 * 1024, files: js },
+      editor: {
+        openToReadyMs: { median: median(editorMs), all: editorMs },
+        fetchedBeforeOpen: editorBeforeOpen,
+        fetchedOnOpenGzipBytes: { total: Object.values(editorFiles).reduce((a, b) => a + b, 0), files: editorFiles },
+        distGzipBytes: distEditorSizes(),
+      },
     },
     null,
     2,

@@ -23,6 +23,11 @@ export interface LabClientOptions {
   /** After every change: the log to save, and the line Undo would take back. */
   onSession?: (log: SessionLog, undo: string | undefined) => void;
   onTasks?: (tasks: TaskState[]) => void;
+  /**
+   * `kubectl edit` opened a file: show it in the editor and resolve with the saved text, or null
+   * when the learner closed it unsaved; reject when there is no editor to show it in.
+   */
+  onEdit?: (file: { path: string; text: string }) => Promise<string | null>;
 }
 
 export interface LabClient {
@@ -34,6 +39,12 @@ export interface LabClient {
   /** Take back the last change. */
   undo(): Promise<SessionView>;
   transcript(): Promise<TranscriptEntry[]>;
+  /** File names in the learner's home (~), sorted; regular files only. */
+  listFiles(): Promise<string[]>;
+  /** The text of ~/NAME, or null when there is no such file. */
+  readFile(name: string): Promise<string | null>;
+  /** Writes ~/NAME (the shell's `cat` sees it at once). Rejects with the reason it failed. */
+  writeFile(name: string, text: string): Promise<void>;
   /** Resolves with the first prompt once the cluster is up. */
   readonly ready: Promise<string>;
   terminate(): void;
@@ -85,6 +96,17 @@ export function startLab(opts: LabClientOptions): LabClient {
       opts.onTasks?.(m.tasks);
       return;
     }
+    if (m.type === 'edit') {
+      const answer = (text: string | null, unavailable = false) => {
+        if (!dead) send({ type: 'editDone', editId: m.editId, text, ...(unavailable ? { unavailable } : {}) });
+      };
+      const open = opts.onEdit ?? (() => Promise.reject(new Error('no editor')));
+      open({ path: m.path, text: m.text }).then(
+        (text) => answer(text),
+        () => answer(null, true),
+      );
+      return;
+    }
     const p = pending.get(m.id);
     if (p) {
       pending.delete(m.id);
@@ -134,6 +156,21 @@ export function startLab(opts: LabClientOptions): LabClient {
     async complete(query) {
       const m = await request((id) => ({ type: 'complete', id, query }));
       return m.type === 'completion' ? m.words : [];
+    },
+    async listFiles() {
+      const m = await request((id) => ({ type: 'listFiles', id }));
+      return m.type === 'files' ? m.names : [];
+    },
+    async readFile(name) {
+      const m = await request((id) => ({ type: 'readFile', id, name }));
+      if (m.type !== 'file') throw new Error(`unexpected answer ${m.type}`);
+      if (m.error) throw new Error(m.error);
+      return m.text;
+    },
+    async writeFile(name, text) {
+      const m = await request((id) => ({ type: 'writeFile', id, name, text }));
+      if (m.type !== 'written') throw new Error(`unexpected answer ${m.type}`);
+      if (m.error) throw new Error(m.error);
     },
     terminate() {
       dead ??= new Error('stopped');

@@ -8,8 +8,12 @@
 export const LOG_VERSION = 1;
 
 export type SessionEvent =
-  /** A line as typed at the prompt (a here-document's lines joined by \n). */
-  | { at: number; kind: 'line'; line: string }
+  /**
+   * A line as typed at the prompt (a here-document's lines joined by \n). `edits`: what the
+   * editor returned to each `kubectl edit` round of the line (null: closed unsaved), so a
+   * replay answers the same without opening it.
+   */
+  | { at: number; kind: 'line'; line: string; edits?: (string | null)[] }
   /** A file saved into the workstation's file system (the editor). */
   | { at: number; kind: 'write'; path: string; text: string };
 
@@ -60,7 +64,11 @@ export function parseSave(x: unknown, slug: string): ParsedSave {
   for (const [i, e] of x['events'].entries()) {
     if (!isObject(e) || !isInt(e['at']) || e['at'] < last) return corrupt(`event ${i + 1}: bad time`);
     last = e['at'];
-    if (e['kind'] === 'line' && isText(e['line']) && e['line'].trim() !== '') events.push({ at: e['at'], kind: 'line', line: e['line'] });
+    const edits = e['edits'];
+    const editsOk = edits === undefined || (Array.isArray(edits) && edits.every((t) => t === null || isText(t)));
+    if (e['kind'] === 'line' && isText(e['line']) && e['line'].trim() !== '' && editsOk) {
+      events.push({ at: e['at'], kind: 'line', line: e['line'], ...(edits ? { edits: edits as (string | null)[] } : {}) });
+    }
     else if (e['kind'] === 'write' && isText(e['path']) && e['path'].startsWith('/') && isText(e['text'])) events.push({ at: e['at'], kind: 'write', path: e['path'], text: e['text'] });
     else return corrupt(`event ${i + 1}: unreadable`);
   }

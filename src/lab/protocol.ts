@@ -1,8 +1,9 @@
 /**
  * Messages between the lab page and the worker that hosts its cluster (src/lab/worker.ts).
- * Requests carry an id; the worker answers each with the same id, in order. After anything
- * that changes the session the worker also sends, unasked, the session log (`session`) and
- * the tasks' state (`tasks`).
+ * Requests carry an id; the worker answers each with the same id, in order, except the editor's
+ * file requests, which are answered at once even while a command runs. After anything that
+ * changes the session the worker also sends, unasked, the session log (`session`) and the
+ * tasks' state (`tasks`).
  */
 import type { TaskResult } from './checks';
 import type { LabData } from './schema';
@@ -46,7 +47,13 @@ export type ToWorker =
   | { type: 'transcript'; id: number }
   | { type: 'run'; id: number; line: string }
   | { type: 'interrupt'; id: number }
-  | { type: 'complete'; id: number; query: CompletionQuery };
+  | { type: 'complete'; id: number; query: CompletionQuery }
+  // ---- the lab editor (src/components/lab/Editor.tsx): files in the learner's home (~) ----
+  | { type: 'listFiles'; id: number }
+  | { type: 'readFile'; id: number; name: string }
+  | { type: 'writeFile'; id: number; name: string; text: string }
+  /** The page's answer to `edit`: the saved text, or null when the editor closed unsaved. */
+  | { type: 'editDone'; editId: number; text: string | null; unavailable?: boolean };
 
 /** What the page needs after a (re)build: where the shell is and what it showed. */
 export interface SessionView {
@@ -65,7 +72,14 @@ export type FromWorker =
   | { type: 'transcript'; id: number; transcript: TranscriptEntry[] }
   | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean }
   | { type: 'completion'; id: number; words: string[] }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  // ---- the lab editor ----
+  | { type: 'files'; id: number; names: string[] }
+  /** `text` is null when the file does not exist (or is not a regular file); `error` says why. */
+  | { type: 'file'; id: number; name: string; text: string | null; error?: string }
+  | { type: 'written'; id: number; name: string; error?: string }
+  /** `kubectl edit` wants the object in the editor; answered by `editDone` with the same editId. */
+  | { type: 'edit'; editId: number; path: string; text: string };
 
 /** Output above this many characters (1 MB of ASCII) is cut, with a notice. */
 export const OUTPUT_LIMIT = 1024 * 1024;

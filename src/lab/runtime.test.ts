@@ -183,3 +183,32 @@ describe('LabRuntime: replaying the log rebuilds the session', () => {
     expect(learnerPath('/tmp/../home/user/./x.yaml')).toBe('/home/user/x.yaml');
   });
 });
+
+describe('kubectl edit in a replayed session', () => {
+  it("answers from the log: the replay gets the editor's saved text without opening it", async () => {
+    const setup = labSetup();
+    const real = { ms: 1000 };
+    const opened: string[] = [];
+    const editor = async (file: { path: string; text: string }) => {
+      opened.push(file.path);
+      return file.text.replace('app: wbe', 'app: web');
+    };
+    const rt = new LabRuntime(setup, START, () => real.ms, editor);
+    rt.clock.goLive();
+    const r = await rt.run('kubectl edit service web');
+    expect(r.output).toBe('service/web edited\n');
+    expect(opened).toHaveLength(1);
+    const log = rt.log();
+    expect(log.events[0]).toMatchObject({ kind: 'line', line: 'kubectl edit service web', edits: [expect.stringContaining('app: web')] });
+
+    const never = async (): Promise<string | null> => {
+      throw new Error('the replay opened the editor');
+    };
+    const again = new LabRuntime(setup, log.start, () => real.ms, never);
+    await again.replay(log.events);
+    const selector = (x: LabRuntime) => JSON.stringify(x.cluster.get('Service', 'default', 'web'));
+    expect(selector(again)).toBe(selector(rt));
+    expect(again.transcript()[0]).toMatchObject({ kind: 'line', output: 'service/web edited\n' });
+    expect(again.log().events).toEqual(log.events);
+  });
+});

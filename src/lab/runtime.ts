@@ -5,7 +5,7 @@
  * log on a fresh runtime reaches the same state (see SessionClock for why time replays).
  */
 import { createCluster, formatKubectlError, type ApplyResult, type Cluster } from '../engine';
-import { createSession, terminalText, type Session } from '../shell';
+import { createSession, terminalText, type ExternalEditor, type Session } from '../shell';
 import { SessionClock } from './clock';
 import { Completer } from './complete';
 import { LOG_VERSION, type SessionEvent, type SessionLog } from './log';
@@ -54,9 +54,14 @@ export class LabRuntime {
   readonly #transcript: TranscriptEntry[] = [];
   /** Successful API writes by the learner's commands (the cluster proxy counts them). */
   #writes = 0;
+  /** The page's editor (live); absent in tests and the CLI, where `kubectl edit` fails as without $EDITOR. */
+  readonly #editor: ExternalEditor | undefined;
+  /** The line being run: the editor's answers are recorded into it (live) or read from it (replay). */
+  #editing: { edits: (string | null)[]; replay: boolean } | undefined;
 
   /** Boots the lab's cluster at engine time `start`; `real` is a monotonic ms source. */
-  constructor(setup: RuntimeSetup, start: number, real: () => number) {
+  constructor(setup: RuntimeSetup, start: number, real: () => number, editor?: ExternalEditor) {
+    this.#editor = editor;
     this.#setup = setup;
     this.#start = start;
     this.clock = new SessionClock(start, real);
@@ -66,7 +71,7 @@ export class LabRuntime {
       .filter((r): r is Extract<ApplyResult, { ok: false }> => !r.ok)
       .map((r) => formatKubectlError(r.error, { verb: 'creating', ...(r.name ? { name: r.name } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) }) + '\n')
       .join('');
-    this.session = createSession({ cluster: this.#counting(cluster), interactive: true });
+    this.session = createSession({ cluster: this.#counting(cluster), interactive: true, ...(editor ? { editor: (f) => this.#edit(f) } : {}) });
     this.completer = new Completer(this.session, cluster);
   }
 
@@ -119,7 +124,7 @@ export class LabRuntime {
   async replay(events: readonly SessionEvent[]): Promise<void> {
     for (const e of events) {
       this.cluster.tick(Math.max(0, e.at - this.clock.now()));
-      if (e.kind === 'line') await this.#run(e);
+      if (e.kind === 'line') await this.#run(e, true);
       else await this.#write(e);
     }
   }
@@ -130,7 +135,31 @@ export class LabRuntime {
     return -1;
   }
 
-  async #run(e: Extract<SessionEvent, { kind: 'line' }>): Promise<RunOutcome> {
+  /** `kubectl edit` asks the editor: live, the page's (answer recorded); in a replay, the log's. */
+  async #edit(file: { path: string; text: string }): Promise<string | null> {
+    const cur = this.#editing;
+    if (!cur) throw new Error('no editor');
+    if (cur.replay) return cur.edits.shift() ?? null;
+    const answer = await this.#editor!(file);
+    cur.edits.push(answer);
+    return answer;
+  }
+
+  async #run(e: Extract<SessionEvent, { kind: 'line' }>, replay = false): Promise<RunOutcome> {
+    this.#editing = { edits: replay ? [...(e.edits ?? [])] : [], replay };
+    try {
+      return await this.#runLine(e);
+    } finally {
+      const edits = this.#editing.edits;
+      this.#editing = undefined;
+      if (!replay && edits.length > 0) {
+        const last = this.#events[this.#events.length - 1];
+        if (last?.kind === 'line') last.edits = edits;
+      }
+    }
+  }
+
+  async #runLine(e: Extract<SessionEvent, { kind: 'line' }>): Promise<RunOutcome> {
     const prompt = this.session.prompt();
     const before = await this.#fingerprint();
     const onNode = this.session.place.kind === 'node' || /(^|[;&|(]\s*)ssh\s/.test(e.line);
@@ -139,7 +168,7 @@ export class LabRuntime {
     const output = truncateOutput(terminalText(r));
     const after = await this.#fingerprint();
     const changed = before !== after || (onNode && nodesBefore !== this.#nodesFingerprint()) || SHELL_STATE.test(e.line);
-    this.#events.push(e);
+    this.#events.push({ ...e });
     this.#transcript.push({ kind: 'line', prompt, line: e.line, output, exitCode: r.exitCode, changed });
     return { output, prompt: this.session.prompt(), exitCode: r.exitCode, nested: this.nested };
   }
@@ -149,7 +178,7 @@ export class LabRuntime {
     const dir = e.path.slice(0, e.path.lastIndexOf('/')) || '/';
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(e.path, e.text);
-    this.#events.push(e);
+    this.#events.push({ ...e });
     this.#transcript.push({ kind: 'write', path: e.path, changed: true });
   }
 

@@ -6,7 +6,7 @@
  * terminal shows, then send the session log and the tasks' state. Messages are handled one
  * at a time, in order, like keystrokes on one tty.
  */
-import { needsMoreInput } from '../shell';
+import { needsMoreInput, type ExternalEditor } from '../shell';
 import { evaluateTasks } from './checks';
 import { emptyLog, type SessionLog } from './log';
 import type { FromWorker, LabSetup, SessionView, ToWorker } from './protocol';
@@ -21,6 +21,9 @@ const MAX_PACE_MS = 30_000;
 
 let setup: LabSetup | undefined;
 let rt: LabRuntime | undefined;
+let labBooted!: () => void;
+/** Resolves once the cluster and session exist (the editor may ask for files before that). */
+const booted = new Promise<void>((resolve) => (labBooted = resolve));
 let busy = false;
 /** The cluster changed since the tasks were last checked (a probe turned a pod ready...). */
 let changed = false;
@@ -35,6 +38,18 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   // Interrupts cannot wait behind the command they interrupt.
   if (msg.type === 'interrupt') {
     stopWaiting?.();
+    return;
+  }
+  // The editor's answer finishes the `kubectl edit` that is running; the editor's reads are
+  // served even while a command runs (files are not a tty's keystrokes). Its writes are logged
+  // events, so they wait their turn behind the running line.
+  if (msg.type === 'editDone') return finishEdit(msg.editId, msg.text, msg.unavailable === true);
+  if (msg.type === 'listFiles' || msg.type === 'readFile') {
+    void booted.then(() => handleFile(msg)).catch((err: unknown) => fileFailed(msg, err instanceof Error ? err.message : String(err)));
+    return;
+  }
+  if (msg.type === 'writeFile') {
+    chain = chain.then(() => handleFile(msg)).catch((err: unknown) => fileFailed(msg, err instanceof Error ? err.message : String(err)));
     return;
   }
   chain = chain.then(() => handle(msg)).catch((err: unknown) => {
@@ -54,6 +69,7 @@ async function handle(msg: ToWorker): Promise<void> {
         // Tasks also turn done while the learner waits (pods turning ready after a scale).
         if (changed) chain = chain.then(checkTasks);
       }, TICK_MS);
+      labBooted();
       post({ type: 'ready', ms: Math.round(performance.now() - t0), ...view });
       await afterChange();
       return;
@@ -104,6 +120,10 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ type: 'transcript', id: msg.id, transcript: [...need().transcript()] });
       return;
     case 'interrupt':
+    case 'editDone':
+    case 'listFiles':
+    case 'readFile':
+    case 'writeFile':
       return;
   }
 }
@@ -121,13 +141,13 @@ export async function writeLearnerFile(path: string, text: string): Promise<stri
 /** A fresh runtime from `log`: boot, replay, then live from the last recorded time. */
 async function rebuild(log: SessionLog): Promise<SessionView> {
   const s = need(setup);
-  let next = new LabRuntime({ slug: s.slug, seed: log.seed, manifests: s.manifests }, log.start, () => performance.now());
+  let next = new LabRuntime({ slug: s.slug, seed: log.seed, manifests: s.manifests }, log.start, () => performance.now(), pageEditor);
   let notice = next.notice;
   try {
     await next.replay(log.events);
   } catch (e) {
     // A log this engine cannot replay (a bug, or a save from an older engine): start fresh, say so.
-    next = new LabRuntime({ slug: s.slug, seed: s.seed, manifests: s.manifests }, Math.floor(Date.now()), () => performance.now());
+    next = new LabRuntime({ slug: s.slug, seed: s.seed, manifests: s.manifests }, Math.floor(Date.now()), () => performance.now(), pageEditor);
     notice = next.notice + `The saved session could not be replayed (${e instanceof Error ? e.message : String(e)}); the lab starts again from its setup.\n`;
   }
   next.clock.goLive();
@@ -172,4 +192,70 @@ function pace(lab: LabRuntime): Promise<void> {
 function need<T = LabRuntime>(x: T | undefined = rt as T | undefined): T {
   if (!x) throw new Error('the lab worker got a command before its setup');
   return x;
+}
+
+// ---- the lab editor: files in ~ and `kubectl edit` ------------------------------------------
+
+/** The learner's home on the workstation: the editor sees exactly the files `ls ~` lists. */
+const HOME = '/home/user';
+
+/** `web.yaml` → `/home/user/web.yaml`; anything that is not one plain file name is refused. */
+function homePath(name: string): string | undefined {
+  return /^[^/\0]+$/.test(name) && name !== '.' && name !== '..' ? `${HOME}/${name}` : undefined;
+}
+
+async function handleFile(msg: Extract<ToWorker, { type: 'listFiles' | 'readFile' | 'writeFile' }>): Promise<void> {
+  const fs = need().session.fs;
+  if (msg.type === 'listFiles') {
+    const names: string[] = [];
+    for (const name of (await fs.exists(HOME)) ? await fs.readdir(HOME) : []) {
+      const st = await fs.stat(`${HOME}/${name}`).catch(() => undefined);
+      if (st?.isFile && !name.startsWith('.')) names.push(name);
+    }
+    post({ type: 'files', id: msg.id, names: names.sort() });
+    return;
+  }
+  const path = homePath(msg.name);
+  if (!path) return fileFailed(msg, `${msg.name}: not a file name in ~`);
+  if (msg.type === 'readFile') {
+    const st = await fs.stat(path).catch(() => undefined);
+    if (!st?.isFile) {
+      post({ type: 'file', id: msg.id, name: msg.name, text: null, ...(st ? { error: `${msg.name}: Is a directory` } : {}) });
+      return;
+    }
+    post({ type: 'file', id: msg.id, name: msg.name, text: await fs.readFile(path) });
+    return;
+  }
+  await writeLearnerFile(path, msg.text);
+  post({ type: 'written', id: msg.id, name: msg.name });
+}
+
+/** A file request that failed gets an answer saying why; it never stops the worker. */
+function fileFailed(msg: Extract<ToWorker, { type: 'listFiles' | 'readFile' | 'writeFile' }>, error: string): void {
+  if (msg.type === 'listFiles') post({ type: 'files', id: msg.id, names: [] });
+  else if (msg.type === 'readFile') post({ type: 'file', id: msg.id, name: msg.name, text: null, error });
+  else post({ type: 'written', id: msg.id, name: msg.name, error });
+}
+
+/** `kubectl edit` waiting for the page's editor, by edit id. */
+const edits = new Map<number, { resolve: (text: string | null) => void; reject: (e: Error) => void }>();
+let nextEditId = 1;
+
+/**
+ * The session's $EDITOR: the page opens the text in its editor and answers with `editDone`.
+ * The runtime records each answer in the line's log event, so a replay does not ask again.
+ */
+const pageEditor: ExternalEditor = (file) =>
+  new Promise((resolve, reject) => {
+    const editId = nextEditId++;
+    edits.set(editId, { resolve, reject });
+    post({ type: 'edit', editId, path: file.path, text: file.text });
+  });
+
+function finishEdit(editId: number, text: string | null, unavailable: boolean): void {
+  const e = edits.get(editId);
+  if (!e) return;
+  edits.delete(editId);
+  if (unavailable) e.reject(new Error('no editor'));
+  else e.resolve(text);
 }

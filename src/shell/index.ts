@@ -2,7 +2,7 @@
 export { createSession } from './session';
 export { terminalText, terminalParts } from './display';
 export type { Session, SessionOptions } from './session';
-export type { CommandModule, CommandResult, CommandContext, ShellPlace } from './types';
+export type { CommandModule, CommandResult, CommandContext, ExternalEditor, ShellPlace } from './types';
 export { needsMoreInput, groupLines } from './continuation';
 // kubectl's JSONPath templates, for lab checks that read an object's field as `kubectl get -o jsonpath` does.
 export { runTemplate as jsonPath, JsonPathError } from './commands/kubectl/printers/jsonpath';

@@ -10,7 +10,7 @@
 import { Bash, decodeBytesToUtf8, type IFileSystem } from 'just-bash';
 import { imageProfile, type Cluster } from '../engine';
 import { commandsFor } from './registry';
-import type { CommandModule, CommandResult, KubeConfigState, SessionControl, ShellPlace } from './types';
+import type { CommandModule, CommandResult, ExternalEditor, KubeConfigState, SessionControl, ShellPlace } from './types';
 import { inShellDialect } from './dialect';
 import { podEnv, podFiles } from './podfiles';
 
@@ -20,6 +20,8 @@ export interface SessionOptions {
   interactive?: boolean;
   /** Files put in the workstation's file system at start, e.g. `{'/home/user/web.yaml': '…'}`. */
   files?: Record<string, string>;
+  /** The browser's YAML editor, for `kubectl edit` (none on the CLI). */
+  editor?: ExternalEditor;
 }
 
 export interface Session {
@@ -55,6 +57,7 @@ class TerminalSession implements Session {
   readonly bugs: string[] = [];
   readonly #cluster: Cluster;
   readonly #interactive: boolean;
+  readonly #editor: ExternalEditor | undefined;
   readonly #kubeconfig: KubeConfigState = { currentContext: 'kind-kind' };
   readonly #shells = new Map<string, Shell>();
   readonly #stack: Shell[];
@@ -63,6 +66,7 @@ class TerminalSession implements Session {
   constructor(opts: SessionOptions) {
     this.#cluster = opts.cluster;
     this.#interactive = opts.interactive ?? false;
+    this.#editor = opts.editor;
     const home = this.#shell(WORKSTATION, opts.files);
     this.#stack = [home];
   }
@@ -198,6 +202,7 @@ class TerminalSession implements Session {
       },
       runIn: (p, line, stdin) => this.#runIn(p, line, stdin),
       wait: (ms) => this.#sleep(ms),
+      editor: this.#editor,
     };
     try {
       return await mod.execute(args, {

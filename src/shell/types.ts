@@ -34,7 +34,17 @@ export interface SessionControl {
    * jumps at once and the cluster catches up; in the browser it really waits, without blocking.
    */
   wait(ms: number): Promise<void>;
+  /** The terminal's text editor, when it has one (the lab page's YAML editor); see ExternalEditor. */
+  readonly editor?: ExternalEditor | undefined;
 }
+
+/**
+ * A text editor outside the shell, as `$EDITOR` is to kubectl: it opens `text` (saved at `path`)
+ * and resolves when the learner is done, with the saved text, or null when they closed it without
+ * saving; it rejects when it cannot open. The CLI has none, so `kubectl edit` fails there as it
+ * does when no editor starts.
+ */
+export type ExternalEditor = (file: { path: string; text: string }) => Promise<string | null>;
 
 /** The learner's kubeconfig, kept per session (kind's defaults; `config set-context` edits it). */
 export interface KubeConfigState {

@@ -18,6 +18,7 @@ import { stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
 import './terminal.css';
+import { labWorkspace } from './workspace';
 
 interface Props {
   /** The lab's slug (or a lesson block's id): history and the saved session are kept per slug. */
@@ -119,6 +120,8 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       onTasks: (states) => {
         if (lab) taskStates.value = states;
       },
+      // `kubectl edit` opens its file in the page's editor (src/components/lab/Editor.tsx).
+      onEdit: (file) => labWorkspace.edit(file),
       onCrash: (message) => {
         setStatus('stopped');
         setCrash(message);
@@ -129,6 +132,7 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
 
   useEffect(() => {
     let disposed = false;
+    let detachWorkspace = () => {};
     const start = (restore: LabSave | undefined) => {
       if (disposed) return;
       if (restore) {
@@ -149,9 +153,22 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
         historyKey: `clusterpath:history:${slug}`,
         banner: restore?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n',
         screenReader,
+        ...(lab ? { onCommand: (line: string) => labWorkspace.commandDone(line) } : {}),
       }).then((m) => {
         if (disposed) return m.dispose();
         mounted.current = m;
+        // On a lab page the editor's Apply types into this terminal; its files go through this worker.
+        if (lab) {
+          detachWorkspace = labWorkspace.attachTerminal({
+            client: () => client.current,
+            // Ctrl-E Ctrl-U first: a half-typed line must not become part of the applied command.
+            type: (line) => {
+              m.term.input('\x05\x15', false);
+              m.shell.type(line);
+            },
+            focus: () => m.focus(),
+          });
+        }
         host.current?.setAttribute('data-accepting', 'true');
         performance.mark('clusterpath:terminal-accepting');
         onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
@@ -201,6 +218,7 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       window.removeEventListener('hashchange', onHash);
       window.removeEventListener('pagehide', saveNow);
       saveNow();
+      detachWorkspace();
       mounted.current?.dispose();
       client.current?.terminate();
     };
