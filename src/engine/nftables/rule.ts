@@ -249,7 +249,16 @@ function readValue(c: Cursor, type: DataType): Value {
 function readAnonSet(c: Cursor, type: DataType): Value[] {
   const items: Value[] = [];
   for (;;) {
-    items.push(readValue(c, type));
+    // `{ 10.96.0.0/12,fd00::/108 }`: a comma inside a word separates elements too.
+    const t = c.peek();
+    if (t && !t.quoted && t.text.includes(',') && type !== 'ct_state') {
+      c.i++;
+      for (const part of t.text.split(',').filter(Boolean)) {
+        const v = parseValue(type, { text: part, col: t.col });
+        if (!v) throw new NftSyntaxError(`Could not parse ${type}`, t);
+        items.push(v);
+      }
+    } else items.push(readValue(c, type));
     const sep = c.next();
     if (sep?.text === '}') return items;
     if (sep?.text !== ',') throw unexpected(sep, c.toks);
