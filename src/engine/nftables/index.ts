@@ -9,3 +9,4 @@ export * from './types';
 export { tokenize, parseRule, formatRule, formatStmt, NftSyntaxError, type Token } from './rule';
 export { nftRun, formatError, parseTime, type NftRunOptions, type NftRunResult } from './script';
 export { listRuleset, listTable, listTables, listChain, listChains, listSet, listSets, formatTime, formatPriority, ruleText, type ListOptions } from './print';
+export { nftHookChains, runBaseChain } from './evaluate';
