@@ -41,3 +41,15 @@ describe('nft -f transactions', () => {
     expect([...findTable(rs, 'ip', 't')!.chains.keys()]).toEqual([]);
   });
 });
+
+describe('kube-proxy transactions (against real nft 1.0.6)', () => {
+  it('a full sync, a partial sync and a stale-chain cleanup list as nft lists them, handles included', () => {
+    const rs = createNftRuleset();
+    for (const t of read('proxier-small.nft').split('\n# next transaction\n')) expect(nftRun(rs, t).stderr).toBe('');
+    expect(listRuleset(rs)).toBe(read('proxier-small.list'));
+    expect(listRuleset(rs, { handles: true })).toBe(read('proxier-small.list-a'));
+  });
+  it('a node of the transcript cluster: our listing is what nft lists when given it', () => {
+    expect(read('transcript-worker.nft')).toBe(read('transcript-worker.list'));
+  });
+});

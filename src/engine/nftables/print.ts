@@ -13,6 +13,12 @@ export interface ListOptions {
   handles?: boolean;
   /** Engine time in ms (what `expires` counts down from). */
   now?: number;
+  /** -t: omit the contents of sets. */
+  terse?: boolean;
+  /** -s: omit stateful information (element expiry, counter values). */
+  stateless?: boolean;
+  /** -y: chain priorities as numbers. */
+  numericPriority?: boolean;
 }
 
 /** nft's time_print: `3h`, `2h59m59s960ms`, `0s`. */
@@ -51,9 +57,9 @@ const handle = (o: ListOptions, h: number): string => (o.handles ? ` # handle ${
 function chainBody(c: NftChain, o: ListOptions, withRules: boolean): string {
   let s = `\tchain ${c.name} {${handle(o, c.handle)}\n`;
   if (c.comment !== undefined) s += `\t\tcomment "${c.comment}"\n`;
-  if (c.base) s += `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`;
+  if (c.base) s += `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`;
   if (withRules) {
-    for (const r of c.rules) s += `\t\t${ruleText(r)}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}${handle(o, r.handle)}\n`;
+    for (const r of c.rules) s += `\t\t${o.stateless ? formatRule(r.stmts.filter((x) => x.k !== 'counter')) : ruleText(r)}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}${handle(o, r.handle)}\n`;
   }
   return s + '\t}\n';
 }
@@ -108,7 +114,7 @@ function perLine(set: NftSet): number {
 
 function elementText(set: NftSet, e: NftElement, o: ListOptions): string {
   let s = e.key.map((v, i) => formatValue(set.keyType[i]!, v)).join(' . ');
-  if (e.expires !== undefined) s += ` expires ${formatTime(e.expires - (o.now ?? 0))}`;
+  if (e.expires !== undefined && !o.stateless) s += ` expires ${formatTime(e.expires - (o.now ?? 0))}`;
   if (e.comment !== undefined) s += ` comment "${e.comment}"`;
   if (e.verdict) s += ` : ${formatVerdict(e.verdict)}`;
   return s;
@@ -131,7 +137,7 @@ function setBody(raw: NftSet, o: ListOptions): string {
   if (set.flags.length) s += `\t\tflags ${set.flags.join(',')}\n`;
   if (set.timeout !== undefined) s += `\t\ttimeout ${formatTime(set.timeout)}\n`;
   if (set.comment !== undefined) s += `\t\tcomment "${set.comment}"\n`;
-  if (set.elements.size > 0) {
+  if (set.elements.size > 0 && !o.terse) {
     const per = perLine(set);
     const items = sortedElements(set).map((e) => elementText(set, e, o));
     let line = '\t\telements = { ';

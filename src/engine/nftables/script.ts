@@ -25,6 +25,8 @@ export interface NftRunOptions {
   now?: number;
   /** `-c`: check only. */
   check?: boolean;
+  /** Commands given on nft's command line: errors carry no FILE:LINE:COL prefix. */
+  cmdline?: boolean;
 }
 
 export interface NftRunResult {
@@ -75,7 +77,8 @@ export function nftRun(rs: NftRuleset, text: string, o: NftRunOptions = {}): Nft
     } catch (e) {
       if (!(e instanceof LineError || e instanceof NftSyntaxError)) throw e;
       tx.rollback();
-      return { exitCode: 1, stderr: formatError(file, ln + 1, line, e.message, e.at) };
+      const err = formatError(file, ln + 1, line, e.message, e.at);
+      return { exitCode: 1, stderr: o.cmdline ? err.replace(/^[^\n]*?Error: /, 'Error: ') : err };
     }
   }
   if (o.check) tx.rollback();
