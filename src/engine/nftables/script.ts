@@ -1,6 +1,7 @@
 /**
  * `nft -f`: a file of commands (`add table`, `add chain`, `add rule`, `add map`, `add
- * element`, `flush`, `delete`, `insert`), applied as ONE transaction as the kernel commits
+ * element`, `flush`, `delete`, `insert`) or of `table … { … }` blocks as `nft list` prints
+ * them, applied as ONE transaction as the kernel commits
  * an nft batch: on the first error nothing of the file stays, and the error reads as nft
  * prints it (`FILE:LINE:FROM-TO: Error: Could not process rule: No such file or directory`,
  * the line, and `^^^` under the culprit). kube-proxy writes its syncs through this (knftables
@@ -67,30 +68,172 @@ export function nftRun(rs: NftRuleset, text: string, o: NftRunOptions = {}): Nft
   const tx = new Tx(rs, o.now ?? 0);
   const lines = text.split('\n');
   const file = o.file ?? '-';
-  for (let ln = 0; ln < lines.length; ln++) {
-    const line = lines[ln]!;
-    let toks: Token[];
-    try {
-      toks = tokenize(line);
+  const blocks = new BlockReader(tx);
+  let errLine = 0;
+  try {
+    for (let ln = 0; ln < lines.length; ln++) {
+      errLine = ln;
+      const toks = tokenize(lines[ln]!);
       if (toks.length === 0) continue;
-      runCommand(tx, toks);
-    } catch (e) {
-      if (!(e instanceof LineError || e instanceof NftSyntaxError)) throw e;
-      tx.rollback();
-      const err = formatError(file, ln + 1, line, e.message, e.at);
-      return { exitCode: 1, stderr: o.cmdline ? err.replace(/^[^\n]*?Error: /, 'Error: ') : err };
+      // `table ip t { … }` blocks (what `nft list ruleset` prints) or one command a line.
+      if (blocks.active() || (toks[0]!.text === 'table' && !toks[0]!.quoted)) {
+        const from = blocks.feed(ln, toks);
+        if (from !== undefined) errLine = from;
+      } else runCommand(tx, toks);
     }
+    blocks.end();
+  } catch (e) {
+    if (!(e instanceof LineError || e instanceof NftSyntaxError)) throw e;
+    tx.rollback();
+    const at = e.at && (e.at as LineToken).line !== undefined ? (e.at as LineToken).line! : errLine;
+    const err = formatError(file, at + 1, lines[at] ?? '', e.message, e.at);
+    return { exitCode: 1, stderr: o.cmdline ? err.replace(/^[^\n]*?Error: /, 'Error: ') : err };
   }
   if (o.check) tx.rollback();
   else if (tx.undo.length > 0) rs.generation++;
   return { exitCode: 0, stderr: '' };
 }
 
+/** A token that remembers its line (statements of a block span lines). */
+interface LineToken extends Token {
+  line?: number;
+}
+
+/**
+ * The block form of an nft file (`table ip t {`, `chain c {`, `set s {`, …, `}`), turned into
+ * the same commands the one-line form gives, in order. Base chain declarations (`type …
+ * hook … priority …; policy …;`) and comments come first in a chain's block; a set's or
+ * map's block may wrap its `elements = { … }` over several lines.
+ */
+class BlockReader {
+  private table: { family: Token; name: Token } | undefined;
+  private chain: { name: Token; decl: Token[]; created: boolean } | undefined;
+  /** A table block's commands, emitted at its `}` in nft's order (nft_cmd_expand): chains,
+   *  then sets with their elements, then rules — which is also the order handles go in. */
+  private chains: Token[][] = [];
+  private sets: Token[][] = [];
+  private rules: Token[][] = [];
+  private set: { kind: Token; name: Token; body: LineToken[]; depth: number; line: number } | undefined;
+  constructor(private readonly tx: Tx) {}
+  active(): boolean {
+    return this.table !== undefined;
+  }
+  private cmd(...toks: Token[]): void {
+    runCommand(this.tx, toks);
+  }
+  private word(text: string, at: Token): Token {
+    return { text, col: at.col };
+  }
+  /** Feed one line; returns the line errors should point at, when not this one. */
+  feed(ln: number, raw: Token[]): number | undefined {
+    const toks: LineToken[] = raw.map((t) => ({ ...t, line: ln }));
+    const first = toks[0]!;
+    if (this.set) {
+      for (const t of toks) {
+        if (!t.quoted && t.text === '{') this.set.depth++;
+        if (!t.quoted && t.text === '}') {
+          this.set.depth--;
+          if (this.set.depth === 0) {
+            this.finishSet();
+            return undefined;
+          }
+        }
+        this.set.body.push(t);
+      }
+      // A line ends a statement of the set's block (not inside `elements = { … }`).
+      if (this.set.depth === 1) this.set.body.push({ text: ';', col: first.col, line: ln });
+      return undefined;
+    }
+    if (!this.table) {
+      // table [family] name {
+      const fam = toks.length >= 4 ? toks[1]! : this.word('ip', first);
+      const name = toks.length >= 4 ? toks[2]! : toks[1];
+      if (!name || toks[toks.length - 1]!.text !== '{') throw new LineError('syntax error, unexpected newline', toks[toks.length - 1]);
+      this.table = { family: fam, name };
+      this.cmd(this.word('add', first), first, fam, name);
+      return undefined;
+    }
+    const t = this.table;
+    if (this.chain) {
+      const c = this.chain;
+      if (first.text === '}' && !first.quoted) {
+        this.createChain();
+        this.chain = undefined;
+        return undefined;
+      }
+      if (!c.created && !first.quoted && (first.text === 'type' || first.text === 'policy' || first.text === 'comment')) {
+        c.decl.push(...toks, this.word(';', first));
+        return undefined;
+      }
+      this.createChain();
+      this.rules.push([this.word('add', first), this.word('rule', first), t.family, t.name, c.name, ...toks]);
+      return undefined;
+    }
+    if (first.text === '}' && !first.quoted) {
+      for (const c of [...this.chains, ...this.sets, ...this.rules]) this.cmd(...c);
+      this.chains = [];
+      this.sets = [];
+      this.rules = [];
+      this.table = undefined;
+      return undefined;
+    }
+    if (first.text === 'comment' && toks[1]) {
+      this.cmd(this.word('add', first), this.word('table', first), t.family, t.name, this.word('{', first), first, toks[1], this.word('}', first));
+      return undefined;
+    }
+    if ((first.text === 'chain' || first.text === 'set' || first.text === 'map') && toks[1] && toks[toks.length - 1]!.text === '{') {
+      if (first.text === 'chain') this.chain = { name: toks[1], decl: [], created: false };
+      else this.set = { kind: first, name: toks[1], body: [], depth: 1, line: ln };
+      return undefined;
+    }
+    throw new LineError('syntax error, unexpected string', first);
+  }
+  private createChain(): void {
+    const c = this.chain!;
+    if (c.created) return;
+    c.created = true;
+    const t = this.table!;
+    const decl = c.decl.length ? [this.word('{', c.name), ...c.decl, this.word('}', c.name)] : [];
+    this.chains.push([this.word('add', c.name), this.word('chain', c.name), t.family, t.name, c.name, ...decl]);
+  }
+  private finishSet(): void {
+    const s = this.set!;
+    this.set = undefined;
+    const t = this.table!;
+    // Split the body into `;`-separated statements; `elements = { … }` becomes an add element.
+    const stmts: LineToken[][] = [];
+    let cur: LineToken[] = [];
+    let depth = 0;
+    for (const tok of s.body) {
+      if (!tok.quoted && tok.text === '{') depth++;
+      if (!tok.quoted && tok.text === '}') depth--;
+      if (depth === 0 && !tok.quoted && tok.text === ';') {
+        if (cur.length) stmts.push(cur);
+        cur = [];
+      } else cur.push(tok);
+    }
+    if (cur.length) stmts.push(cur);
+    const decl: Token[] = [];
+    let elements: LineToken[] | undefined;
+    for (const st of stmts) {
+      if (st[0]!.text === 'elements') elements = st.slice(2);
+      else decl.push(...st, this.word(';', st[0]!));
+    }
+    this.sets.push([this.word('add', s.kind), s.kind, t.family, t.name, s.name, this.word('{', s.name), ...decl, this.word('}', s.name)]);
+    if (elements) this.sets.push([this.word('add', s.kind), this.word('element', s.kind), t.family, t.name, s.name, ...elements]);
+  }
+  end(): void {
+    if (this.table || this.set || this.chain) throw new LineError("syntax error, unexpected end of file, expecting '}'", undefined);
+  }
+}
+
 /** nft's error layout: `FILE:LINE:FROM-TO: Error: MSG`, the line, carets under the culprit. */
 export function formatError(file: string, line: number, text: string, message: string, at: Token | undefined): string {
   if (!at) return `${file}:${line}:1-${text.length}: Error: ${message}\n${text}\n${'^'.repeat(Math.max(1, text.length))}\n`;
   const len = Math.max(1, at.text.length + (at.quoted ? 2 : 0));
-  return `${file}:${line}:${at.col + 1}-${at.col + len}: Error: ${message}\n${text}\n${' '.repeat(at.col)}${'^'.repeat(len)}\n`;
+  // The marker line keeps the line's tabs, so the carets sit under the culprit.
+  const pad = text.slice(0, at.col).replace(/[^\t]/g, ' ').padEnd(at.col, ' ');
+  return `${file}:${line}:${at.col + 1}-${at.col + len}: Error: ${message}\n${text}\n${pad}${'^'.repeat(len)}\n`;
 }
 
 // ---------- commands ----------
