@@ -98,7 +98,7 @@ function proxierTransactions(n: number, eps: number): string[] {
   // A partial sync: one Service gone, one with an endpoint fewer.
   p.onServiceDelete(services[0]!);
   const s2 = slices[2]!;
-  p.onEndpointSliceUpdate(s2, { ...s2, endpoints: s2.endpoints.slice(1) });
+  p.onEndpointSliceUpdate(s2, { ...s2, endpoints: (s2.endpoints ?? []).slice(1) });
   now = 500;
   out.push(p.sync().transaction);
   // Two seconds later: the stale chains are deleted.

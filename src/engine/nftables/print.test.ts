@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createNftRuleset, findTable, listRuleset, listTable, nftRun } from './index';
+import { createNftRuleset, findTable, listChain, listRuleset, listSet, listTable, nftRun } from './index';
 
 // The .list files are what the real nft 1.0.6 printed for the .nft file (loaded with
 // `nft -f` in `unshare -n`; see scripts/dev/nft-crosscheck.ts).
@@ -72,5 +72,20 @@ describe('nft -f reads what nft list prints (table blocks)', () => {
     // As the real nft 1.0.6 reports it (the marker line keeps the tabs).
     expect(r.stderr).toBe('x.nft:3:26-29: Error: Could not process rule: No such file or directory\n\t\tip daddr 10.0.0.1 jump nope\n\t\t                       ^^^^\n');
     expect(rs.tables).toEqual([]);
+  });
+});
+
+describe('numeric output (-n, -p)', () => {
+  // What the real nft 1.0.6 printed for kube-proxy-sample.nft with -n / -p.
+  const rs = createNftRuleset();
+  nftRun(rs, read('kube-proxy-sample.nft'));
+  const t = findTable(rs, 'ip', 'kube-proxy')!;
+  it('-n: protocols, fib types, ct state bits, priorities and times as numbers', () => {
+    expect(listChain(t, t.chains.get('services')!, { numeric: true })).toBe('table ip kube-proxy {\n\tchain services {\n\t\tip daddr . meta l4proto . th dport vmap @service-ips\n\t\tfib daddr type 2 ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports\n\t}\n}\n');
+    expect(listChain(t, t.chains.get('filter-input')!, { numeric: true })).toBe('table ip kube-proxy {\n\tchain filter-input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tct state 0x8 jump nodeport-endpoints-check\n\t\tct state 0x8 jump service-endpoints-check\n\t}\n}\n');
+    expect(listSet(t, t.sets.get('affinity-GTK6MW7G-ns5/svc5/tcp/p80__10.180.0.3/80')!, { numeric: true })).toBe('table ip kube-proxy {\n\tset affinity-GTK6MW7G-ns5/svc5/tcp/p80__10.180.0.3/80 {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic,timeout\n\t\ttimeout 10800s\n\t}\n}\n');
+  });
+  it('-p: protocols as numbers', () => {
+    expect(listSet(t, t.sets.get('service-nodeports')!, { numericProto: true })).toBe('table ip kube-proxy {\n\tmap service-nodeports {\n\t\ttype inet_proto . inet_service : verdict\n\t\tcomment "NodePort traffic"\n\t\telements = { 6 . 3003 : goto services,\n\t\t\t     132 . 3004 : goto services }\n\t}\n}\n');
   });
 });

@@ -5,7 +5,7 @@
  * set elements sorted as nft sorts them and wrapped as it wraps them (two addresses a line,
  * one concatenation a line), timeouts as `3h`.
  */
-import { formatRule, formatValue, formatVerdict } from './rule';
+import { formatRule, formatValue, formatVerdict, type Numeric } from './rule';
 import { STD_PRIORITIES, type DataType, type HookName, type NftChain, type NftElement, type NftRule, type NftRuleset, type NftSet, type NftTable, type Value } from './types';
 
 export interface ListOptions {
@@ -19,10 +19,17 @@ export interface ListOptions {
   stateless?: boolean;
   /** -y: chain priorities as numbers. */
   numericPriority?: boolean;
+  /** -p: protocols as numbers. */
+  numericProto?: boolean;
+  /** -T: times in seconds. */
+  numericTime?: boolean;
+  /** -n: everything numeric (protocols, priorities, times, ct state bits, fib types). */
+  numeric?: boolean;
 }
 
-/** nft's time_print: `3h`, `2h59m59s960ms`, `0s`. */
-export function formatTime(ms: number): string {
+/** nft's time_print: `3h`, `2h59m59s960ms`, `0s`; with -T/-n, seconds (`10800s`). */
+export function formatTime(ms: number, numeric = false): string {
+  if (numeric) return ms % 1000 === 0 ? `${Math.floor(ms / 1000)}s` : `${Math.floor(ms)}ms`;
   let rest = Math.max(0, Math.floor(ms));
   const parts: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']];
   let out = '';
@@ -53,13 +60,16 @@ export function ruleText(r: NftRule): string {
 }
 
 const handle = (o: ListOptions, h: number): string => (o.handles ? ` # handle ${h}` : '');
+const numericOf = (o: ListOptions): Numeric => ({ proto: o.numericProto || o.numeric, all: o.numeric });
+const timeNumeric = (o: ListOptions): boolean => !!(o.numericTime || o.numeric);
 
 function chainBody(c: NftChain, o: ListOptions, withRules: boolean): string {
   let s = `\tchain ${c.name} {${handle(o, c.handle)}\n`;
   if (c.comment !== undefined) s += `\t\tcomment "${c.comment}"\n`;
-  if (c.base) s += `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`;
+  if (c.base) s += `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority || o.numeric ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`;
   if (withRules) {
-    for (const r of c.rules) s += `\t\t${o.stateless ? formatRule(r.stmts.filter((x) => x.k !== 'counter')) : ruleText(r)}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}${handle(o, r.handle)}\n`;
+    const plain = !o.stateless && !o.numeric && !o.numericProto;
+    for (const r of c.rules) s += `\t\t${plain ? ruleText(r) : formatRule(o.stateless ? r.stmts.filter((x) => x.k !== 'counter') : r.stmts, numericOf(o))}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}${handle(o, r.handle)}\n`;
   }
   return s + '\t}\n';
 }
@@ -113,8 +123,8 @@ function perLine(set: NftSet): number {
 }
 
 function elementText(set: NftSet, e: NftElement, o: ListOptions): string {
-  let s = e.key.map((v, i) => formatValue(set.keyType[i]!, v)).join(' . ');
-  if (e.expires !== undefined && !o.stateless) s += ` expires ${formatTime(e.expires - (o.now ?? 0))}`;
+  let s = e.key.map((v, i) => formatValue(set.keyType[i]!, v, numericOf(o))).join(' . ');
+  if (e.expires !== undefined && !o.stateless) s += ` expires ${formatTime(e.expires - (o.now ?? 0), timeNumeric(o))}`;
   if (e.comment !== undefined) s += ` comment "${e.comment}"`;
   if (e.verdict) s += ` : ${formatVerdict(e.verdict)}`;
   return s;
@@ -135,7 +145,7 @@ function setBody(raw: NftSet, o: ListOptions): string {
   s += `\t\ttype ${set.keyType.join(' . ')}${set.isMap ? ` : ${set.dataType}` : ''}\n`;
   if (set.size !== undefined) s += `\t\tsize ${set.size}\n`;
   if (set.flags.length) s += `\t\tflags ${set.flags.join(',')}\n`;
-  if (set.timeout !== undefined) s += `\t\ttimeout ${formatTime(set.timeout)}\n`;
+  if (set.timeout !== undefined) s += `\t\ttimeout ${formatTime(set.timeout, timeNumeric(o))}\n`;
   if (set.comment !== undefined) s += `\t\tcomment "${set.comment}"\n`;
   if (set.elements.size > 0 && !o.terse) {
     const per = perLine(set);

@@ -131,16 +131,22 @@ export function parseValue(type: DataType, tok: Token): Value | undefined {
 
 const hex8 = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
-export function formatValue(type: DataType, v: Value): string {
+/** nft's numeric output: -p (protocols) or -n (everything: protocols, ct state, fib types). */
+export interface Numeric {
+  proto?: boolean;
+  all?: boolean;
+}
+
+export function formatValue(type: DataType, v: Value, num: Numeric = {}): string {
   if (v.t === 'addr') return v.bits === 32 ? formatIPv4(v.base) : `${formatIPv4(v.base)}/${v.bits}`;
   if (v.t === 'str') return `"${v.s}${v.wildcard ? '*' : ''}"`;
   switch (type) {
     case 'inet_proto':
-      return protoName(v.n);
+      return num.proto || num.all ? String(v.n) : protoName(v.n);
     case 'mark':
       return hex8(v.n);
     case 'ct_state':
-      return CT_STATE_ORDER.filter((s) => v.n & CT_STATE_BITS[s]!).join(',');
+      return num.all ? '0x' + v.n.toString(16) : CT_STATE_ORDER.filter((s) => v.n & CT_STATE_BITS[s]!).join(',');
     default:
       return v.to === undefined ? String(v.n) : `${v.n}-${v.to}`;
   }
@@ -489,25 +495,26 @@ function sortValues(type: DataType, items: Value[]): Value[] {
   return [...items].sort((a, b) => valueOrder(a) - valueOrder(b) || formatValue(type, a).localeCompare(formatValue(type, b)));
 }
 
-export function formatStmt(s: Stmt): string {
+export function formatStmt(s: Stmt, num: Numeric = {}): string {
   switch (s.k) {
     case 'match': {
       const type = SELECTOR_TYPE[s.sel];
       const op = s.op === '!=' ? ' !=' : '';
       const rhs = s.rhs.k === 'setref' ? '@' + s.rhs.name
-        : s.rhs.k === 'anon' ? `{ ${sortValues(type, s.rhs.items).map((v) => formatValue(type, v)).join(', ')} }`
-        : formatValue(type, s.rhs.v);
+        : s.rhs.k === 'anon' ? `{ ${sortValues(type, s.rhs.items).map((v) => formatValue(type, v, num)).join(', ')} }`
+        : formatValue(type, s.rhs.v, num);
       return `${selText(s.sel)}${op} ${rhs}`;
     }
     case 'bitmatch':
       return `meta mark & ${hex8(s.mask)} ${s.op} ${hex8(s.value)}`;
     case 'fib':
-      return `fib ${s.dir} type${s.op === '!=' ? ' !=' : ''} ${s.type}`;
+      // RTN_LOCAL is 2.
+      return `fib ${s.dir} type${s.op === '!=' ? ' !=' : ''} ${num.all ? 2 : s.type}`;
     case 'vmap': {
       const sel = s.sel.map(selText).join(' . ');
       if (s.map.k === 'ref') return `${sel} vmap @${s.map.name}`;
       const types = s.sel.map((x) => SELECTOR_TYPE[x]);
-      const entries = s.map.entries.map((e) => `${e.key.map((v, i) => formatValue(types[i]!, v)).join(' . ')} : ${formatVerdict(e.verdict)}`);
+      const entries = s.map.entries.map((e) => `${e.key.map((v, i) => formatValue(types[i]!, v, num)).join(' . ')} : ${formatVerdict(e.verdict)}`);
       return `${sel} vmap { ${entries.join(', ')} }`;
     }
     case 'numgen':
@@ -533,8 +540,8 @@ export function formatStmt(s: Stmt): string {
  * A rule's text as `nft list` prints it. A counter's numbers change with traffic, so
  * rules holding one are printed afresh each time (the cached text leaves them out).
  */
-export function formatRule(stmts: readonly Stmt[]): string {
-  return stmts.map(formatStmt).join(' ');
+export function formatRule(stmts: readonly Stmt[], num: Numeric = {}): string {
+  return stmts.map((s) => formatStmt(s, num)).join(' ');
 }
 
 /** Chains a rule jumps or goes to (for the kernel's use counts and existence checks). */

@@ -23,8 +23,10 @@ const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 const FLAGS: Record<string, string> = {
   '-a': 'handle', '--handle': 'handle', '-s': 'stateless', '--stateless': 'stateless', '-t': 'terse', '--terse': 'terse',
   '-n': 'numeric', '--numeric': 'numeric', '-y': 'numericPriority', '--numeric-priority': 'numericPriority',
-  '-p': 'numeric', '--numeric-protocol': 'numeric', '-T': 'numeric', '--numeric-time': 'numeric', '-S': 'numeric', '--service': 'numeric',
-  '-N': 'numeric', '--reversedns': 'numeric', '-u': 'numeric', '--guid': 'numeric', '-c': 'check', '--check': 'check',
+  '-p': 'numericProto', '--numeric-protocol': 'numericProto', '-T': 'numericTime', '--numeric-time': 'numericTime',
+  // Names for ports, addresses and ids: our rules hold none that resolve, so these change nothing.
+  '-S': 'names', '--service': 'names', '-N': 'names', '--reversedns': 'names', '-u': 'names', '--guid': 'names',
+  '-c': 'check', '--check': 'check',
 };
 const UNSUPPORTED = new Set(['-j', '--json', '-i', '--interactive', '-e', '--echo', '-o', '--optimize', '-D', '--define', '-I', '--includepath', '-d', '--debug', '-V']);
 
@@ -117,7 +119,10 @@ export const nft: CommandModule = {
     const h = nodeHost(ctx, node.name);
     if ('exitCode' in h) return h;
     const now = h.now();
-    const o: NftListOptions = { handles: flags.has('handle'), now, terse: flags.has('terse'), stateless: flags.has('stateless'), numericPriority: flags.has('numericPriority') };
+    const o: NftListOptions = {
+      handles: flags.has('handle'), now, terse: flags.has('terse'), stateless: flags.has('stateless'),
+      numericPriority: flags.has('numericPriority'), numericProto: flags.has('numericProto'), numericTime: flags.has('numericTime'), numeric: flags.has('numeric'),
+    };
 
     if (file !== undefined) {
       let text = ctx.stdin;
