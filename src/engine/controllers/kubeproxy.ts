@@ -405,8 +405,9 @@ export class KubeProxyController implements Controller {
   /** The stale-chain cleanup (errors only logged, as upstream), then the sync's transaction. */
   #applyNft(host: NodeHost, inst: Instance, r: NftablesSyncResult): boolean {
     const t = this.ctx.clock.now();
-    if (r.cleanup) nftRun(host.nft, r.cleanup, { now: t });
-    const res = nftRun(host.nft, r.transaction, { now: t });
+    // knftables pipes each transaction to `nft -f /dev/stdin`.
+    if (r.cleanup) nftRun(host.nft, r.cleanup, { now: t, file: '/dev/stdin' });
+    const res = nftRun(host.nft, r.transaction, { now: t, file: '/dev/stdin' });
     if (res.exitCode === 0) return true;
     const msg = res.stderr.trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
     this.deps.log(inst.pod, LOG_CONTAINER, t, klogLine('E', t, 0, 'proxier.go:1786', `"nftables sync failed" err="${msg}"`));

@@ -89,3 +89,35 @@ describe('numeric output (-n, -p)', () => {
     expect(listSet(t, t.sets.get('service-nodeports')!, { numericProto: true })).toBe('table ip kube-proxy {\n\tmap service-nodeports {\n\t\ttype inet_proto . inet_service : verdict\n\t\tcomment "NodePort traffic"\n\t\telements = { 6 . 3003 : goto services,\n\t\t\t     132 . 3004 : goto services }\n\t}\n}\n');
   });
 });
+
+describe('set elements with timeouts', () => {
+  it('prints expiry and per-element timeouts as nft does; a set gets size 65535 only once an update rule uses it', () => {
+    const rs = createNftRuleset();
+    nftRun(rs, 'add table ip t\nadd set ip t s { type ipv4_addr ; flags dynamic,timeout ; timeout 10800s ; }\nadd element ip t s { 10.0.0.1, 10.0.0.2 timeout 1h }\n', { now: 0 });
+    const t = findTable(rs, 'ip', 't')!;
+    // The real nft 1.0.6, 1.216 s after the add.
+    expect(listSet(t, t.sets.get('s')!, { now: 1216 })).toBe('table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout 3h\n\t\telements = { 10.0.0.1 expires 2h59m58s784ms, 10.0.0.2 timeout 1h expires 59m58s784ms }\n\t}\n}\n');
+    expect(listSet(t, t.sets.get('s')!, { now: 1216, stateless: true })).toContain('elements = { 10.0.0.1, 10.0.0.2 timeout 1h }');
+    nftRun(rs, 'add chain ip t c\nadd rule ip t c update @s { ip saddr }\n');
+    expect(listSet(t, t.sets.get('s')!, { now: 1216, terse: true })).toBe('table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic,timeout\n\t\ttimeout 3h\n\t}\n}\n');
+  });
+});
+
+describe('which errors nft reports itself and which the kernel does', () => {
+  // stderr's first line as the real nft 1.0.6 printed it for the same stdin.
+  it.each([
+    ['add chain ip nope c', '/dev/stdin:1:14-17: Error: No such file or directory'],
+    ['add rule ip nope c drop', '/dev/stdin:1:13-16: Error: Could not process rule: No such file or directory'],
+    ['add set ip nope s { type ipv4_addr ; }', '/dev/stdin:1:12-15: Error: No such file or directory'],
+    ['add element ip nope s { 1.2.3.4 }', '/dev/stdin:1:16-19: Error: No such file or directory'],
+    ['flush chain ip nope c', '/dev/stdin:1:16-19: Error: Could not process rule: No such file or directory'],
+    ['delete chain ip nope c', '/dev/stdin:1:17-20: Error: Could not process rule: No such file or directory'],
+    ['delete table ip nope', '/dev/stdin:1:17-20: Error: Could not process rule: No such file or directory'],
+    ['add table ip t\nadd element ip t s { 1.2.3.4 }', '/dev/stdin:2:18-18: Error: No such file or directory'],
+    ['add table ip t\nflush chain ip t c', '/dev/stdin:2:18-18: Error: Could not process rule: No such file or directory'],
+    ['add table ip t\nadd chain ip t c\nadd rule ip t c ip daddr @s drop', '/dev/stdin:3:26-27: Error: No such file or directory'],
+    ['add table ip t\nadd map ip t m { type ipv4_addr : verdict ; }\nadd element ip t m { 1.2.3.4 : goto x }', '/dev/stdin:3:22-28: Error: Could not process rule: No such file or directory'],
+  ])('%s', (input, first) => {
+    expect(nftRun(createNftRuleset(), input + '\n', { file: '/dev/stdin' }).stderr.split('\n')[0]).toBe(first);
+  });
+});

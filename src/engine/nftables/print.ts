@@ -124,6 +124,7 @@ function perLine(set: NftSet): number {
 
 function elementText(set: NftSet, e: NftElement, o: ListOptions): string {
   let s = e.key.map((v, i) => formatValue(set.keyType[i]!, v, numericOf(o))).join(' . ');
+  if (e.timeout !== undefined && e.timeout !== set.timeout) s += ` timeout ${formatTime(e.timeout, timeNumeric(o))}`;
   if (e.expires !== undefined && !o.stateless) s += ` expires ${formatTime(e.expires - (o.now ?? 0), timeNumeric(o))}`;
   if (e.comment !== undefined) s += ` comment "${e.comment}"`;
   if (e.verdict) s += ` : ${formatVerdict(e.verdict)}`;

@@ -264,9 +264,17 @@ function endOf(toks: Token[]): Token {
   return { text: ' ', col: last.col + last.text.length };
 }
 
-function needTable(tx: Tx, t: Target): NftTable {
+/**
+ * The table a command names. nft itself notices a missing table when adding a chain, set or
+ * element (`Error: No such file or directory`); the kernel does for the rest (`Could not
+ * process rule: …`), as nft 1.0.6 reports them.
+ */
+function needTable(tx: Tx, t: Target, verb: Token, obj: 'chain' | 'set' | 'element' | 'rule'): NftTable {
   const table = findTable(tx.rs, t.family, t.table.text);
-  if (!table) throw kernel(ENOENT, t.table);
+  if (!table) {
+    if ((verb.text === 'add' || verb.text === 'create') && obj !== 'rule') throw new LineError(ENOENT, t.table);
+    throw kernel(ENOENT, t.table);
+  }
   return table;
 }
 
@@ -388,7 +396,7 @@ function parsePriority(tok: Token | undefined, rest: Token[], hook: HookName): n
 }
 
 function chainCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
-  const table = needTable(tx, t);
+  const table = needTable(tx, t, verb, 'chain');
   const nameTok = toks[t.next];
   if (!nameTok || nameTok.text === '{') throw new LineError('syntax error, unexpected newline', nameTok ?? endOf(toks));
   const name = nameTok.text;
@@ -473,7 +481,7 @@ function flushChain(tx: Tx, table: NftTable, chain: NftChain): void {
 }
 
 function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
-  const table = needTable(tx, t);
+  const table = needTable(tx, t, verb, 'rule');
   const chainTok = toks[t.next];
   if (!chainTok) throw new LineError('syntax error, unexpected newline', endOf(toks));
   const chain = table.chains.get(chainTok.text);
@@ -511,9 +519,17 @@ function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
   for (const ref of ruleSetRefs(parsed.stmts)) {
     const s = table.sets.get(ref);
     const tok = body.find((b) => b.text === '@' + ref);
-    if (!s) throw kernel(ENOENT, tok);
+    if (!s) throw new LineError(ENOENT, tok);
   }
   for (let k = 0; k < anonymousSets(parsed.stmts); k++) table.nextHandle++;
+  // A set the packet path updates gets the kernel's default size once such a rule uses it.
+  for (const st of parsed.stmts) {
+    const set = st.k === 'setupdate' ? table.sets.get(st.set) : undefined;
+    if (set && set.size === undefined) {
+      set.size = 65535;
+      tx.undo.push(() => delete set.size);
+    }
+  }
   const rule: NftRule = { handle: table.nextHandle++, stmts: parsed.stmts, text: '' };
   if (parsed.comment !== undefined) rule.comment = parsed.comment;
   let at = chain.rules.length;
@@ -563,7 +579,7 @@ export function parseTime(s: string): number | undefined {
 }
 
 function setCommand(tx: Tx, verb: Token, isMap: boolean, t: Target, toks: Token[]): void {
-  const table = needTable(tx, t);
+  const table = needTable(tx, t, verb, 'set');
   const nameTok = toks[t.next];
   if (!nameTok || nameTok.text === '{') throw new LineError('syntax error, unexpected newline', nameTok ?? endOf(toks));
   const existing = table.sets.get(nameTok.text);
@@ -600,8 +616,6 @@ function setCommand(tx: Tx, verb: Token, isMap: boolean, t: Target, toks: Token[
       }
       if (set.keyType.length === 0) throw new LineError('set definition does not specify key', nameTok);
       set.handle = table.nextHandle++;
-      // Sets with timeouts or updated from the packet path get the kernel's default size.
-      if (set.size === undefined && set.flags.includes('dynamic')) set.size = 65535;
       table.sets.set(set.name, set);
       tx.undo.push(() => table.sets.delete(set.name));
       return;
@@ -666,11 +680,11 @@ function readVerdictTokens(toks: Token[], i: number): { v: Verdict; next: number
 }
 
 function elementCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
-  const table = needTable(tx, t);
+  const table = needTable(tx, t, verb, 'element');
   const nameTok = toks[t.next];
   if (!nameTok) throw new LineError('syntax error, unexpected newline', endOf(toks));
   const set = table.sets.get(nameTok.text);
-  if (!set) throw kernel(ENOENT, nameTok);
+  if (!set) throw new LineError(ENOENT, nameTok);
   let i = t.next + 1;
   if (toks[i]?.text !== '{') throw new LineError('syntax error, unexpected newline', toks[i] ?? endOf(toks));
   i++;
@@ -698,6 +712,7 @@ function elementCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
         const ms = parseTime(val.text);
         if (ms === undefined) throw new LineError('syntax error, unexpected string', val);
         if (!set.flags.includes('timeout')) throw kernel('Operation not supported', toks[i]);
+        if (w === 'timeout') elem.timeout = ms;
         elem.expires = tx.now + ms;
       }
       i += 2;

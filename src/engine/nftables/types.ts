@@ -94,6 +94,8 @@ export interface NftElement {
   comment?: string;
   /** Engine time (ms) the element expires, for sets with timeouts. */
   expires?: number;
+  /** Its own timeout (ms), when given on the element (`10.0.0.2 timeout 1h`). */
+  timeout?: number;
 }
 
 export interface NftSet {

@@ -15,6 +15,7 @@
  * Where upstream iterates a Go map (random order) we go in service-port name order.
  */
 import { portProtoHash } from '../hash';
+import { FULL_SYNC_PERIOD_MS } from '../iptables/proxier';
 import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
@@ -308,6 +309,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
   /** setupNFTables' one-time add+delete of the base chains (so changed priorities apply). */
   private flushed = false;
   private readonly staleChains = new Map<string, number>();
+  private lastFullSync = -Infinity;
   /** Per-service chains and affinity sets this proxier believes exist (when the node is not asked). */
   private knownChains = new Set<string>();
   private knownSets = new Set<string>();
@@ -419,7 +421,8 @@ export class NftablesProxier extends ChangeTrackingProxier {
 
   sync(): NftablesSyncResult {
     const start = this.now();
-    const tryPartialSync = !this.needFullSync;
+    // A full sync on demand, and at least once an hour (proxyutil.FullSyncPeriod).
+    const tryPartialSync = !this.needFullSync && start - this.lastFullSync <= FULL_SYNC_PERIOD_MS;
     const serviceUpdate = updateServicePortMap(this.svcPortMap, this.serviceChanges);
     const endpointUpdate = updateEndpointsMap(this.endpointsMap, this.endpointsChanges);
     if (serviceUpdate.updatedServices.size > 0) this.sortedKeys = null;
@@ -525,6 +528,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
     }
     for (const st of storages) st.cleanupLeftovers(out);
     this.needFullSync = false;
+    if (!tryPartialSync) this.lastFullSync = start;
 
     return {
       fullSync: !tryPartialSync,
