@@ -695,13 +695,32 @@ function foreignContext(ctx: Ctx): ForeignHookContext {
  * together at the NAT slot in their own priority order until one binds a NAT (nf_nat's
  * nat_hook: later nat chains are not asked), then the connection's NAT applied.
  */
+type PlanStep = { kind: 'ipt'; table: TableName } | { kind: 'foreign'; chain: ForeignChain } | { kind: 'nat'; chains: ForeignChain[] };
+/** A hook's order of tables and foreign chains, per list of foreign chains (stable while the rules are). */
+const plans = new WeakMap<readonly ForeignChain[], Map<Hook, PlanStep[]>>();
+
+function hookPlan(hook: Hook, foreign: readonly ForeignChain[]): PlanStep[] {
+  let byHook = plans.get(foreign);
+  if (!byHook) plans.set(foreign, (byHook = new Map()));
+  let plan = byHook.get(hook);
+  if (plan) return plan;
+  const entries: { prio: number; order: number; step: PlanStep }[] = [];
+  let order = 0;
+  for (const tn of HOOK_TABLES[hook]) if (tn !== 'nat') entries.push({ prio: TABLE_PRIORITY[tn], order: order++, step: { kind: 'ipt', table: tn } });
+  for (const c of foreign) if (c.type !== 'nat') entries.push({ prio: c.priority, order: order++, step: { kind: 'foreign', chain: c } });
+  if (HOOK_TABLES[hook].includes('nat')) {
+    entries.push({ prio: NAT_PRIORITY[hook], order: order++, step: { kind: 'nat', chains: foreign.filter((c) => c.type === 'nat') } });
+  }
+  entries.sort((a, b) => a.prio - b.prio || a.order - b.order);
+  plan = entries.map((e) => e.step);
+  byHook.set(hook, plan);
+  return plan;
+}
+
 function runMergedHook(
   ctx: Ctx, hook: Hook, foreign: readonly ForeignChain[], skipNat: boolean,
   finish: (verdict: EvalResult['verdict'], extra?: Partial<EvalResult>) => EvalResult,
 ): EvalResult | undefined {
-  type Entry = { prio: number; order: number; run: () => EvalResult | undefined };
-  const entries: Entry[] = [];
-  let order = 0;
   const fctx = foreignContext(ctx);
   const runForeign = (c: ForeignChain): EvalResult | undefined => {
     const r = c.run(fctx);
@@ -717,35 +736,39 @@ function runMergedHook(
     if (r.kind === 'reject') return finish('REJECT', { rejectWith: r.with, droppedAt: { hook, table: tn, ...r.at } });
     return undefined;
   };
-  const hasNat = HOOK_TABLES[hook].includes('nat');
-  for (const tn of HOOK_TABLES[hook]) if (tn !== 'nat') entries.push({ prio: TABLE_PRIORITY[tn], order: order++, run: () => runIpt(tn) });
-  const natChains = foreign.filter((c) => c.type === 'nat');
-  for (const c of foreign) if (c.type !== 'nat') entries.push({ prio: c.priority, order: order++, run: () => runForeign(c) });
-  if (hasNat) {
-    entries.push({
-      prio: NAT_PRIORITY[hook], order: order++,
-      run: () => {
-        if (skipNat) return undefined;
-        if (ctx.isNew) {
-          const nat: { prio: number; run: () => EvalResult | undefined }[] = [];
-          if (ctx.rt.nf.tables.get('nat')) nat.push({ prio: NAT_PRIORITY[hook], run: () => runIpt('nat') });
-          for (const c of natChains) nat.push({ prio: c.priority, run: () => runForeign(c) });
-          nat.sort((a, b) => a.prio - b.prio);
-          for (const n of nat) {
+  for (const step of hookPlan(hook, foreign)) {
+    let r: EvalResult | undefined;
+    if (step.kind === 'ipt') r = runIpt(step.table);
+    else if (step.kind === 'foreign') r = runForeign(step.chain);
+    else {
+      if (skipNat) continue;
+      if (ctx.isNew) {
+        // iptables' nat table sits at the NAT priority; registered first, it goes first on a tie.
+        const natPrio = NAT_PRIORITY[hook];
+        let iptDone = !ctx.rt.nf.tables.get('nat');
+        let bound = false;
+        for (const c of step.chains) {
+          if (!iptDone && natPrio <= c.priority) {
+            iptDone = true;
             const before = ctx.ct.reply;
-            const r = n.run();
-            if (r) return r;
-            if (ctx.ct.reply !== before) break;
+            if ((r = runIpt('nat'))) return r;
+            if (ctx.ct.reply !== before) {
+              bound = true;
+              break;
+            }
+          }
+          const before = ctx.ct.reply;
+          if ((r = runForeign(c))) return r;
+          if (ctx.ct.reply !== before) {
+            bound = true;
+            break;
           }
         }
-        applyNat(ctx, hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
-        return undefined;
-      },
-    });
-  }
-  entries.sort((a, b) => a.prio - b.prio || a.order - b.order);
-  for (const e of entries) {
-    const r = e.run();
+        if (!iptDone && !bound && (r = runIpt('nat'))) return r;
+      }
+      applyNat(ctx, hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
+      continue;
+    }
     if (r) return r;
   }
   return undefined;

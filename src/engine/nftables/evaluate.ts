@@ -44,12 +44,12 @@ function valueMatches(sel: Selector, v: Value, x: number | string): boolean {
   return v.to === undefined ? x === v.n : x >= v.n && x <= v.to;
 }
 
-function live(set: NftSet, key: string, now: number): boolean {
+function live(set: NftSet, key: string, now: () => number): boolean {
   const e = set.elements.get(key);
-  return e !== undefined && (e.expires === undefined || e.expires > now);
+  return e !== undefined && (e.expires === undefined || e.expires > now());
 }
 
-function rhsMatches(table: NftTable, sel: Selector, rhs: Rhs, x: number | string, now: number): boolean {
+function rhsMatches(table: NftTable, sel: Selector, rhs: Rhs, x: number | string, now: () => number): boolean {
   switch (rhs.k) {
     case 'value': return valueMatches(sel, rhs.v, x);
     case 'anon': return rhs.items.some((v) => valueMatches(sel, v, x));
@@ -69,7 +69,8 @@ type Flow =
 /** Run one rule's statements; `fallthrough` is a rule that matched and gave no verdict. */
 function runRule(table: NftTable, chain: NftChain, ruleIdx: number, stmts: readonly Stmt[], ctx: ForeignHookContext, ct: () => number): Flow {
   const p = ctx.p;
-  const now = ctx.now();
+  let nowMs: number | undefined;
+  const now = (): number => (nowMs ??= ctx.now());
   const at = () => ({ table: `${table.family} ${table.name}`, chain: chain.name, rule: ruleIdx + 1 });
   for (const s of stmts) {
     switch (s.k) {
@@ -98,7 +99,7 @@ function runRule(table: NftTable, chain: NftChain, ruleIdx: number, stmts: reado
         if (s.map.k === 'ref') {
           const set = table.sets.get(s.map.name);
           const e = set?.elements.get(key);
-          if (e && (e.expires === undefined || e.expires > now)) v = e.verdict;
+          if (e && (e.expires === undefined || e.expires > now())) v = e.verdict;
         } else {
           v = s.map.entries.find((e) => keyString(e.key) === key)?.verdict;
         }
@@ -128,8 +129,9 @@ function runRule(table: NftTable, chain: NftChain, ruleIdx: number, stmts: reado
         if (!set || x === undefined || ctx.dry) break;
         const key = String(x);
         const old = set.elements.get(key);
-        const expires = set.timeout !== undefined ? now + set.timeout : undefined;
-        if (!old || (old.expires !== undefined && old.expires <= now)) {
+        const expires = set.timeout !== undefined ? now() + set.timeout : undefined;
+        const t = now();
+        if (!old || (old.expires !== undefined && old.expires <= t)) {
           set.elements.set(key, { key: [typeof x === 'number' ? (s.sel.startsWith('ip ') ? { t: 'addr', base: x, bits: 32 } : { t: 'num', n: x }) : { t: 'str', s: x, wildcard: false }], ...(expires !== undefined ? { expires } : {}) });
         } else if (s.op === 'update' && expires !== undefined) old.expires = expires;
         break;
