@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { createCluster } from '../../src/engine/index';
 import type { EndpointSlice, Service } from '../../src/engine/model/types';
 import { createNftRuleset, listRuleset, nftRun } from '../../src/engine/nftables/index';
-import { detectLocalByCIDR, NftablesProxier } from '../../src/engine/proxy/index';
+import { detectLocalByCIDR, ipv6SkeletonTransaction, NftablesProxier } from '../../src/engine/proxy/index';
 
 const TESTDATA = join(import.meta.dirname, '../../src/engine/nftables/testdata');
 const TRANSCRIPTS = join(import.meta.dirname, '../../tests/transcripts');
@@ -133,6 +133,7 @@ const cases: Case[] = [
   { name: 'kube-proxy-sample.nft: hand-written rules of every kind kube-proxy writes, and learner-style ones', inputs: [readFileSync(join(TESTDATA, 'kube-proxy-sample.nft'), 'utf8')] },
   { name: 'kube-proxy transactions, 12 Services (NodePort, ClientIP affinity, LoadBalancer with source ranges and Local policy, external IPs, no endpoints) x 2 endpoints: full sync, partial sync, stale-chain cleanup', inputs: proxierTransactions(12, 2), fixture: 'proxier-small' },
   { name: 'kube-proxy transactions, 300 Services x 5 endpoints', inputs: proxierTransactions(300, 5) },
+  { name: 'the IPv6 proxier of dual-stack kube-proxy in an IPv4 cluster: `ip6 kube-proxy`, its first and a later full sync', inputs: [ipv6SkeletonTransaction('0x00004000', true), ipv6SkeletonTransaction('0x00004000', false)] },
   { name: 'the transcript cluster (tests/transcripts/manifests/kube-proxy-nftables.yaml), node worker: our `nft list ruleset` fed back to the real nft', inputs: [transcriptCluster()], fixture: 'transcript-worker', roundtrip: true },
 ];
 

@@ -30,6 +30,8 @@
  *   stale-chain cleanup transaction first when there is one), through the same parser the
  *   node's `nft -f` uses; a failed transaction is logged and makes the next sync a full one.
  *   An unset nodePortAddresses means `primary` in this mode (cmd/kube-proxy/app/server.go).
+ *   kube-proxy runs dual-stack (kind's nodes support IPv6), so an `ip6 kube-proxy` table
+ *   with the skeleton and no Service stands beside `ip kube-proxy`.
  *
  * Not modelled: healthz/metrics servers; conntrack cleanup of stale UDP flows (reported by
  * the proxiers, not applied); kube-proxy's own restarts.
@@ -42,7 +44,7 @@ import { nftRun } from '../nftables';
 import type { NodeHost } from '../node/host';
 import type { IpvsProtocol } from '../node/ipvs';
 import {
-  canUseIPVSProxier, cleanupSteps, IptablesProxier, IpvsProxier, NftablesProxier, NFT_TABLE, isNftServiceChainName, parseDurationMs, proxierOptionsFromConfig, RS_CHECK_DELETE_INTERVAL_MS,
+  canUseIPVSProxier, cleanupSteps, IptablesProxier, IpvsProxier, NftablesProxier, ipv6SkeletonTransaction, NFT_TABLE, isNftServiceChainName, parseDurationMs, proxierOptionsFromConfig, RS_CHECK_DELETE_INTERVAL_MS,
   type CleanupStep, type IptablesSyncResult, type IpvsSyncResult, type NftablesSyncResult, type ProxyMode,
 } from '../proxy';
 import type { StoreEvent } from '../model/store';
@@ -69,6 +71,8 @@ interface Instance {
   dirty: boolean;
   stopped: boolean;
   syncs: number;
+  /** nftables mode: the IPv6 proxier's table has been set up once. */
+  ipv6Setup?: boolean;
 }
 
 const LOG_CONTAINER = 'kube-proxy';
@@ -408,6 +412,12 @@ export class KubeProxyController implements Controller {
     // knftables pipes each transaction to `nft -f /dev/stdin`.
     if (r.cleanup) nftRun(host.nft, r.cleanup, { now: t, file: '/dev/stdin' });
     const res = nftRun(host.nft, r.transaction, { now: t, file: '/dev/stdin' });
+    // The IPv6 proxier of the dual-stack pair: its table holds no Service in an IPv4 cluster,
+    // so only its full syncs write anything.
+    if (res.exitCode === 0 && r.fullSync && inst.proxier.mode === 'nftables') {
+      nftRun(host.nft, ipv6SkeletonTransaction(inst.proxier.p.mark, !inst.ipv6Setup), { now: t, file: '/dev/stdin' });
+      inst.ipv6Setup = true;
+    }
     if (res.exitCode === 0) return true;
     const msg = res.stderr.trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
     this.deps.log(inst.pod, LOG_CONTAINER, t, klogLine('E', t, 0, 'proxier.go:1786', `"nftables sync failed" err="${msg}"`));

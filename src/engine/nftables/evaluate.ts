@@ -18,6 +18,7 @@ function read(sel: Selector, p: HookPacket, ct: () => number): number | string |
   switch (sel) {
     case 'ip saddr': return p.src;
     case 'ip daddr': return p.dst;
+    case 'ip6 saddr': case 'ip6 daddr': return undefined;
     case 'ip protocol': case 'meta l4proto': return p.proto;
     case 'meta mark': return p.mark;
     case 'meta iifname': return p.inIface;
@@ -39,6 +40,7 @@ const hasPorts = (proto: number): boolean => proto === 6 || proto === 17 || prot
 function valueMatches(sel: Selector, v: Value, x: number | string): boolean {
   if (v.t === 'addr') return typeof x === 'number' && (v.bits === 0 || ((x >>> (32 - v.bits)) === (v.base >>> (32 - v.bits))));
   if (v.t === 'str') return typeof x === 'string' && (v.wildcard ? x.startsWith(v.s) : x === v.s);
+  if (v.t === 'addr6') return false;
   if (typeof x !== 'number') return false;
   if (sel === 'ct state') return (x & v.n) !== 0;
   return v.to === undefined ? x === v.n : x >= v.n && x <= v.to;

@@ -97,6 +97,11 @@ export function parseValue(type: DataType, tok: Token): Value | undefined {
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       return { t: 'addr', base: (ip & mask) >>> 0, bits };
     }
+    case 'ipv6_addr': {
+      const m = /^([0-9a-fA-F:.]*:[0-9a-fA-F:.]*)(?:\/(\d{1,3}))?$/.exec(s);
+      if (!m || (m[2] !== undefined && Number(m[2]) > 128)) return undefined;
+      return { t: 'addr6', s: s.toLowerCase() };
+    }
     case 'inet_proto': {
       const n = PROTO_NAMES[s] ?? parseNum(s);
       return n !== undefined && n <= 255 ? { t: 'num', n } : undefined;
@@ -140,6 +145,7 @@ export interface Numeric {
 export function formatValue(type: DataType, v: Value, num: Numeric = {}): string {
   if (v.t === 'addr') return v.bits === 32 ? formatIPv4(v.base) : `${formatIPv4(v.base)}/${v.bits}`;
   if (v.t === 'str') return `"${v.s}${v.wildcard ? '*' : ''}"`;
+  if (v.t === 'addr6') return v.s;
   switch (type) {
     case 'inet_proto':
       return num.proto || num.all ? String(v.n) : protoName(v.n);
@@ -165,6 +171,7 @@ export function formatVerdict(v: Verdict): string {
 
 const SELECTORS: Readonly<Record<string, Readonly<Record<string, Selector>>>> = {
   ip: { saddr: 'ip saddr', daddr: 'ip daddr', protocol: 'ip protocol' },
+  ip6: { saddr: 'ip6 saddr', daddr: 'ip6 daddr' },
   meta: { l4proto: 'meta l4proto', mark: 'meta mark', iifname: 'meta iifname', oifname: 'meta oifname' },
   th: { sport: 'th sport', dport: 'th dport' },
   tcp: { sport: 'tcp sport', dport: 'tcp dport' },

@@ -19,7 +19,7 @@ export type Verdict =
 
 /** The field a match or a lookup reads. */
 export type Selector =
-  | 'ip saddr' | 'ip daddr' | 'ip protocol'
+  | 'ip saddr' | 'ip daddr' | 'ip protocol' | 'ip6 saddr' | 'ip6 daddr'
   | 'meta l4proto' | 'meta mark' | 'meta iifname' | 'meta oifname'
   | 'th sport' | 'th dport' | 'tcp sport' | 'tcp dport' | 'udp sport' | 'udp dport' | 'sctp sport' | 'sctp dport'
   | 'ct state';
@@ -33,6 +33,8 @@ export type DataType = 'ipv4_addr' | 'ipv6_addr' | 'inet_proto' | 'inet_service'
  */
 export type Value =
   | { t: 'addr'; base: number; bits: number }
+  /** An IPv6 address or prefix, kept as text (our packets are IPv4: never matched). */
+  | { t: 'addr6'; s: string }
   | { t: 'num'; n: number; to?: number }
   | { t: 'str'; s: string; wildcard: boolean };
 
@@ -156,7 +158,7 @@ export function keyString(key: readonly Value[]): string {
 
 /** What a selector reads, as a datatype. */
 export const SELECTOR_TYPE: Readonly<Record<Selector, DataType>> = {
-  'ip saddr': 'ipv4_addr', 'ip daddr': 'ipv4_addr', 'ip protocol': 'inet_proto',
+  'ip saddr': 'ipv4_addr', 'ip daddr': 'ipv4_addr', 'ip protocol': 'inet_proto', 'ip6 saddr': 'ipv6_addr', 'ip6 daddr': 'ipv6_addr',
   'meta l4proto': 'inet_proto', 'meta mark': 'mark', 'meta iifname': 'ifname', 'meta oifname': 'ifname',
   'th sport': 'inet_service', 'th dport': 'inet_service', 'tcp sport': 'inet_service', 'tcp dport': 'inet_service',
   'udp sport': 'inet_service', 'udp dport': 'inet_service', 'sctp sport': 'inet_service', 'sctp dport': 'inet_service',

@@ -65,6 +65,7 @@ export type {
 } from './ipvs/proxier';
 export {
   NftablesProxier,
+  ipv6SkeletonTransaction,
   NFT_TABLE,
   NFT_BASE_CHAINS,
   hashAndTruncate,

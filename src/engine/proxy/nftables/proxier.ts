@@ -301,6 +301,97 @@ interface PortState {
   elements: { storage: ElementStorage; key: string }[];
 }
 
+/** One IP family's table, as setupNFTables writes it. */
+interface FamilySetup {
+  /** "ip kube-proxy" or "ip6 kube-proxy". */
+  table: string;
+  ipX: 'ip' | 'ip6';
+  addr: 'ipv4_addr' | 'ipv6_addr';
+  /** `ip daddr != 127.0.0.0/8` / `ip6 daddr != ::1`. */
+  noLocalhost: string;
+  mark: string;
+  /** The first setup of this proxier: add+delete the base chains so changed ones are recreated. */
+  firstSync: boolean;
+  serviceCIDRs: string[];
+  /** null: NodePorts on every local IP (nodeport-ips deleted). */
+  nodePortIPs: string[] | null;
+}
+
+/** setupNFTables: the table's skeleton (without the flushes of the element containers). */
+function setupFamily(out: Lines, f: FamilySetup): void {
+  const T = f.table;
+  out.push(`add table ${T} { comment "rules for kube-proxy" ; }`);
+  if (f.firstSync) {
+    for (const bc of NFT_BASE_CHAINS) {
+      out.push(`add chain ${T} ${bc.name}`);
+      out.push(`delete chain ${T} ${bc.name}`);
+    }
+  }
+  for (const bc of NFT_BASE_CHAINS) {
+    out.push(`add chain ${T} ${bc.name} { type ${bc.type} hook ${bc.hook} priority ${bc.priority} ; }`);
+    out.push(`flush chain ${T} ${bc.name}`);
+  }
+  const created = new Set<string>();
+  const ensure = (c: string): void => {
+    if (created.has(c)) return;
+    created.add(c);
+    out.push(`add chain ${T} ${c}`);
+    out.push(`flush chain ${T} ${c}`);
+  };
+  for (const j of JUMP_CHAINS) {
+    ensure(j.dst);
+    out.push(`add rule ${T} ${j.src} ${j.extra}jump ${j.dst}`);
+  }
+  for (const c of [SERVICES_CHAIN, CLUSTER_IPS_CHECK, MASQUERADING_CHAIN, MARK_MASQ_CHAIN]) ensure(c);
+  const mark = f.mark;
+  out.push(`add rule ${T} ${MARK_MASQ_CHAIN} mark set mark or ${mark}`);
+  out.push(`add rule ${T} ${MASQUERADING_CHAIN} mark and ${mark} == 0 return`);
+  out.push(`add rule ${T} ${MASQUERADING_CHAIN} mark set mark xor ${mark}`);
+  out.push(`add rule ${T} ${MASQUERADING_CHAIN} masquerade fully-random`);
+  out.push(`add set ${T} ${CLUSTER_IPS_SET} { type ${f.addr} ; comment "Active ClusterIPs" ; }`);
+  out.push(`add rule ${T} ${CLUSTER_IPS_CHECK} ${f.ipX} daddr @${CLUSTER_IPS_SET} reject comment "Reject traffic to invalid ports of ClusterIPs"`);
+  const cidrs = f.serviceCIDRs;
+  if (cidrs.length > 0) out.push(`add rule ${T} ${CLUSTER_IPS_CHECK} ${f.ipX} daddr { ${cidrs.join(',')} } drop comment "Drop traffic to unallocated ClusterIPs"`);
+  out.push(`add set ${T} ${NODEPORT_IPS_SET} { type ${f.addr} ; comment "IPs that accept NodePort traffic" ; }`);
+  const matchAll = f.nodePortIPs === null;
+  if (matchAll) out.push(`delete set ${T} ${NODEPORT_IPS_SET}`);
+  else {
+    out.push(`flush set ${T} ${NODEPORT_IPS_SET}`);
+    for (const ip of f.nodePortIPs!) out.push(`add element ${T} ${NODEPORT_IPS_SET} { ${ip} }`);
+  }
+  out.push(`add map ${T} ${NO_ENDPOINT_SERVICES_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
+  out.push(`add map ${T} ${NO_ENDPOINT_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`);
+  out.push(`add chain ${T} ${REJECT_CHAIN} { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`);
+  out.push(`flush chain ${T} ${REJECT_CHAIN}`);
+  out.push(`add rule ${T} ${REJECT_CHAIN} reject`);
+  out.push(`add rule ${T} ${SERVICE_ENDPOINTS_CHECK} ${f.ipX} daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES_MAP}`);
+  if (matchAll) out.push(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ${f.noLocalhost} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
+  else out.push(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ${f.ipX} daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
+  out.push(`add map ${T} ${FIREWALL_IPS_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
+  ensure(FIREWALL_CHECK);
+  out.push(`add rule ${T} ${FIREWALL_CHECK} ${f.ipX} daddr . meta l4proto . th dport vmap @${FIREWALL_IPS_MAP}`);
+  out.push(`add map ${T} ${SERVICE_IPS_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
+  out.push(`add map ${T} ${SERVICE_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`);
+  out.push(`add rule ${T} ${SERVICES_CHAIN} ${f.ipX} daddr . meta l4proto . th dport vmap @${SERVICE_IPS_MAP}`);
+  if (matchAll) out.push(`add rule ${T} ${SERVICES_CHAIN} fib daddr type local ${f.noLocalhost} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
+  else out.push(`add rule ${T} ${SERVICES_CHAIN} ${f.ipX} daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
+}
+
+/**
+ * The `ip6 kube-proxy` table of kube-proxy's IPv6 proxier. kube-proxy runs dual-stack when the
+ * node supports IPv6 (kind's nodes do), so this table exists beside `ip kube-proxy` even in an
+ * IPv4-only cluster: the skeleton, with no Service in it.
+ */
+export function ipv6SkeletonTransaction(mark: string, firstSync: boolean): string {
+  const out = new Lines();
+  const T6 = `ip6 ${NFT_TABLE}`;
+  setupFamily(out, { table: T6, ipX: 'ip6', addr: 'ipv6_addr', noLocalhost: 'ip6 daddr != ::1', mark, firstSync, serviceCIDRs: [], nodePortIPs: null });
+  for (const [kind, name] of [['set', CLUSTER_IPS_SET], ['map', SERVICE_IPS_MAP], ['map', FIREWALL_IPS_MAP], ['map', NO_ENDPOINT_SERVICES_MAP], ['map', NO_ENDPOINT_NODEPORTS_MAP], ['map', SERVICE_NODEPORTS_MAP]]) {
+    out.push(`flush ${kind} ${T6} ${name}`);
+  }
+  return out.text();
+}
+
 export class NftablesProxier extends ChangeTrackingProxier {
   private readonly opts: NftablesProxierOptions;
   private readonly localDetector: LocalTrafficDetector;
@@ -349,66 +440,14 @@ export class NftablesProxier extends ChangeTrackingProxier {
   // ---- setupNFTables ----
 
   private setup(out: Lines): void {
-    out.push(`add table ${T} { comment "rules for kube-proxy" ; }`);
-    if (!this.flushed) {
-      for (const bc of NFT_BASE_CHAINS) {
-        out.push(`add chain ${T} ${bc.name}`);
-        out.push(`delete chain ${T} ${bc.name}`);
-      }
-      this.flushed = true;
-    }
-    for (const bc of NFT_BASE_CHAINS) {
-      out.push(`add chain ${T} ${bc.name} { type ${bc.type} hook ${bc.hook} priority ${bc.priority} ; }`);
-      out.push(`flush chain ${T} ${bc.name}`);
-    }
-    const created = new Set<string>();
-    const ensure = (c: string): void => {
-      if (created.has(c)) return;
-      created.add(c);
-      out.push(`add chain ${T} ${c}`);
-      out.push(`flush chain ${T} ${c}`);
-    };
-    for (const j of JUMP_CHAINS) {
-      ensure(j.dst);
-      out.push(`add rule ${T} ${j.src} ${j.extra}jump ${j.dst}`);
-    }
-    for (const c of [SERVICES_CHAIN, CLUSTER_IPS_CHECK, MASQUERADING_CHAIN, MARK_MASQ_CHAIN]) ensure(c);
-    const mark = this.masqueradeMark;
-    out.push(`add rule ${T} ${MARK_MASQ_CHAIN} mark set mark or ${mark}`);
-    out.push(`add rule ${T} ${MASQUERADING_CHAIN} mark and ${mark} == 0 return`);
-    out.push(`add rule ${T} ${MASQUERADING_CHAIN} mark set mark xor ${mark}`);
-    out.push(`add rule ${T} ${MASQUERADING_CHAIN} masquerade fully-random`);
-    out.push(`add set ${T} ${CLUSTER_IPS_SET} { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
-    out.push(`add rule ${T} ${CLUSTER_IPS_CHECK} ip daddr @${CLUSTER_IPS_SET} reject comment "Reject traffic to invalid ports of ClusterIPs"`);
-    const cidrs = (this.opts.serviceCIDRs ?? []).filter((c) => !c.includes(':'));
-    if (cidrs.length > 0) out.push(`add rule ${T} ${CLUSTER_IPS_CHECK} ip daddr { ${cidrs.join(',')} } drop comment "Drop traffic to unallocated ClusterIPs"`);
-    out.push(`add set ${T} ${NODEPORT_IPS_SET} { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
     const matchAll = this.nodePortAddresses.matchAll;
-    if (matchAll) out.push(`delete set ${T} ${NODEPORT_IPS_SET}`);
-    else {
-      out.push(`flush set ${T} ${NODEPORT_IPS_SET}`);
-      for (const ip of this.nodePortAddresses.nodeIPs(this.opts.nodeAddresses ?? [this.opts.nodeIP])) {
-        // "--nodeport-addresses includes localhost but localhost NodePorts are not supported"
-        if (ip.startsWith('127.')) continue;
-        out.push(`add element ${T} ${NODEPORT_IPS_SET} { ${ip} }`);
-      }
-    }
-    out.push(`add map ${T} ${NO_ENDPOINT_SERVICES_MAP} { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
-    out.push(`add map ${T} ${NO_ENDPOINT_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`);
-    out.push(`add chain ${T} ${REJECT_CHAIN} { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`);
-    out.push(`flush chain ${T} ${REJECT_CHAIN}`);
-    out.push(`add rule ${T} ${REJECT_CHAIN} reject`);
-    out.push(`add rule ${T} ${SERVICE_ENDPOINTS_CHECK} ip daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES_MAP}`);
-    if (matchAll) out.push(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
-    else out.push(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ip daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
-    out.push(`add map ${T} ${FIREWALL_IPS_MAP} { type ipv4_addr . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
-    ensure(FIREWALL_CHECK);
-    out.push(`add rule ${T} ${FIREWALL_CHECK} ip daddr . meta l4proto . th dport vmap @${FIREWALL_IPS_MAP}`);
-    out.push(`add map ${T} ${SERVICE_IPS_MAP} { type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
-    out.push(`add map ${T} ${SERVICE_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`);
-    out.push(`add rule ${T} ${SERVICES_CHAIN} ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS_MAP}`);
-    if (matchAll) out.push(`add rule ${T} ${SERVICES_CHAIN} fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
-    else out.push(`add rule ${T} ${SERVICES_CHAIN} ip daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
+    setupFamily(out, {
+      table: T, ipX: 'ip', addr: 'ipv4_addr', noLocalhost: 'ip daddr != 127.0.0.0/8', mark: this.masqueradeMark, firstSync: !this.flushed,
+      serviceCIDRs: (this.opts.serviceCIDRs ?? []).filter((c) => !c.includes(':')),
+      // "--nodeport-addresses includes localhost but localhost NodePorts are not supported"
+      nodePortIPs: matchAll ? null : this.nodePortAddresses.nodeIPs(this.opts.nodeAddresses ?? [this.opts.nodeIP]).filter((ip) => !ip.startsWith('127.')),
+    });
+    this.flushed = true;
     this.clusterIPs.reset(out);
     this.serviceIPs.reset(out);
     this.firewallIPs.reset(out);
