@@ -73,6 +73,7 @@ export function nftRun(rs: NftRuleset, text: string, o: NftRunOptions = {}): Nft
   try {
     for (let ln = 0; ln < lines.length; ln++) {
       errLine = ln;
+      if (!blocks.active() && fastChainLine(tx, lines[ln]!)) continue;
       const toks = tokenize(lines[ln]!);
       if (toks.length === 0) continue;
       // `table ip t { … }` blocks (what `nft list ruleset` prints) or one command a line.
@@ -92,6 +93,34 @@ export function nftRun(rs: NftRuleset, text: string, o: NftRunOptions = {}): Nft
   if (o.check) tx.rollback();
   else if (tx.undo.length > 0) rs.generation++;
   return { exitCode: 0, stderr: '' };
+}
+
+const FAST_FAMILIES = new Set(['ip', 'ip6', 'inet']);
+
+/**
+ * `add chain ip T NAME` / `flush chain ip T NAME` without tokens: half of a big kube-proxy
+ * transaction is these two lines (every endpoint chain is added and flushed). Anything
+ * unusual, or an error, goes the general way (which words the error as nft does).
+ */
+function fastChainLine(tx: Tx, line: string): boolean {
+  const add = line.startsWith('add chain ');
+  if (!add && !line.startsWith('flush chain ')) return false;
+  const parts = line.split(' ');
+  if (parts.length !== 5 || !FAST_FAMILIES.has(parts[2]!) || /["{};#]/.test(line)) return false;
+  const table = findTable(tx.rs, parts[2] as Family, parts[3]!);
+  if (!table || parts[4] === '') return false;
+  const name = parts[4]!;
+  const existing = table.chains.get(name);
+  if (add) {
+    if (existing) return true;
+    const chain: NftChain = { name, handle: table.nextHandle++, rules: [], use: 0 };
+    table.chains.set(name, chain);
+    tx.undo.push(() => table.chains.delete(name));
+    return true;
+  }
+  if (!existing) return false;
+  flushChain(tx, table, existing);
+  return true;
 }
 
 /** A token that remembers its line (statements of a block span lines). */
