@@ -50,6 +50,11 @@ import type { NodeHost } from './node';
 export * from './node';
 // The node's iptables front ends (the texts iptables 1.8.9 prints), over a NodeHost's netfilter.
 export { iptables, iptablesSaveCommand, iptablesRestoreCommand } from './netfilter';
+// A node's nftables (kube-proxy's `ip kube-proxy` table in nftables mode): `nft -f`, `nft list`.
+export {
+  nftRun, findTable, listRuleset, listTable, listTables, listChain, listChains, listSet, listSets,
+  type NftRuleset, type NftRunResult, type ListOptions as NftListOptions,
+} from './nftables';
 import type { ConnectFrom, ConnectRequest, ConnectionResult, Trace } from './network';
 export type * from './network/types';
 export { formatTrace } from './network/format';

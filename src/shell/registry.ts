@@ -17,6 +17,7 @@ const COMMANDS = {
   'iptables-restore': () => import('./commands/iptables-restore/iptables-restore').then((m) => m.iptablesRestore),
   ipvsadm: () => import('./commands/ipvsadm/ipvsadm').then((m) => m.ipvsadm),
   ipset: () => import('./commands/ipset/ipset').then((m) => m.ipset),
+  nft: () => import('./commands/nft/nft').then((m) => m.nft),
   conntrack: () => import('./commands/conntrack/conntrack').then((m) => m.conntrack),
   ip: () => import('./commands/ip/ip').then((m) => m.ip),
   curl: () => import('./commands/curl/curl').then((m) => m.curl),
@@ -34,7 +35,7 @@ type Name = keyof typeof COMMANDS;
 /** Commands on the learner's machine. */
 const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname', 'curl', 'ping', 'nc'];
 /** A kind node (a container running kubelet, containerd and kube-proxy's rules). */
-const NODE: Name[] = ['hostname', 'iptables', 'iptables-save', 'iptables-restore', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl'];
+const NODE: Name[] = ['hostname', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl'];
 /** A pod shell offers the commands its image has installed (the engine's image profile). */
 function imageCommands(image: string): Name[] {
   const profile = imageProfile(image);
@@ -46,7 +47,7 @@ function imageCommands(image: string): Name[] {
  * The netfilter/IPVS tools act on a node's network namespace; a pod shell (even netshoot's,
  * which ships them) would need NET_ADMIN in its own namespace, which we do not emulate.
  */
-const NODE_ONLY = new Set<string>(['iptables', 'iptables-save', 'iptables-restore', 'ipvsadm', 'ipset', 'conntrack']);
+const NODE_ONLY = new Set<string>(['iptables', 'iptables-save', 'iptables-restore', 'nft', 'ipvsadm', 'ipset', 'conntrack']);
 /** Images whose `ip` is iproute2's (busybox's applet prints differently and is not offered). */
 const IPROUTE2 = new Set<string>(['nicolaka/netshoot', 'e2e-test-images/agnhost']);
 /** Commands that exist only on the learner's machine, whatever an image's profile says. */

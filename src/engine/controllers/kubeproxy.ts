@@ -26,19 +26,26 @@
  * - Logs: upstream's klog start-up lines at the default verbosity (nothing per sync at
  *   v=0; restore failures are logged as errors).
  *
- * Not modelled: the nftables proxier (mode nftables cleans up iptables/ipvs like upstream,
- * then logs that it cannot program anything); healthz/metrics servers; conntrack cleanup
- * of stale UDP flows (reported by the proxiers, not applied); kube-proxy's own restarts.
+ * - nftables mode: each sync is one `nft -f -` transaction into the node's nftables (a
+ *   stale-chain cleanup transaction first when there is one), through the same parser the
+ *   node's `nft -f` uses; a failed transaction is logged and makes the next sync a full one.
+ *   An unset nodePortAddresses means `primary` in this mode (cmd/kube-proxy/app/server.go).
+ *   kube-proxy runs dual-stack (kind's nodes support IPv6), so an `ip6 kube-proxy` table
+ *   with the skeleton and no Service stands beside `ip kube-proxy`.
+ *
+ * Not modelled: healthz/metrics servers; conntrack cleanup of stale UDP flows (reported by
+ * the proxiers, not applied); kube-proxy's own restarts.
  */
 import { parse } from 'yaml';
 import { applyKubeProxyConfiguration, ConfigError, type ClusterConfig, type KubeProxyConfiguration } from '../cluster/config';
 import { isPlainObject } from '../core/json';
 import { iptables, iptablesRestore, createIpSet, type IpSet, type IpSetType } from '../netfilter';
+import { nftRun } from '../nftables';
 import type { NodeHost } from '../node/host';
 import type { IpvsProtocol } from '../node/ipvs';
 import {
-  canUseIPVSProxier, cleanupSteps, IptablesProxier, IpvsProxier, parseDurationMs, proxierOptionsFromConfig, RS_CHECK_DELETE_INTERVAL_MS,
-  type CleanupStep, type IptablesSyncResult, type IpvsSyncResult, type ProxyMode,
+  canUseIPVSProxier, cleanupSteps, IptablesProxier, IpvsProxier, NftablesProxier, ipv6SkeletonTransaction, NFT_TABLE, isNftServiceChainName, parseDurationMs, proxierOptionsFromConfig, RS_CHECK_DELETE_INTERVAL_MS,
+  type CleanupStep, type IptablesSyncResult, type IpvsSyncResult, type NftablesSyncResult, type ProxyMode,
 } from '../proxy';
 import type { StoreEvent } from '../model/store';
 import type { ConfigMap, EndpointSlice, Node, Pod, Service } from '../model/types';
@@ -51,7 +58,7 @@ export interface KubeProxyDeps {
   log(pod: Pod, container: string, t: number, text: string): void;
 }
 
-type AnyProxier = { mode: 'iptables'; p: IptablesProxier } | { mode: 'ipvs'; p: IpvsProxier } | { mode: 'nftables'; p: undefined };
+type AnyProxier = { mode: 'iptables'; p: IptablesProxier } | { mode: 'ipvs'; p: IpvsProxier } | { mode: 'nftables'; p: NftablesProxier };
 
 interface Instance {
   podUid: string;
@@ -64,6 +71,8 @@ interface Instance {
   dirty: boolean;
   stopped: boolean;
   syncs: number;
+  /** nftables mode: the IPv6 proxier's table has been set up once. */
+  ipv6Setup?: boolean;
 }
 
 const LOG_CONTAINER = 'kube-proxy';
@@ -96,7 +105,7 @@ export class KubeProxyController implements Controller {
   constructor(private readonly ctx: ControllerContext, private readonly deps: KubeProxyDeps) {}
 
   /** The proxier running on a node (for tests and the Trace). */
-  instance(node: string): { mode: ProxyMode; syncs: number; proxier: IptablesProxier | IpvsProxier | undefined } | undefined {
+  instance(node: string): { mode: ProxyMode; syncs: number; proxier: IptablesProxier | IpvsProxier | NftablesProxier } | undefined {
     const i = this.#instances.get(node);
     return i && { mode: i.proxier.mode, syncs: i.syncs, proxier: i.proxier.p };
   }
@@ -300,8 +309,20 @@ export class KubeProxyController implements Controller {
       }
     } else if (mode === 'nftables') {
       log('I', 'server_linux.go:233', '"Using nftables Proxier"', 30_000);
-      log('E', 'proxier.go:1', '"nftables mode is not emulated by ClusterPath yet: no Service rules are programmed on this node"');
-      proxier = { mode: 'nftables', p: undefined };
+      const nft = cfg.nftables as { masqueradeAll?: boolean; masqueradeBit?: number } | undefined;
+      const table = (): ReturnType<typeof host.nft.tables.find> => host.nft.tables.find((t) => t.family === 'ip' && t.name === NFT_TABLE);
+      proxier = {
+        mode: 'nftables',
+        p: new NftablesProxier({
+          ...opts,
+          masqueradeAll: nft?.masqueradeAll ?? false,
+          masqueradeBit: nft?.masqueradeBit ?? 14,
+          nodePortAddresses: cfg.nodePortAddresses && cfg.nodePortAddresses.length > 0 ? cfg.nodePortAddresses : ['primary'],
+          serviceCIDRs: this.ctx.config.serviceCIDR.split(','),
+          existingChains: () => [...(table()?.chains.keys() ?? [])].filter(isNftServiceChainName),
+          existingSets: () => [...(table()?.sets.keys() ?? [])],
+        }),
+      };
     } else {
       log('I', 'server_linux.go:129', '"Using iptables Proxier"', 30_000);
       if (opts.localhostNodePorts !== false && (!cfg.nodePortAddresses || cfg.nodePortAddresses.length === 0)) {
@@ -326,10 +347,8 @@ export class KubeProxyController implements Controller {
     const inst: Instance = { podUid: pod.metadata.uid, pod, node: nodeName, proxier, kp: cfg, addresses, dirty: true, stopped: false, syncs: 0 };
     this.#instances.set(nodeName, inst);
     // The informers' initial list.
-    if (proxier.p) {
-      for (const s of this.ctx.store.list('Service') as Service[]) proxier.p.onServiceAdd(s);
-      for (const s of this.ctx.store.list('EndpointSlice') as EndpointSlice[]) proxier.p.onEndpointSliceAdd(s);
-    }
+    for (const s of this.ctx.store.list('Service') as Service[]) proxier.p.onServiceAdd(s);
+    for (const s of this.ctx.store.list('EndpointSlice') as EndpointSlice[]) proxier.p.onEndpointSliceAdd(s);
     this.#schedulePeriodic(inst);
   }
 
@@ -342,7 +361,9 @@ export class KubeProxyController implements Controller {
 
   #schedulePeriodic(inst: Instance): void {
     const kp = inst.kp;
-    const period = inst.proxier.mode === 'ipvs' ? parseDurationMs(kp.ipvs?.syncPeriod, 0) : parseDurationMs(kp.iptables?.syncPeriod, 0);
+    const period = inst.proxier.mode === 'ipvs' ? parseDurationMs(kp.ipvs?.syncPeriod, 0)
+      : inst.proxier.mode === 'nftables' ? parseDurationMs((kp.nftables as { syncPeriod?: string } | undefined)?.syncPeriod, 0)
+      : parseDurationMs(kp.iptables?.syncPeriod, 0);
     const every = period > 0 ? period : 30_000;
     const tick = (): void => {
       if (inst.stopped) return;
@@ -372,15 +393,35 @@ export class KubeProxyController implements Controller {
   #sync(inst: Instance): void {
     inst.dirty = false;
     const host = this.deps.host(inst.node);
-    if (!host || !inst.proxier.p) return;
+    if (!host) return;
     inst.addresses.splice(0, inst.addresses.length, ...this.#nodeAddresses(host));
     inst.syncs++;
     if (inst.proxier.mode === 'iptables') {
       const r = inst.proxier.p.sync();
       if (!this.#applyIptables(host, inst, r)) inst.proxier.p.reportRestoreFailure();
+    } else if (inst.proxier.mode === 'nftables') {
+      if (!this.#applyNft(host, inst, inst.proxier.p.sync())) inst.proxier.p.reportSyncFailure();
     } else {
       this.#applyIpvs(host, inst, inst.proxier.p.sync());
     }
+  }
+
+  /** The stale-chain cleanup (errors only logged, as upstream), then the sync's transaction. */
+  #applyNft(host: NodeHost, inst: Instance, r: NftablesSyncResult): boolean {
+    const t = this.ctx.clock.now();
+    // knftables pipes each transaction to `nft -f /dev/stdin`.
+    if (r.cleanup) nftRun(host.nft, r.cleanup, { now: t, file: '/dev/stdin' });
+    const res = nftRun(host.nft, r.transaction, { now: t, file: '/dev/stdin' });
+    // The IPv6 proxier of the dual-stack pair: its table holds no Service in an IPv4 cluster,
+    // so only its full syncs write anything.
+    if (res.exitCode === 0 && r.fullSync && inst.proxier.mode === 'nftables') {
+      nftRun(host.nft, ipv6SkeletonTransaction(inst.proxier.p.mark, !inst.ipv6Setup), { now: t, file: '/dev/stdin' });
+      inst.ipv6Setup = true;
+    }
+    if (res.exitCode === 0) return true;
+    const msg = res.stderr.trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    this.deps.log(inst.pod, LOG_CONTAINER, t, klogLine('E', t, 0, 'proxier.go:1786', `"nftables sync failed" err="${msg}"`));
+    return false;
   }
 
   #restore(host: NodeHost, inst: Instance, text: string): boolean {
@@ -413,7 +454,8 @@ export class KubeProxyController implements Controller {
     if (step.flushIPVS) host.ipvs.clear();
     if (step.deleteDummyDevice) host.deleteLink(step.deleteDummyDevice);
     for (const s of step.destroyIpsets) host.ipsets.delete(s);
-    // deleteNftTables: no nftables state is modelled on the node yet.
+    // nft delete table, ignoring "not found" (CleanupLeftovers tolerates it).
+    for (const t of step.deleteNftTables) nftRun(host.nft, `delete table ${t}\n`);
   }
 }
 

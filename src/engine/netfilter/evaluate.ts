@@ -70,6 +70,57 @@ export interface NodeNetworkContext {
   localAddresses?: readonly string[];
   /** The primary address of an interface (MASQUERADE). */
   ifaceAddress?(iface: string): string | undefined;
+  /**
+   * Base chains of another netfilter front end on a hook (the namespace's nftables tables,
+   * beside the iptables-nft ones), each with its type and priority. They run in priority
+   * order among iptables' tables; nat chains run at the NAT hook's slot, first to bind wins.
+   */
+  hookChains?(hook: Hook): readonly ForeignChain[];
+}
+
+/** The packet as a foreign base chain sees and changes it (addresses as numbers). */
+export interface HookPacket {
+  src: number;
+  dst: number;
+  proto: number;
+  sport: number;
+  dport: number;
+  inIface: string;
+  outIface: string;
+  mark: number;
+  len: number;
+}
+
+/** What a foreign base chain may read and do while a packet walks a hook. */
+export interface ForeignHookContext {
+  readonly hook: Hook;
+  readonly p: HookPacket;
+  /** No counters, no set updates (explore and "what if"). */
+  readonly dry: boolean;
+  /** nft's ct state bits: invalid 1, established 2, related 4, new 8. */
+  ctState(): number;
+  addrType(ip: number): AddrType;
+  /** Decide a random choice with this probability (the node's PRNG, or explore's enumeration). */
+  choose(probability: number): boolean;
+  now(): number;
+  /** Bind DNAT for the connection (a nat chain's `dnat to`). */
+  dnat(ip: number, port: number | undefined): void;
+  /** Bind masquerade to the out interface's address; false when it has none. */
+  masquerade(randomFully: boolean): boolean;
+  step(table: string, chain: string, rule: number, text: string, action: string): void;
+  /** Rules looked at, for rulesEvaluated. */
+  evaluated(n: number): void;
+}
+
+export type ForeignOutcome =
+  | { kind: 'accept' }
+  | { kind: 'drop'; at: { table: string; chain: string; rule: number } }
+  | { kind: 'reject'; with: RejectWith; at: { table: string; chain: string; rule: number } };
+
+export interface ForeignChain {
+  type: 'filter' | 'nat' | 'route';
+  priority: number;
+  run(ctx: ForeignHookContext): ForeignOutcome;
 }
 
 export interface Random {
@@ -89,7 +140,8 @@ export class NetfilterRuntime {
 
 export interface TraceStep {
   hook: Hook;
-  table: TableName;
+  /** An iptables table (`nat`), or an nftables one (`ip kube-proxy`). */
+  table: TableName | string;
   chain: string;
   /** 1-based rule number, or 0 for the chain policy. */
   rule: number;
@@ -110,7 +162,7 @@ export interface EvalResult {
   rulesEvaluated: number;
   conntrack: { state: 'NEW' | 'ESTABLISHED'; direction: 'original' | 'reply'; id?: number };
   /** Where it was dropped or rejected. */
-  droppedAt?: { hook: Hook; table: TableName; chain: string; rule: number };
+  droppedAt?: { hook: Hook; table: TableName | string; chain: string; rule: number };
   /** Routing said no. */
   unreachable?: boolean;
 }
@@ -607,6 +659,121 @@ function localSet(net: NodeNetworkContext): Set<number> {
   return set;
 }
 
+/** iptables' table priorities (NF_IP_PRI_*); nat is the NAT hook's slot. */
+const TABLE_PRIORITY: Readonly<Record<TableName, number>> = { raw: -300, mangle: -150, nat: 0, filter: 0 };
+const NAT_PRIORITY: Readonly<Record<Hook, number>> = { PREROUTING: -100, OUTPUT: -100, INPUT: 100, POSTROUTING: 100, FORWARD: 0 };
+
+function foreignContext(ctx: Ctx): ForeignHookContext {
+  return {
+    hook: ctx.hook,
+    p: ctx.p,
+    dry: ctx.dry,
+    ctState: () => ctStates(ctx).reduce((bits, s) => bits | (s === 'NEW' ? 8 : s === 'ESTABLISHED' ? 2 : s === 'RELATED' ? 4 : s === 'INVALID' ? 1 : 0), 0),
+    addrType: (ip) => addrTypeOf(ctx, ip),
+    choose: (prob) => ctx.choose(prob),
+    now: () => ctx.rt.clock.now(),
+    dnat: (ip, port) => {
+      const ct = ctx.ct;
+      ct.reply = { ...ct.reply, src: ip, sport: port ?? ct.orig.dport };
+      ct.dnat = true;
+    },
+    masquerade: (randomFully) => {
+      const addr = ctx.net.ifaceAddress?.(ctx.p.outIface);
+      const ip = addr === undefined ? undefined : parseIPv4(addr);
+      if (ip === undefined) return false;
+      doSnat(ctx, ip, undefined, randomFully);
+      return true;
+    },
+    step: (table, chain, rule, text, action) => ctx.trace.push({ hook: ctx.hook, table, chain, rule, text, action }),
+    evaluated: (n) => (ctx.evaluated += n),
+  };
+}
+
+/**
+ * One hook with nftables base chains beside iptables' tables: everything in priority
+ * order (iptables first on a tie: it registered its hooks first), the nat chains of both
+ * together at the NAT slot in their own priority order until one binds a NAT (nf_nat's
+ * nat_hook: later nat chains are not asked), then the connection's NAT applied.
+ */
+type PlanStep = { kind: 'ipt'; table: TableName } | { kind: 'foreign'; chain: ForeignChain } | { kind: 'nat'; chains: ForeignChain[] };
+/** A hook's order of tables and foreign chains, per list of foreign chains (stable while the rules are). */
+const plans = new WeakMap<readonly ForeignChain[], Map<Hook, PlanStep[]>>();
+
+function hookPlan(hook: Hook, foreign: readonly ForeignChain[]): PlanStep[] {
+  let byHook = plans.get(foreign);
+  if (!byHook) plans.set(foreign, (byHook = new Map()));
+  let plan = byHook.get(hook);
+  if (plan) return plan;
+  const entries: { prio: number; order: number; step: PlanStep }[] = [];
+  let order = 0;
+  for (const tn of HOOK_TABLES[hook]) if (tn !== 'nat') entries.push({ prio: TABLE_PRIORITY[tn], order: order++, step: { kind: 'ipt', table: tn } });
+  for (const c of foreign) if (c.type !== 'nat') entries.push({ prio: c.priority, order: order++, step: { kind: 'foreign', chain: c } });
+  if (HOOK_TABLES[hook].includes('nat')) {
+    entries.push({ prio: NAT_PRIORITY[hook], order: order++, step: { kind: 'nat', chains: foreign.filter((c) => c.type === 'nat') } });
+  }
+  entries.sort((a, b) => a.prio - b.prio || a.order - b.order);
+  plan = entries.map((e) => e.step);
+  byHook.set(hook, plan);
+  return plan;
+}
+
+function runMergedHook(
+  ctx: Ctx, hook: Hook, foreign: readonly ForeignChain[], skipNat: boolean,
+  finish: (verdict: EvalResult['verdict'], extra?: Partial<EvalResult>) => EvalResult,
+): EvalResult | undefined {
+  const fctx = foreignContext(ctx);
+  const runForeign = (c: ForeignChain): EvalResult | undefined => {
+    const r = c.run(fctx);
+    if (r.kind === 'drop') return finish('DROP', { droppedAt: { hook, ...r.at } });
+    if (r.kind === 'reject') return finish('REJECT', { rejectWith: r.with, droppedAt: { hook, ...r.at } });
+    return undefined;
+  };
+  const runIpt = (tn: TableName): EvalResult | undefined => {
+    const t = ctx.rt.nf.tables.get(tn);
+    if (!t) return undefined;
+    const r = runTable(t, hook, ctx);
+    if (r.kind === 'drop') return finish('DROP', { droppedAt: { hook, table: tn, ...r.at } });
+    if (r.kind === 'reject') return finish('REJECT', { rejectWith: r.with, droppedAt: { hook, table: tn, ...r.at } });
+    return undefined;
+  };
+  for (const step of hookPlan(hook, foreign)) {
+    let r: EvalResult | undefined;
+    if (step.kind === 'ipt') r = runIpt(step.table);
+    else if (step.kind === 'foreign') r = runForeign(step.chain);
+    else {
+      if (skipNat) continue;
+      if (ctx.isNew) {
+        // iptables' nat table sits at the NAT priority; registered first, it goes first on a tie.
+        const natPrio = NAT_PRIORITY[hook];
+        let iptDone = !ctx.rt.nf.tables.get('nat');
+        let bound = false;
+        for (const c of step.chains) {
+          if (!iptDone && natPrio <= c.priority) {
+            iptDone = true;
+            const before = ctx.ct.reply;
+            if ((r = runIpt('nat'))) return r;
+            if (ctx.ct.reply !== before) {
+              bound = true;
+              break;
+            }
+          }
+          const before = ctx.ct.reply;
+          if ((r = runForeign(c))) return r;
+          if (ctx.ct.reply !== before) {
+            bound = true;
+            break;
+          }
+        }
+        if (!iptDone && !bound && (r = runIpt('nat'))) return r;
+      }
+      applyNat(ctx, hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
+      continue;
+    }
+    if (r) return r;
+  }
+  return undefined;
+}
+
 export interface ProcessOptions {
   /** Arrived on an interface (`inIface` set) or sent by a local process. */
   origin: 'in' | 'local';
@@ -646,6 +813,8 @@ export function processPacket(rt: NetfilterRuntime, net: NodeNetworkContext, pac
   };
   const runHook = (hook: Hook, skipNat = false): EvalResult | undefined => {
     ctx.hook = hook;
+    const foreign = net.hookChains?.(hook);
+    if (foreign && foreign.length > 0) return runMergedHook(ctx, hook, foreign, skipNat, finish);
     for (const tn of HOOK_TABLES[hook]) {
       if (tn === 'nat') {
         if (skipNat) continue;

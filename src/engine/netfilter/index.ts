@@ -17,4 +17,5 @@ export {
   NetfilterRuntime, processPacket, explorePacket,
   type Packet, type Proto, type Hook, type RouteDecision, type NodeNetworkContext, type Random,
   type EvalResult, type TraceStep, type ProcessOptions, type ExploredOutcome, type IpvsPacketInfo,
+  type ForeignChain, type ForeignHookContext, type ForeignOutcome, type HookPacket,
 } from './evaluate';

@@ -13,6 +13,7 @@ import {
   createNetfilter, explorePacket, NetfilterRuntime, processPacket,
   type AddrType, type Conntrack, type EvalResult, type IpSet, type Netfilter, type NodeNetworkContext, type Packet, type RouteDecision, type TraceStep,
 } from '../netfilter';
+import { createNftRuleset, nftHookChains, type NftRuleset } from '../nftables';
 import { IpvsTable, type IpvsConn, type IpvsProtocol, type IpvsService } from './ipvs';
 import type { InterfaceAddress, NetInterface, Route } from './types';
 
@@ -112,6 +113,8 @@ export class NodeHost {
   readonly ip: string;
   /** The node's netfilter: shared by kube-proxy's restores and the shell's iptables commands. */
   readonly netfilter: Netfilter;
+  /** The node's nftables (kube-proxy's `ip kube-proxy` table in nftables mode; `nft` edits it). */
+  readonly nft: NftRuleset = createNftRuleset();
   readonly runtime: NetfilterRuntime;
   readonly ipvs: IpvsTable;
   readonly clock: Clock;
@@ -156,6 +159,8 @@ export class NodeHost {
       addrType: (ip) => self.addrType(ip),
       get localAddresses() { return self.localAddresses(); },
       ifaceAddress: (iface) => self.primaryAddress(iface),
+      // nftables base chains run beside iptables' tables (none: the iptables-only path).
+      hookChains: (hook) => (self.nft.tables.length === 0 ? [] : nftHookChains(self.nft, hook)),
     };
   }
 

@@ -11,6 +11,8 @@
  *   const q = new IpvsProxier(proxierOptionsFromConfig(cfg.kubeProxy, node));
  *   const s = q.sync();   // s.dummyAddresses → kube-ipvs0, s.virtualServers → IPVS,
  *                         // s.ipsets → ipset, s.restore → iptables-restore --noflush.
+ *   const n = new NftablesProxier({ ...opts, serviceCIDRs });
+ *   const t = n.sync();   // t.cleanup, then t.transaction → `nft -f -` (one transaction each).
  *   cleanupSteps(mode, chains)  // what kube-proxy tears down when it starts in `mode`.
  */
 export {
@@ -61,6 +63,17 @@ export type {
   IpvsServicePortDescription,
   IpvsEndpointDescription,
 } from './ipvs/proxier';
+export {
+  NftablesProxier,
+  ipv6SkeletonTransaction,
+  NFT_TABLE,
+  NFT_BASE_CHAINS,
+  hashAndTruncate,
+  servicePortChainNameBase,
+  servicePortEndpointChainNameBase,
+  isNftServiceChainName,
+} from './nftables/proxier';
+export type { NftablesSyncResult, NftablesProxierOptions, NftServicePortRules, NftEndpointDescription } from './nftables/proxier';
 export { IPSET_INFO, IPSET_WITH_IPTABLES_CHAIN, ipsetCreateOptions } from './ipvs/ipsets';
 export type { IpSetInfo, IpvsIpSetType } from './ipvs/ipsets';
 export { platformCleanup, cleanupSteps, iptablesCleanupLeftovers, ipvsCleanupLeftovers, nftablesCleanupLeftovers } from './cleanup';

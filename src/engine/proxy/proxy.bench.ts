@@ -6,7 +6,8 @@
 import { bench, describe } from 'vitest';
 import type { EndpointSlice, Service } from '../model/types';
 import { clearChainNameMemo } from './hash';
-import { detectLocalByCIDR, IptablesProxier, IpvsProxier } from './index';
+import { createNftRuleset, nftRun } from '../nftables';
+import { detectLocalByCIDR, IptablesProxier, IpvsProxier, NftablesProxier } from './index';
 
 const N = 10_000;
 const EPS = 10;
@@ -83,5 +84,27 @@ describe('kube-proxy IPVS mode', () => {
     const i = 4242;
     steadyIpvs.onEndpointSliceUpdate(slices[i]!, slice(i, flipIpvs ? 7_000_000 : 0));
     steadyIpvs.sync();
+  }, { iterations: 30, warmupIterations: 3 });
+});
+
+const nftOpts = { ...opts, serviceCIDRs: ['10.96.0.0/12'] };
+const steadyNft = feed(new NftablesProxier(nftOpts));
+steadyNft.sync();
+let flipNft = 0;
+
+describe('kube-proxy nftables mode', () => {
+  bench('nftables full sync 10k Services x 10 endpoints (budget 600 ms)', () => {
+    feed(new NftablesProxier(nftOpts)).sync();
+  }, { iterations: 5, warmupIterations: 1 });
+
+  bench('nftables full sync 10k Services x 10 endpoints, applied with nft -f into a fresh ruleset', () => {
+    nftRun(createNftRuleset(), feed(new NftablesProxier(nftOpts)).sync().transaction);
+  }, { iterations: 3, warmupIterations: 1 });
+
+  bench('nftables sync after one endpoint change, 10,000 Services', () => {
+    flipNft ^= 1;
+    const i = 4242;
+    steadyNft.onEndpointSliceUpdate(slices[i]!, slice(i, flipNft ? 7_000_000 : 0));
+    steadyNft.sync();
   }, { iterations: 30, warmupIterations: 3 });
 });

@@ -1,0 +1,227 @@
+/**
+ * `nft list …` output, as nft 1.0.6 prints it (checked against the real binary, see
+ * docs/nft-crosscheck.md): tabs, a blank line between objects, `# handle N` with -a,
+ * named priorities (`dstnat - 10`, `filter`, `srcnat`) where nft knows a name for the hook,
+ * set elements sorted as nft sorts them and wrapped as it wraps them (two addresses a line,
+ * one concatenation a line), timeouts as `3h`.
+ */
+import { formatRule, formatValue, formatVerdict, type Numeric } from './rule';
+import { STD_PRIORITIES, type DataType, type HookName, type NftChain, type NftElement, type NftRule, type NftRuleset, type NftSet, type NftTable, type Value } from './types';
+
+export interface ListOptions {
+  /** -a: `# handle N`. */
+  handles?: boolean;
+  /** Engine time in ms (what `expires` counts down from). */
+  now?: number;
+  /** -t: omit the contents of sets. */
+  terse?: boolean;
+  /** -s: omit stateful information (element expiry, counter values). */
+  stateless?: boolean;
+  /** -y: chain priorities as numbers. */
+  numericPriority?: boolean;
+  /** -p: protocols as numbers. */
+  numericProto?: boolean;
+  /** -T: times in seconds. */
+  numericTime?: boolean;
+  /** -n: everything numeric (protocols, priorities, times, ct state bits, fib types). */
+  numeric?: boolean;
+}
+
+/** nft's time_print: `3h`, `2h59m59s960ms`, `0s`; with -T/-n, seconds (`10800s`). */
+export function formatTime(ms: number, numeric = false): string {
+  if (numeric) return ms % 1000 === 0 ? `${Math.floor(ms / 1000)}s` : `${Math.floor(ms)}ms`;
+  let rest = Math.max(0, Math.floor(ms));
+  const parts: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']];
+  let out = '';
+  for (const [unit, name] of parts) {
+    const n = Math.floor(rest / unit);
+    rest -= n * unit;
+    if (n > 0) out += `${n}${name}`;
+  }
+  return out || '0s';
+}
+
+/** `priority dstnat - 10`: the standard name within 10 of the value, if one is valid on the hook. */
+export function formatPriority(hook: HookName, prio: number): string {
+  for (const p of STD_PRIORITIES) {
+    if (p.hooks && !p.hooks.includes(hook)) continue;
+    const off = prio - p.value;
+    if (Math.abs(off) <= 10) return off === 0 ? p.name : `${p.name} ${off < 0 ? '-' : '+'} ${Math.abs(off)}`;
+  }
+  return String(prio);
+}
+
+/** A rule's text (cached on the rule unless it holds a counter, whose numbers change). */
+export function ruleText(r: NftRule): string {
+  if (r.text) return r.text;
+  const t = formatRule(r.stmts);
+  if (!r.stmts.some((s) => s.k === 'counter')) r.text = t;
+  return t;
+}
+
+const handle = (o: ListOptions, h: number): string => (o.handles ? ` # handle ${h}` : '');
+const numericOf = (o: ListOptions): Numeric => ({ proto: o.numericProto || o.numeric, all: o.numeric });
+const timeNumeric = (o: ListOptions): boolean => !!(o.numericTime || o.numeric);
+
+function chainBody(c: NftChain, o: ListOptions, withRules: boolean): string {
+  let s = `\tchain ${c.name} {${handle(o, c.handle)}\n`;
+  if (c.comment !== undefined) s += `\t\tcomment "${c.comment}"\n`;
+  if (c.base) s += `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority || o.numeric ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`;
+  if (withRules) {
+    const plain = !o.stateless && !o.numeric && !o.numericProto;
+    for (const r of c.rules) s += `\t\t${plain ? ruleText(r) : formatRule(o.stateless ? r.stmts.filter((x) => x.k !== 'counter') : r.stmts, numericOf(o))}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}${handle(o, r.handle)}\n`;
+  }
+  return s + '\t}\n';
+}
+
+/** Bytes of a value as the kernel stores it (for nft's sort of concatenated keys). */
+function valueBytes(type: DataType, v: Value): number[] {
+  const n = v.t === 'addr' ? v.base : v.t === 'num' ? v.n : 0;
+  switch (type) {
+    case 'inet_proto':
+      return [n & 255];
+    case 'inet_service':
+      return [(n >>> 8) & 255, n & 255];
+    default:
+      return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  }
+}
+
+/**
+ * nft sorts elements before printing: a single value by its number; a concatenation by
+ * its bytes read as one host-order (little-endian) number, so the LAST field decides
+ * first (`… . udp . 53` before `… . tcp . 80`).
+ */
+function sortedElements(set: NftSet): NftElement[] {
+  const els = [...set.elements.values()];
+  if (set.keyType.length === 1) {
+    const type = set.keyType[0]!;
+    const num = (e: NftElement): number => { const v = e.key[0]!; return v.t === 'addr' ? v.base : v.t === 'num' ? v.n : 0; };
+    return els.sort((a, b) => num(a) - num(b) || formatValue(type, a.key[0]!).localeCompare(formatValue(type, b.key[0]!)));
+  }
+  const bytes = new Map<NftElement, number[]>();
+  for (const e of els) bytes.set(e, e.key.flatMap((v, i) => valueBytes(set.keyType[i]!, v)));
+  return els.sort((a, b) => {
+    const x = bytes.get(a)!;
+    const y = bytes.get(b)!;
+    for (let i = x.length - 1; i >= 0; i--) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  });
+}
+
+/** How many elements nft puts on a line for a key type (calculate_delim). */
+function perLine(set: NftSet): number {
+  if (set.keyType.length > 1) return 1;
+  switch (set.keyType[0]) {
+    case 'ipv4_addr': case 'ipv6_addr': case 'ct_state':
+      return 2;
+    case 'inet_proto': case 'inet_service': case 'mark':
+      return 16;
+    default:
+      return 1;
+  }
+}
+
+function elementText(set: NftSet, e: NftElement, o: ListOptions): string {
+  let s = e.key.map((v, i) => formatValue(set.keyType[i]!, v, numericOf(o))).join(' . ');
+  if (e.timeout !== undefined && e.timeout !== set.timeout) s += ` timeout ${formatTime(e.timeout, timeNumeric(o))}`;
+  if (e.expires !== undefined && !o.stateless) s += ` expires ${formatTime(e.expires - (o.now ?? 0), timeNumeric(o))}`;
+  if (e.comment !== undefined) s += ` comment "${e.comment}"`;
+  if (e.verdict) s += ` : ${formatVerdict(e.verdict)}`;
+  return s;
+}
+
+/** Elements whose timeout has passed are gone (the kernel's gc; lookups skip them too). */
+function live(set: NftSet, now: number | undefined): NftSet {
+  if (now === undefined || set.timeout === undefined && !set.flags.includes('timeout')) return set;
+  let expired = false;
+  for (const e of set.elements.values()) if (e.expires !== undefined && e.expires <= now) expired = true;
+  if (!expired) return set;
+  return { ...set, elements: new Map([...set.elements].filter(([, e]) => e.expires === undefined || e.expires > now)) };
+}
+
+function setBody(raw: NftSet, o: ListOptions): string {
+  const set = live(raw, o.now);
+  let s = `\t${set.isMap ? 'map' : 'set'} ${set.name} {${handle(o, set.handle)}\n`;
+  s += `\t\ttype ${set.keyType.join(' . ')}${set.isMap ? ` : ${set.dataType}` : ''}\n`;
+  if (set.size !== undefined) s += `\t\tsize ${set.size}\n`;
+  if (set.flags.length) s += `\t\tflags ${set.flags.join(',')}\n`;
+  if (set.timeout !== undefined) s += `\t\ttimeout ${formatTime(set.timeout, timeNumeric(o))}\n`;
+  if (set.comment !== undefined) s += `\t\tcomment "${set.comment}"\n`;
+  if (set.elements.size > 0 && !o.terse) {
+    const per = perLine(set);
+    const items = sortedElements(set).map((e) => elementText(set, e, o));
+    let line = '\t\telements = { ';
+    items.forEach((it, i) => {
+      line += it;
+      if (i < items.length - 1) line += (i + 1) % per === 0 ? ',\n\t\t\t     ' : ', ';
+    });
+    s += line + ' }\n';
+  }
+  return s + '\t}\n';
+}
+
+function tableHead(t: NftTable, o: ListOptions): string {
+  return `table ${t.family} ${t.name} {${handle(o, t.handle)}\n`;
+}
+
+/** `nft list table FAMILY NAME`. */
+export function listTable(t: NftTable, o: ListOptions = {}): string {
+  let s = tableHead(t, o);
+  if (t.comment !== undefined) s += `\tcomment "${t.comment}"\n`;
+  let delim = '';
+  for (const set of t.sets.values()) {
+    s += delim + setBody(set, o);
+    delim = '\n';
+  }
+  for (const c of t.chains.values()) {
+    s += delim + chainBody(c, o, true);
+    delim = '\n';
+  }
+  return s + '}\n';
+}
+
+/** `nft list ruleset`: every table, in creation order. */
+export function listRuleset(rs: NftRuleset, o: ListOptions = {}, family?: string): string {
+  return rs.tables.filter((t) => !family || t.family === family).map((t) => listTable(t, o)).join('');
+}
+
+/** `nft list tables`. */
+export function listTables(rs: NftRuleset, family?: string): string {
+  return rs.tables.filter((t) => !family || t.family === family).map((t) => `table ${t.family} ${t.name}\n`).join('');
+}
+
+/** `nft list chain FAMILY TABLE NAME`. */
+export function listChain(t: NftTable, c: NftChain, o: ListOptions = {}): string {
+  return tableHead(t, o) + chainBody(c, o, true) + '}\n';
+}
+
+/** `nft list set|map FAMILY TABLE NAME`. */
+export function listSet(t: NftTable, set: NftSet, o: ListOptions = {}): string {
+  return tableHead(t, o) + setBody(set, o) + '}\n';
+}
+
+/** `nft list chains`: declarations only, per table. */
+export function listChains(rs: NftRuleset, o: ListOptions = {}): string {
+  let s = '';
+  for (const t of rs.tables) {
+    if (t.chains.size === 0) continue;
+    s += tableHead(t, o);
+    for (const c of t.chains.values()) s += chainBody(c, o, false);
+    s += '}\n';
+  }
+  return s;
+}
+
+/** `nft list sets` / `nft list maps`. */
+export function listSets(rs: NftRuleset, maps: boolean, o: ListOptions = {}): string {
+  let s = '';
+  for (const t of rs.tables) {
+    const sets = [...t.sets.values()].filter((x) => x.isMap === maps);
+    if (sets.length === 0) continue;
+    s += tableHead(t, o);
+    for (const set of sets) s += setBody(set, o);
+    s += '}\n';
+  }
+  return s;
+}
