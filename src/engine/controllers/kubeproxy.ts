@@ -62,6 +62,10 @@ interface Instance {
   /** Node addresses the proxier reads at each sync (the same array, refreshed in place). */
   addresses: string[];
   dirty: boolean;
+  /** IPVS mode: compare the whole wanted state with the node at the next sync (periodic resync). */
+  reconcile: boolean;
+  /** host.handEdits when this proxier last applied a sync. */
+  handEdits: number;
   stopped: boolean;
   syncs: number;
 }
@@ -323,7 +327,7 @@ export class KubeProxyController implements Controller {
     log('I', 'shared_informer.go:320', 'Caches are synced for endpoint slice config');
     flush();
 
-    const inst: Instance = { podUid: pod.metadata.uid, pod, node: nodeName, proxier, kp: cfg, addresses, dirty: true, stopped: false, syncs: 0 };
+    const inst: Instance = { podUid: pod.metadata.uid, pod, node: nodeName, proxier, kp: cfg, addresses, dirty: true, reconcile: true, handEdits: 0, stopped: false, syncs: 0 };
     this.#instances.set(nodeName, inst);
     // The informers' initial list.
     if (proxier.p) {
@@ -353,6 +357,7 @@ export class KubeProxyController implements Controller {
         if (gone) inst.proxier.p.forceFullSync();
       }
       inst.dirty = true;
+      inst.reconcile = true;
       this.ctx.timers.at(this.ctx.clock.now() + every, tick);
     };
     this.ctx.timers.at(this.ctx.clock.now() + every, tick);
@@ -398,7 +403,9 @@ export class KubeProxyController implements Controller {
   }
 
   #applyIpvs(host: NodeHost, inst: Instance, r: IpvsSyncResult): void {
-    applyIpvsState(host, r);
+    applyIpvsState(host, r, inst.reconcile || host.handEdits !== inst.handEdits);
+    inst.reconcile = false;
+    inst.handEdits = host.handEdits;
     ensureChainsAndJumps(host, r.ensureChains, r.ensureRules);
     this.#restore(host, inst, r.restore);
   }
@@ -437,22 +444,40 @@ export function applyIptablesSync(host: NodeHost, r: IptablesSyncResult): { exit
 /**
  * The IPVS side of an IPVS-mode sync: kube-ipvs0 and its addresses, the ipsets (created,
  * then their entries made exactly the wanted ones), virtual servers and real servers.
+ * An incremental sync brings only its changes (`r.changes`); a full one, or `reconcile`
+ * (the periodic resync, which also repairs hand edits), compares the whole wanted state
+ * with what the node has.
  */
-export function applyIpvsState(host: NodeHost, r: IpvsSyncResult): void {
+export function applyIpvsState(host: NodeHost, r: IpvsSyncResult, reconcile = false): void {
   host.ensureDummy('kube-ipvs0');
-  for (const a of r.dummyAddresses) host.addAddress('kube-ipvs0', `${a}/32`);
+  const changes = reconcile ? undefined : r.changes;
+  for (const a of changes ? changes.boundAddresses : r.dummyAddresses) host.addAddress('kube-ipvs0', `${a}/32`);
   for (const a of r.unbindAddresses) host.deleteAddress('kube-ipvs0', `${a}/32`);
-  for (const s of r.ipsets) {
+  const ensureSet = (s: { name: string; type: string; options: Record<string, string> }): IpSet | undefined => {
     let set = host.ipsets.get(s.name);
     if (!set) {
       const made = createIpSet(s.name, s.type as IpSetType, { ...s.options });
-      if (typeof made === 'string') continue;
+      if (typeof made === 'string') return undefined;
       set = made as IpSet;
       host.ipsets.set(s.name, set);
     }
-    const want = new Set(s.entries);
-    for (const m of [...set.members]) if (!want.has(m)) set.members.delete(m);
-    for (const e of s.entries) set.members.add(e);
+    return set;
+  };
+  if (changes) {
+    for (const c of changes.ipsets) {
+      const set = host.ipsets.get(c.name) ?? ensureSet(r.ipsets.find((s) => s.name === c.name)!);
+      if (!set) continue;
+      for (const e of c.removed) set.members.delete(e);
+      for (const e of c.added) set.members.add(e);
+    }
+  } else {
+    for (const s of r.ipsets) {
+      const set = ensureSet(s);
+      if (!set) continue;
+      const want = new Set(s.entries);
+      for (const m of [...set.members]) if (!want.has(m)) set.members.delete(m);
+      for (const e of s.entries) set.members.add(e);
+    }
   }
   const ipvs = host.ipvs;
   for (const key of r.deletedVirtualServers) {
@@ -460,7 +485,7 @@ export function applyIpvsState(host: NodeHost, r: IpvsSyncResult): void {
     const svc = m && ipvs.getService(m[3] as IpvsProtocol, m[1]!, Number(m[2]));
     if (svc) ipvs.deleteService(svc);
   }
-  for (const vs of r.virtualServers) {
+  for (const vs of changes ? changes.virtualServers : r.virtualServers) {
     let svc = ipvs.getService(vs.protocol, vs.address, vs.port);
     if (!svc) {
       ipvs.addService({ protocol: vs.protocol, address: vs.address, port: vs.port, scheduler: vs.scheduler, flags: vs.flags, timeout: vs.timeout });

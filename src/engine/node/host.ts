@@ -121,6 +121,12 @@ export class NodeHost {
   readonly routes: Route[] = [];
   /** net.ipv4.vs.* / net.ipv4.conf.* sysctls kube-proxy sets (ipvs mode: conntrack=1 …). */
   readonly sysctls = new Map<string, string>();
+  /**
+   * Bumped whenever someone runs `ipset` or `ipvsadm` on the node: kube-proxy's next IPVS
+   * sync then compares its whole state with the node's (repairing hand edits) instead of
+   * applying only its own changes.
+   */
+  handEdits = 0;
   readonly rng: Rng;
   #nextIfindex = 1;
   #nextNetnsId = 1;
