@@ -27,7 +27,7 @@ import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetrac
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
 import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap, ServicePortSummary } from '../types';
-import { externallyAccessible, servicePortKey } from '../types';
+import { externallyAccessible } from '../types';
 import {
   IPSET_INFO,
   IPSET_WITH_IPTABLES_CHAIN,
@@ -422,7 +422,8 @@ export class IpvsProxier extends ChangeTrackingProxier {
     const serviceUpdate = updateServicePortMap(this.svcPortMap, this.serviceChanges);
     const endpointUpdate = updateEndpointsMap(this.endpointsMap, this.endpointsChanges);
     if (serviceUpdate.updatedServices.size > 0) this.sortedKeys = null;
-    const updatedServices = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
+    const updatedServices = serviceUpdate.updatedServices;
+    for (const nsn of endpointUpdate.updatedServices) updatedServices.add(nsn);
     const full = this.needFullSync;
 
     // Node addresses: everything local except kube-ipvs0, loopback excluded (isValidForSet).
@@ -455,6 +456,17 @@ export class IpvsProxier extends ChangeTrackingProxier {
     // Recompute the ports that changed; the others keep last sync's output as it is.
     const previous = this.outputs;
     const outputs = new Map<string, PortOutput>();
+    // Bring the counts of programmed state up to date: a full sync recounts everything as it
+    // goes, an incremental one then takes out what gone and rewritten ports wanted and adds
+    // what they want now.
+    const previousVS = this.vsOwners;
+    /** Virtual servers touched by this sync → whether each was programmed before. */
+    const touchedVS = new Map<string, boolean>();
+    if (full) {
+      for (const r of this.setRefs.values()) r.clear();
+      this.bindRefs = new RefCounts();
+      this.vsOwners = new Map();
+    }
     const rewritten: { key: string; old: PortOutput | undefined; now: PortOutput }[] = [];
     for (const key of sortedKeys) {
       const svc = this.svcPortMap.get(key)!;
@@ -465,23 +477,14 @@ export class IpvsProxier extends ChangeTrackingProxier {
         if (!full) rewritten.push({ key, old, now: o });
       }
       outputs.set(key, o);
+      if (full) this.count(key, o, 1, null);
     }
     // Graceful items of service ports that are gone: their virtual servers go too.
     for (const [k, item] of this.graceful) if (!outputs.has(item.portKey)) this.graceful.delete(k);
     this.outputs = outputs;
     this.dirtyPorts.clear();
 
-    // Bring the counts of programmed state up to date: a full sync recounts everything, an
-    // incremental one takes out what gone and rewritten ports wanted and adds what they want now.
-    const previousVS = this.vsOwners;
-    /** Virtual servers touched by this sync → whether each was programmed before. */
-    const touchedVS = new Map<string, boolean>();
-    if (full) {
-      for (const r of this.setRefs.values()) r.clear();
-      this.bindRefs = new RefCounts();
-      this.vsOwners = new Map();
-      for (const key of sortedKeys) this.count(key, outputs.get(key)!, 1, null);
-    } else {
+    if (!full) {
       for (const r of this.setRefs.values()) r.track();
       this.bindRefs.track();
       for (const [key, old] of previous) if (!outputs.has(key)) this.count(key, old, -1, touchedVS);
@@ -532,6 +535,7 @@ export class IpvsProxier extends ChangeTrackingProxier {
     let vss: IpvsVirtualServer[] | undefined;
     let sets: IpvsIpSet[] | undefined;
     let services: IpvsServicePortDescription[] | undefined;
+    let sortedUpdated: NamespacedName[] | undefined;
     const dummyAddresses = (): string[] => {
       if (!dummy) {
         const all = new Set<string>();
@@ -583,7 +587,9 @@ export class IpvsProxier extends ChangeTrackingProxier {
         services ??= snapshot.map((o) => self.describePort(o));
         return services;
       },
-      updatedServices: [...updatedServices].sort(),
+      get updatedServices() {
+        return (sortedUpdated ??= [...updatedServices].sort());
+      },
       conntrackCleanupRequired: endpointUpdate.conntrackCleanupRequired || serviceUpdate.deletedUDPClusterIPs.size > 0,
       healthCheckNodePorts: () => healthCheckNodePorts(svcPortMap),
       localReadyEndpoints: () => localReadyEndpoints(endpointsMap),
@@ -696,7 +702,8 @@ export class IpvsProxier extends ChangeTrackingProxier {
       for (const vs of prev.virtualServers) prevVS.set(virtualServerKey(vs.address, vs.port, vs.protocol), vs);
     }
 
-    const allEndpoints = this.endpointsMap.get(servicePortKey(svc.spn)) ?? [];
+    // portKey is servicePortKey(svc.spn), the key of both maps.
+    const allEndpoints = this.endpointsMap.get(portKey) ?? [];
     const cat = categorizeEndpoints(allEndpoints, svc, this.nodeName, this.nodeLabels);
     // syncEndpoint(onlyNodeLocalEndpoints): local endpoints if any, else the cluster ones
     // (kubernetes PR 97081: pods on this node can still reach a Local service).
