@@ -40,6 +40,24 @@ describe('Conntrack', () => {
     expect(ct.count()).toBe(0);
   });
 
+  it('removes one entry by its own tuples, without touching an entry that took a tuple over', () => {
+    const clock = new ManualClock();
+    const ct = new Conntrack(clock);
+    const mk = (sport: number) => {
+      const e = ct.create({ proto: 6, src: ip('10.244.1.5'), dst: ip('10.96.0.20'), sport, dport: 80 });
+      ct.confirm(e);
+      return e;
+    };
+    const [a, b, c] = [mk(40000), mk(40001), mk(40002)];
+    ct.remove(b);
+    expect(ct.list().map((e) => e.orig.sport)).toEqual([40000, 40002]);
+    // A new entry for a's tuple replaces a; removing the stale a leaves the new one alone.
+    const a2 = mk(40000);
+    ct.remove(a);
+    expect(new Set(ct.list())).toEqual(new Set([c, a2]));
+    expect(ct.lookup(a2.orig)?.entry).toBe(a2);
+  });
+
   it('moves TCP through SYN_SENT → SYN_RECV → ESTABLISHED [ASSURED] and times entries out', () => {
     const clock = new ManualClock();
     const ct = new Conntrack(clock);

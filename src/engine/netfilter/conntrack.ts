@@ -145,9 +145,17 @@ export class Conntrack {
     for (const e of this.#byOrig.values()) if (e.expires <= now) this.#remove(e);
   }
 
+  /** Take one entry out of the table, by its two tuple keys (no scan). */
+  remove(e: CtEntry): void {
+    this.#remove(e);
+  }
+
   #remove(e: CtEntry): void {
-    this.#byOrig.delete(tupleKey(e.orig));
-    this.#byReply.delete(tupleKey(e.reply));
+    // Only this entry's own keys: another entry may since have claimed one of its tuples.
+    const ko = tupleKey(e.orig);
+    if (this.#byOrig.get(ko) === e) this.#byOrig.delete(ko);
+    const kr = tupleKey(e.reply);
+    if (this.#byReply.get(kr) === e) this.#byReply.delete(kr);
   }
 
   #matches(e: CtEntry, f: CtFilter): boolean {

@@ -436,8 +436,8 @@ export class NodeHost {
     if (!f1 || !f2 || f1.entry === f2.entry || f1.dir !== 'original' || f2.dir !== 'original') return;
     const e1 = f1.entry;
     const e2 = f2.entry;
-    ct.delete({ proto: e2.orig.proto, src: e2.orig.src, dst: e2.orig.dst, sport: e2.orig.sport, dport: e2.orig.dport });
-    ct.delete({ proto: e1.orig.proto, src: e1.orig.src, dst: e1.orig.dst, sport: e1.orig.sport, dport: e1.orig.dport });
+    ct.remove(e2);
+    ct.remove(e1);
     const merged = ct.create(e1.orig);
     merged.reply = { ...e2.reply };
     merged.dnat = true;
@@ -457,7 +457,7 @@ export class NodeHost {
     const usable = svc.dests.filter((d) => d.weight > 0);
     const key = (d: { address: string; port: number }): string => `${d.address}:${d.port}`;
     if (svc.flags & 1) {
-      const t = this.ipvs.connections().find((c) => c.template && c.virtual.ip === svc.address && c.virtual.port === svc.port && c.protocol === svc.protocol && c.client.ip === formatIPv4(((parseIPv4(packet.src) ?? 0) & (parseIPv4(svc.netmask) ?? 0xffffffff)) >>> 0));
+      const t = this.ipvs.template(svc, packet.src);
       if (t && this.ipvs.templateUsable(svc, t)) return [{ dest: key(t.destRef), probability: 1, persisted: true }];
     }
     if (usable.length === 0) return [];
