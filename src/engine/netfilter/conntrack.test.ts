@@ -58,6 +58,31 @@ describe('Conntrack', () => {
     expect(ct.lookup(a2.orig)?.entry).toBe(a2);
   });
 
+  it('UDP: 30 s while a request/reply exchange; a stream (traffic after a reply, past 2 s) gets 120 s and [ASSURED]', () => {
+    const clock = new ManualClock();
+    const ct = new Conntrack(clock);
+    const e = ct.create({ proto: 17, src: ip('10.244.1.5'), dst: ip('10.96.0.10'), sport: 40000, dport: 53 });
+    ct.confirm(e);
+    ct.seen(e, 'original');
+    clock.advance(5);
+    ct.seen(e, 'reply'); // the answer: still the unreplied timeout (IPS_SEEN_REPLY is set after)
+    expect([ct.format(e).split(' ').filter(Boolean)[2], e.assured, e.seenReply]).toEqual(['29', false, true]);
+    clock.advance(500);
+    ct.seen(e, 'original'); // a second query within 2 s (A then AAAA): not a stream yet
+    expect([Math.round((e.expires - clock.now()) / 1000), e.assured]).toEqual([30, false]);
+    clock.advance(2000);
+    ct.seen(e, 'reply'); // 2.5 s after the first packet: a stream
+    expect(ct.format(e)).toBe('udp      17 119 src=10.244.1.5 dst=10.96.0.10 sport=40000 dport=53 src=10.96.0.10 dst=10.244.1.5 sport=53 dport=40000 [ASSURED] mark=0 use=1');
+    // An unanswered flow never leaves 30 s, however long it lasts.
+    const u = ct.create({ proto: 17, src: ip('10.244.1.5'), dst: ip('10.96.0.10'), sport: 40001, dport: 53 });
+    ct.confirm(u);
+    ct.seen(u, 'original');
+    clock.advance(3000);
+    ct.seen(u, 'original');
+    expect(ct.format(u)).toContain(' 29 src=10.244.1.5 dst=10.96.0.10 sport=40001 dport=53 [UNREPLIED] ');
+    expect(u.assured).toBe(false);
+  });
+
   it('moves TCP through SYN_SENT → SYN_RECV → ESTABLISHED [ASSURED] and times entries out', () => {
     const clock = new ManualClock();
     const ct = new Conntrack(clock);

@@ -443,6 +443,7 @@ export class NodeHost {
     merged.dnat = true;
     merged.snat = e2.snat;
     merged.mark = e1.mark;
+    merged.streamTs = e1.streamTs;
     ct.confirm(merged);
     ct.seen(merged, 'original');
   }
