@@ -26,8 +26,10 @@
  * - Logs: upstream's klog start-up lines at the default verbosity (nothing per sync at
  *   v=0; restore failures are logged as errors).
  *
+ * - HTTP: the healthz server on 10256 and the service health check node ports (httpServer).
+ *
  * Not modelled: the nftables proxier (mode nftables cleans up iptables/ipvs like upstream,
- * then logs that it cannot program anything); healthz/metrics servers; conntrack cleanup
+ * then logs that it cannot program anything); the metrics server (10249); conntrack cleanup
  * of stale UDP flows (reported by the proxiers, not applied); kube-proxy's own restarts.
  */
 import { parse } from 'yaml';
@@ -37,9 +39,11 @@ import { iptables, iptablesRestore, createIpSet, type IpSet, type IpSetType } fr
 import type { NodeHost } from '../node/host';
 import type { IpvsProtocol } from '../node/ipvs';
 import {
-  canUseIPVSProxier, cleanupSteps, IptablesProxier, IpvsProxier, parseDurationMs, proxierOptionsFromConfig, RS_CHECK_DELETE_INTERVAL_MS,
-  type CleanupStep, type IptablesSyncResult, type IpvsSyncResult, type ProxyMode,
+  canUseIPVSProxier, cleanupSteps, healthCheckNodePorts, IptablesProxier, IpvsProxier, localReadyEndpoints, parseDurationMs, proxierHealthReply,
+  proxierOptionsFromConfig, PROXY_HEALTHZ_PORT, RS_CHECK_DELETE_INTERVAL_MS, serviceHealthReply,
+  type CleanupStep, type HealthReply, type IptablesSyncResult, type IpvsSyncResult, type ProxyMode,
 } from '../proxy';
+import { httpDate } from '../apps/serve';
 import type { StoreEvent } from '../model/store';
 import type { ConfigMap, EndpointSlice, Node, Pod, Service } from '../model/types';
 import type { Controller, ControllerContext } from './context';
@@ -103,6 +107,34 @@ export class KubeProxyController implements Controller {
   instance(node: string): { mode: ProxyMode; syncs: number; proxier: IptablesProxier | IpvsProxier | undefined } | undefined {
     const i = this.#instances.get(node);
     return i && { mode: i.proxier.mode, syncs: i.syncs, proxier: i.proxier.p };
+  }
+
+  /**
+   * kube-proxy's HTTP servers on a node (pkg/proxy/healthcheck): the proxier health server
+   * on 10256 (/healthz, /livez) and a service health server on each healthCheckNodePort,
+   * answering with the node's local ready endpoints. The handler for a TCP port, or
+   * undefined when kube-proxy listens on no such port there (the connection is refused).
+   */
+  httpServer(node: string, port: number): ((path: string) => HealthReply) | undefined {
+    const inst = this.#instances.get(node);
+    if (!inst || inst.stopped) return undefined;
+    this.flush(node);
+    const now = this.ctx.clock.now();
+    const startedAt = Date.parse(inst.pod.status?.containerStatuses?.[0]?.state?.running?.startedAt ?? '');
+    const healthy = inst.proxier.p !== undefined && inst.syncs > 0;
+    const date = httpDate(now);
+    if (port === PROXY_HEALTHZ_PORT) {
+      return (path) => proxierHealthReply(path, { healthy, nodeEligible: true, nowMs: now, startMs: Number.isNaN(startedAt) ? now : startedAt, date });
+    }
+    const p = inst.proxier.p;
+    if (!p) return undefined;
+    for (const [nsn, hcPort] of healthCheckNodePorts(p.svcPortMap)) {
+      if (hcPort !== port) continue;
+      const [ns, name] = nsn.split('/') as [string, string];
+      const local = localReadyEndpoints(p.endpointsMap).get(nsn) ?? 0;
+      return () => serviceHealthReply(ns, name, local, healthy, date);
+    }
+    return undefined;
   }
 
   observe(e: StoreEvent): void {
