@@ -156,6 +156,7 @@ export class NodeHost {
     for (const a of init.extraAddresses ?? []) this.addAddress('eth0', a);
     void eth0;
     this.routes.unshift({ dst: 'default', via: init.gateway, dev: 'eth0', owner: 'docker' });
+    this.#version++;
     const self = this;
     this.#net = {
       route: (p) => self.routeDecision(p.dst),
@@ -335,21 +336,38 @@ export class NodeHost {
     return r ? { kind: 'forward', outIface: r.dev } : { kind: 'unreachable' };
   }
 
-  /** `ip route get`'s main-table part: the longest matching prefix. */
+  /** `ip route get`'s main-table part: the longest matching prefix (the first added among equals). */
   lookupRoute(dst: string): Route | undefined {
+    let cache = this.#routeCache;
+    // Any link, address or route change bumps #version; the length check also catches a
+    // route pushed onto the public array directly.
+    if (!cache || cache.version !== this.#version || cache.length !== this.routes.length) {
+      const table = this.routes.map((route) => {
+        const c = route.dst === 'default' ? { base: 0, bits: 0, size: 2 ** 32 } : parseCIDR(route.dst.includes('/') ? route.dst : `${route.dst}/32`)!;
+        return { base: c.base, size: c.size, bits: c.bits, route };
+      });
+      // Longest prefix first; the sort is stable, so among equal prefixes the first added wins.
+      table.sort((a, b) => b.bits - a.bits);
+      cache = this.#routeCache = { version: this.#version, length: this.routes.length, table, answers: new Map() };
+    }
+    if (cache.answers.has(dst)) return cache.answers.get(dst);
     const n = parseIPv4(dst);
-    if (n === undefined) return undefined;
     let best: Route | undefined;
-    let bestBits = -1;
-    for (const r of this.routes) {
-      const c = r.dst === 'default' ? { base: 0, bits: 0, size: 2 ** 32 } : parseCIDR(r.dst.includes('/') ? r.dst : `${r.dst}/32`)!;
-      if (n >= c.base && n < c.base + c.size && c.bits > bestBits) {
-        best = r;
-        bestBits = c.bits;
+    if (n !== undefined) {
+      for (const e of cache.table) {
+        if (n >= e.base && n < e.base + e.size) {
+          best = e.route;
+          break;
+        }
       }
     }
+    if (cache.answers.size >= 4096) cache.answers.clear();
+    cache.answers.set(dst, best);
     return best;
   }
+
+  /** lookupRoute's cache: the main table compiled longest prefix first, and answers by destination. */
+  #routeCache: { version: number; length: number; table: { base: number; size: number; bits: number; route: Route }[]; answers: Map<string, Route | undefined> } | undefined;
 
   /** The address MASQUERADE picks on an interface: its first (primary) address. */
   primaryAddress(dev: string): string | undefined {
