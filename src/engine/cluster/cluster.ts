@@ -153,6 +153,7 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
       return nodeNet.hosts.values();
     },
     isRunning: (pod, c) => kubelet.isRunning(pod, c),
+    kubeProxyServer: (node, port) => kubeProxy.httpServer(node, port),
     appState: (pod, c) => kubelet.apps.get(pod.metadata.uid, c),
     appendLog: (pod, c, text) => void kubelet.logs.append(pod.metadata.uid, c, { t: clock.now(), text }),
     recordAccess: (pod, c, record) => {

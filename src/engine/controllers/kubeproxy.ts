@@ -33,8 +33,10 @@
  *   kube-proxy runs dual-stack (kind's nodes support IPv6), so an `ip6 kube-proxy` table
  *   with the skeleton and no Service stands beside `ip kube-proxy`.
  *
- * Not modelled: healthz/metrics servers; conntrack cleanup of stale UDP flows (reported by
- * the proxiers, not applied); kube-proxy's own restarts.
+ * - HTTP: the healthz server on 10256 and the service health check node ports (httpServer).
+ *
+ * Not modelled: the metrics server (10249); conntrack cleanup of stale UDP flows (reported
+ * by the proxiers, not applied); kube-proxy's own restarts.
  */
 import { parse } from 'yaml';
 import { applyKubeProxyConfiguration, ConfigError, type ClusterConfig, type KubeProxyConfiguration } from '../cluster/config';
@@ -44,9 +46,11 @@ import { nftRun } from '../nftables';
 import type { NodeHost } from '../node/host';
 import type { IpvsProtocol } from '../node/ipvs';
 import {
-  canUseIPVSProxier, cleanupSteps, IptablesProxier, IpvsProxier, NftablesProxier, ipv6SkeletonTransaction, NFT_TABLE, isNftServiceChainName, parseDurationMs, proxierOptionsFromConfig, RS_CHECK_DELETE_INTERVAL_MS,
-  type CleanupStep, type IptablesSyncResult, type IpvsSyncResult, type NftablesSyncResult, type ProxyMode,
+  canUseIPVSProxier, cleanupSteps, healthCheckNodePorts, IptablesProxier, IpvsProxier, NftablesProxier, ipv6SkeletonTransaction, NFT_TABLE, isNftServiceChainName,
+  localReadyEndpoints, parseDurationMs, proxierHealthReply, proxierOptionsFromConfig, PROXY_HEALTHZ_PORT, RS_CHECK_DELETE_INTERVAL_MS, serviceHealthReply,
+  type CleanupStep, type HealthReply, type IptablesSyncResult, type IpvsSyncResult, type NftablesSyncResult, type ProxyMode,
 } from '../proxy';
+import { httpDate } from '../apps/serve';
 import type { StoreEvent } from '../model/store';
 import type { ConfigMap, EndpointSlice, Node, Pod, Service } from '../model/types';
 import type { Controller, ControllerContext } from './context';
@@ -69,6 +73,10 @@ interface Instance {
   /** Node addresses the proxier reads at each sync (the same array, refreshed in place). */
   addresses: string[];
   dirty: boolean;
+  /** IPVS mode: compare the whole wanted state with the node at the next sync (periodic resync). */
+  reconcile: boolean;
+  /** host.handEdits when this proxier last applied a sync. */
+  handEdits: number;
   stopped: boolean;
   syncs: number;
   /** nftables mode: the IPv6 proxier's table has been set up once. */
@@ -108,6 +116,34 @@ export class KubeProxyController implements Controller {
   instance(node: string): { mode: ProxyMode; syncs: number; proxier: IptablesProxier | IpvsProxier | NftablesProxier } | undefined {
     const i = this.#instances.get(node);
     return i && { mode: i.proxier.mode, syncs: i.syncs, proxier: i.proxier.p };
+  }
+
+  /**
+   * kube-proxy's HTTP servers on a node (pkg/proxy/healthcheck): the proxier health server
+   * on 10256 (/healthz, /livez) and a service health server on each healthCheckNodePort,
+   * answering with the node's local ready endpoints. The handler for a TCP port, or
+   * undefined when kube-proxy listens on no such port there (the connection is refused).
+   */
+  httpServer(node: string, port: number): ((path: string) => HealthReply) | undefined {
+    const inst = this.#instances.get(node);
+    if (!inst || inst.stopped) return undefined;
+    this.flush(node);
+    const now = this.ctx.clock.now();
+    const startedAt = Date.parse(inst.pod.status?.containerStatuses?.[0]?.state?.running?.startedAt ?? '');
+    const healthy = inst.proxier.p !== undefined && inst.syncs > 0;
+    const date = httpDate(now);
+    if (port === PROXY_HEALTHZ_PORT) {
+      return (path) => proxierHealthReply(path, { healthy, nodeEligible: true, nowMs: now, startMs: Number.isNaN(startedAt) ? now : startedAt, date });
+    }
+    const p = inst.proxier.p;
+    if (!p) return undefined;
+    for (const [nsn, hcPort] of healthCheckNodePorts(p.svcPortMap)) {
+      if (hcPort !== port) continue;
+      const [ns, name] = nsn.split('/') as [string, string];
+      const local = localReadyEndpoints(p.endpointsMap).get(nsn) ?? 0;
+      return () => serviceHealthReply(ns, name, local, healthy, date);
+    }
+    return undefined;
   }
 
   observe(e: StoreEvent): void {
@@ -344,7 +380,7 @@ export class KubeProxyController implements Controller {
     log('I', 'shared_informer.go:320', 'Caches are synced for endpoint slice config');
     flush();
 
-    const inst: Instance = { podUid: pod.metadata.uid, pod, node: nodeName, proxier, kp: cfg, addresses, dirty: true, stopped: false, syncs: 0 };
+    const inst: Instance = { podUid: pod.metadata.uid, pod, node: nodeName, proxier, kp: cfg, addresses, dirty: true, reconcile: true, handEdits: 0, stopped: false, syncs: 0 };
     this.#instances.set(nodeName, inst);
     // The informers' initial list.
     for (const s of this.ctx.store.list('Service') as Service[]) proxier.p.onServiceAdd(s);
@@ -374,6 +410,7 @@ export class KubeProxyController implements Controller {
         if (gone) inst.proxier.p.forceFullSync();
       }
       inst.dirty = true;
+      inst.reconcile = true;
       this.ctx.timers.at(this.ctx.clock.now() + every, tick);
     };
     this.ctx.timers.at(this.ctx.clock.now() + every, tick);
@@ -439,7 +476,9 @@ export class KubeProxyController implements Controller {
   }
 
   #applyIpvs(host: NodeHost, inst: Instance, r: IpvsSyncResult): void {
-    applyIpvsState(host, r);
+    applyIpvsState(host, r, inst.reconcile || host.handEdits !== inst.handEdits);
+    inst.reconcile = false;
+    inst.handEdits = host.handEdits;
     ensureChainsAndJumps(host, r.ensureChains, r.ensureRules);
     this.#restore(host, inst, r.restore);
   }
@@ -479,22 +518,40 @@ export function applyIptablesSync(host: NodeHost, r: IptablesSyncResult): { exit
 /**
  * The IPVS side of an IPVS-mode sync: kube-ipvs0 and its addresses, the ipsets (created,
  * then their entries made exactly the wanted ones), virtual servers and real servers.
+ * An incremental sync brings only its changes (`r.changes`); a full one, or `reconcile`
+ * (the periodic resync, which also repairs hand edits), compares the whole wanted state
+ * with what the node has.
  */
-export function applyIpvsState(host: NodeHost, r: IpvsSyncResult): void {
+export function applyIpvsState(host: NodeHost, r: IpvsSyncResult, reconcile = false): void {
   host.ensureDummy('kube-ipvs0');
-  for (const a of r.dummyAddresses) host.addAddress('kube-ipvs0', `${a}/32`);
+  const changes = reconcile ? undefined : r.changes;
+  for (const a of changes ? changes.boundAddresses : r.dummyAddresses) host.addAddress('kube-ipvs0', `${a}/32`);
   for (const a of r.unbindAddresses) host.deleteAddress('kube-ipvs0', `${a}/32`);
-  for (const s of r.ipsets) {
+  const ensureSet = (s: { name: string; type: string; options: Record<string, string> }): IpSet | undefined => {
     let set = host.ipsets.get(s.name);
     if (!set) {
       const made = createIpSet(s.name, s.type as IpSetType, { ...s.options });
-      if (typeof made === 'string') continue;
+      if (typeof made === 'string') return undefined;
       set = made as IpSet;
       host.ipsets.set(s.name, set);
     }
-    const want = new Set(s.entries);
-    for (const m of [...set.members]) if (!want.has(m)) set.members.delete(m);
-    for (const e of s.entries) set.members.add(e);
+    return set;
+  };
+  if (changes) {
+    for (const c of changes.ipsets) {
+      const set = host.ipsets.get(c.name) ?? ensureSet(r.ipsets.find((s) => s.name === c.name)!);
+      if (!set) continue;
+      for (const e of c.removed) set.members.delete(e);
+      for (const e of c.added) set.members.add(e);
+    }
+  } else {
+    for (const s of r.ipsets) {
+      const set = ensureSet(s);
+      if (!set) continue;
+      const want = new Set(s.entries);
+      for (const m of [...set.members]) if (!want.has(m)) set.members.delete(m);
+      for (const e of s.entries) set.members.add(e);
+    }
   }
   const ipvs = host.ipvs;
   for (const key of r.deletedVirtualServers) {
@@ -502,7 +559,7 @@ export function applyIpvsState(host: NodeHost, r: IpvsSyncResult): void {
     const svc = m && ipvs.getService(m[3] as IpvsProtocol, m[1]!, Number(m[2]));
     if (svc) ipvs.deleteService(svc);
   }
-  for (const vs of r.virtualServers) {
+  for (const vs of changes ? changes.virtualServers : r.virtualServers) {
     let svc = ipvs.getService(vs.protocol, vs.address, vs.port);
     if (!svc) {
       ipvs.addService({ protocol: vs.protocol, address: vs.address, port: vs.port, scheduler: vs.scheduler, flags: vs.flags, timeout: vs.timeout });

@@ -214,6 +214,7 @@ export class ApiServer {
     const s = o as Service;
     for (const ip of s.spec.clusterIPs ?? []) if (ip !== 'None') this.clusterIPs.release(ip);
     for (const p of s.spec.ports ?? []) if (p.nodePort) this.nodePorts.used.delete(p.nodePort);
+    if (s.spec.healthCheckNodePort) this.nodePorts.used.delete(s.spec.healthCheckNodePort);
   }
 
   /** pkg/registry/core/service/storage: patchAllocatedValues keeps what the user omitted. */
@@ -230,6 +231,9 @@ export class ApiServer {
         const match = (old.spec.ports ?? []).find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
         if (match?.nodePort) p.nodePort = match.nodePort;
       }
+    }
+    if (s.spec.type === 'LoadBalancer' && s.spec.externalTrafficPolicy === 'Local' && !s.spec.healthCheckNodePort && old.spec.healthCheckNodePort) {
+      s.spec.healthCheckNodePort = old.spec.healthCheckNodePort;
     }
   }
 
@@ -279,6 +283,28 @@ export class ApiServer {
       }
     });
     if (!wantsNodePorts) for (const p of spec.ports ?? []) if (spec.type === 'ClusterIP' || spec.type === 'ExternalName') delete p.nodePort;
+    // healthCheckNodePort (allocHealthCheckNodePort, after the ports' node ports): only a
+    // LoadBalancer with externalTrafficPolicy Local needs one; kube-proxy serves it.
+    const oldHC = old?.spec.healthCheckNodePort;
+    if (spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
+      if (spec.healthCheckNodePort) {
+        if (spec.healthCheckNodePort !== oldHC) {
+          const why = this.nodePorts.check(spec.healthCheckNodePort);
+          if (why) causes.push(fieldErr.invalid('spec.healthCheckNodePort', spec.healthCheckNodePort, why));
+          else {
+            this.nodePorts.used.add(spec.healthCheckNodePort);
+            reservedPorts.push(spec.healthCheckNodePort);
+          }
+        }
+      } else {
+        const n = this.nodePorts.allocate();
+        if (n === undefined) causes.push(fieldErr.invalid('spec.healthCheckNodePort', 0, 'range is full'));
+        else {
+          spec.healthCheckNodePort = n;
+          reservedPorts.push(n);
+        }
+      }
+    } else delete spec.healthCheckNodePort;
     if (causes.length || dryRun) {
       for (const ip of reservedIPs) this.clusterIPs.release(ip);
       for (const n of reservedPorts) this.nodePorts.used.delete(n);
@@ -289,7 +315,9 @@ export class ApiServer {
       const keepIP = spec.clusterIP;
       if (oldIP && oldIP !== keepIP && oldIP !== 'None') this.clusterIPs.release(oldIP);
       const now = new Set((spec.ports ?? []).map((p) => p.nodePort));
+      if (spec.healthCheckNodePort) now.add(spec.healthCheckNodePort);
       for (const n of oldPorts) if (!now.has(n)) this.nodePorts.used.delete(n);
+      if (oldHC && !now.has(oldHC)) this.nodePorts.used.delete(oldHC);
     }
   }
 }

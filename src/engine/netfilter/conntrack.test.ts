@@ -40,6 +40,49 @@ describe('Conntrack', () => {
     expect(ct.count()).toBe(0);
   });
 
+  it('removes one entry by its own tuples, without touching an entry that took a tuple over', () => {
+    const clock = new ManualClock();
+    const ct = new Conntrack(clock);
+    const mk = (sport: number) => {
+      const e = ct.create({ proto: 6, src: ip('10.244.1.5'), dst: ip('10.96.0.20'), sport, dport: 80 });
+      ct.confirm(e);
+      return e;
+    };
+    const [a, b, c] = [mk(40000), mk(40001), mk(40002)];
+    ct.remove(b);
+    expect(ct.list().map((e) => e.orig.sport)).toEqual([40000, 40002]);
+    // A new entry for a's tuple replaces a; removing the stale a leaves the new one alone.
+    const a2 = mk(40000);
+    ct.remove(a);
+    expect(new Set(ct.list())).toEqual(new Set([c, a2]));
+    expect(ct.lookup(a2.orig)?.entry).toBe(a2);
+  });
+
+  it('UDP: 30 s while a request/reply exchange; a stream (traffic after a reply, past 2 s) gets 120 s and [ASSURED]', () => {
+    const clock = new ManualClock();
+    const ct = new Conntrack(clock);
+    const e = ct.create({ proto: 17, src: ip('10.244.1.5'), dst: ip('10.96.0.10'), sport: 40000, dport: 53 });
+    ct.confirm(e);
+    ct.seen(e, 'original');
+    clock.advance(5);
+    ct.seen(e, 'reply'); // the answer: still the unreplied timeout (IPS_SEEN_REPLY is set after)
+    expect([ct.format(e).split(' ').filter(Boolean)[2], e.assured, e.seenReply]).toEqual(['29', false, true]);
+    clock.advance(500);
+    ct.seen(e, 'original'); // a second query within 2 s (A then AAAA): not a stream yet
+    expect([Math.round((e.expires - clock.now()) / 1000), e.assured]).toEqual([30, false]);
+    clock.advance(2000);
+    ct.seen(e, 'reply'); // 2.5 s after the first packet: a stream
+    expect(ct.format(e)).toBe('udp      17 119 src=10.244.1.5 dst=10.96.0.10 sport=40000 dport=53 src=10.96.0.10 dst=10.244.1.5 sport=53 dport=40000 [ASSURED] mark=0 use=1');
+    // An unanswered flow never leaves 30 s, however long it lasts.
+    const u = ct.create({ proto: 17, src: ip('10.244.1.5'), dst: ip('10.96.0.10'), sport: 40001, dport: 53 });
+    ct.confirm(u);
+    ct.seen(u, 'original');
+    clock.advance(3000);
+    ct.seen(u, 'original');
+    expect(ct.format(u)).toContain(' 29 src=10.244.1.5 dst=10.96.0.10 sport=40001 dport=53 [UNREPLIED] ');
+    expect(u.assured).toBe(false);
+  });
+
   it('moves TCP through SYN_SENT → SYN_RECV → ESTABLISHED [ASSURED] and times entries out', () => {
     const clock = new ManualClock();
     const ct = new Conntrack(clock);

@@ -32,6 +32,8 @@ export interface CtEntry {
   mark: number;
   /** How many packets each way (for `conntrack -L -o extended`-free counters in the Trace). */
   packets: [number, number];
+  /** UDP: two seconds after the first packet (ct->proto.udp.stream_ts); later traffic makes a stream. */
+  streamTs: number;
 }
 
 /** nf_conntrack default timeouts, in seconds. */
@@ -104,7 +106,7 @@ export class Conntrack {
     return {
       id: 0, orig: { ...orig }, reply: invert(orig), seenReply: false, assured: false, snat: false, dnat: false,
       tcpState: orig.proto === 6 ? 'SYN_SENT' : undefined, expires: this.clock.now() + this.#timeoutFor(orig.proto, false) * 1000,
-      mark: 0, packets: [0, 0],
+      mark: 0, packets: [0, 0], streamTs: this.clock.now() + 2000,
     };
   }
 
@@ -118,6 +120,18 @@ export class Conntrack {
   seen(e: CtEntry, dir: 'original' | 'reply'): void {
     e.packets[dir === 'original' ? 0 : 1]++;
     const now = this.clock.now();
+    if (e.orig.proto === 17) {
+      // nf_conntrack_udp_packet runs before nf_conntrack_in sets IPS_SEEN_REPLY, so the
+      // first reply still gets the unreplied timeout. Only traffic after a reply, more than
+      // two seconds after the first packet, makes a stream: 120 s and [ASSURED]. A DNS
+      // query and its answer stay at 30 s, never assured.
+      if (e.seenReply && now > e.streamTs) {
+        e.expires = now + CT_TIMEOUTS.udpStream * 1000;
+        e.assured = true;
+      } else e.expires = now + CT_TIMEOUTS.udp * 1000;
+      if (dir === 'reply') e.seenReply = true;
+      return;
+    }
     if (dir === 'reply') e.seenReply = true;
     if (e.orig.proto === 6) {
       if (dir === 'reply' && e.tcpState === 'SYN_SENT') e.tcpState = 'SYN_RECV';
@@ -128,7 +142,6 @@ export class Conntrack {
       const t = e.tcpState === 'ESTABLISHED' ? CT_TIMEOUTS.tcpEstablished : e.tcpState === 'SYN_RECV' ? CT_TIMEOUTS.tcpSynRecv : CT_TIMEOUTS.tcpSynSent;
       e.expires = now + t * 1000;
     } else {
-      if (e.seenReply && e.packets[0] + e.packets[1] > 2 && e.orig.proto === 17) e.assured = true;
       e.expires = now + this.#timeoutFor(e.orig.proto, e.seenReply) * 1000;
     }
   }
@@ -145,9 +158,17 @@ export class Conntrack {
     for (const e of this.#byOrig.values()) if (e.expires <= now) this.#remove(e);
   }
 
+  /** Take one entry out of the table, by its two tuple keys (no scan). */
+  remove(e: CtEntry): void {
+    this.#remove(e);
+  }
+
   #remove(e: CtEntry): void {
-    this.#byOrig.delete(tupleKey(e.orig));
-    this.#byReply.delete(tupleKey(e.reply));
+    // Only this entry's own keys: another entry may since have claimed one of its tuples.
+    const ko = tupleKey(e.orig);
+    if (this.#byOrig.get(ko) === e) this.#byOrig.delete(ko);
+    const kr = tupleKey(e.reply);
+    if (this.#byReply.get(kr) === e) this.#byReply.delete(kr);
   }
 
   #matches(e: CtEntry, f: CtFilter): boolean {

@@ -52,6 +52,8 @@ export interface DataPathDeps {
   appState(pod: Pod, container: string): Readonly<AppState>;
   appendLog(pod: Pod, container: string, text: string): void;
   recordAccess(pod: Pod, container: string, record: AccessRecord): void;
+  /** kube-proxy's HTTP servers on a node (healthz on 10256, health check node ports), if it listens on `port`. */
+  kubeProxyServer?(node: string, port: number): ((path: string) => { status: number; reason: string; headers: [string, string][]; body: string }) | undefined;
 }
 
 /** Images of NetworkPolicy agents that enforce on a flannel cluster (Canal's calico-node). */
@@ -639,6 +641,8 @@ export class DataPath implements Controller {
 
   /** Processes on a node's host network: the kubelet, kube-proxy's health server, the control plane, and hostNetwork pods' apps. */
   #nodeListener(host: NodeHost, port: number, protocol: string): { container?: string; answer(p: Payload | undefined, client: { ip: string; port: number }): Reply | undefined } | undefined {
+    const kubeProxy = protocol === 'TCP' ? this.d.kubeProxyServer?.(host.name, port) : undefined;
+    if (kubeProxy) return { answer: (p) => (p?.kind === 'http' ? { kind: 'http', ...kubeProxy(p.path) } : undefined) };
     for (const pod of this.d.store.list('Pod') as Pod[]) {
       if (!pod.spec.hostNetwork || pod.spec.nodeName !== host.name) continue;
       const l = this.#podListener(pod, port, protocol);
@@ -646,12 +650,11 @@ export class DataPath implements Controller {
     }
     const node = this.d.store.get('Node', undefined, host.name) as Node | undefined;
     const controlPlane = node?.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined;
-    const system = protocol === 'TCP' && (port === 10250 || port === 10256 || (controlPlane && [6443, 2379, 2380, 10257, 10259].includes(port)));
+    const system = protocol === 'TCP' && (port === 10250 || (controlPlane && [6443, 2379, 2380, 10257, 10259].includes(port)));
     if (!system) return undefined;
     return {
       answer: (p) => {
         if (p?.kind !== 'http') return undefined;
-        if (port === 10256) return { kind: 'http', status: 200, reason: 'OK', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff']], body: `{"lastUpdated": "", "currentTime": "", "nodeEligible": true}` };
         return { kind: 'http', status: 400, reason: 'Bad Request', headers: [], body: 'Client sent an HTTP request to an HTTPS server.\n' };
       },
     };

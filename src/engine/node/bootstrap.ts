@@ -15,10 +15,15 @@
  *    destinations — appended (go-iptables AppendUnique: -C, then -A), with kindnet's
  *    comments. Only with `cni: kindnet`.
  *
- * Not modelled (say so rather than guess): the kubelet's KUBE-FIREWALL and
- * KUBE-KUBELET-CANARY chains (pkg/kubelet/kubelet_network_linux.go) — kube-proxy's iptables
- * mode writes its own KUBE-FIREWALL copy; ip6tables; the raw/mangle tables stay empty
- * (iptables-nft creates a table only when something is written to it).
+ * 3. The kubelet's own chains (pkg/kubelet/kubelet_network_linux.go, after KEP-3178 went
+ *    GA): KUBE-IPTABLES-HINT in mangle (tells other components which iptables backend is in
+ *    use), KUBE-FIREWALL in filter with the "block incoming localnet connections" rule and
+ *    INPUT/OUTPUT jumps prepended, then ipt.Monitor's KUBE-KUBELET-CANARY in mangle, nat and
+ *    filter. The kubelet starts before any pod, so before kube-proxy and kindnet.
+ *    kube-proxy's iptables mode writes an identical KUBE-FIREWALL and finds the jumps there.
+ *
+ * Not modelled: the kubelet's canary monitor (see syncKubeletIptables); ip6tables (the kubelet does the same for IPv6, without KUBE-FIREWALL); the
+ * raw table stays empty (iptables-nft creates a table only when something is written to it).
  */
 import { iptables, iptablesRestore } from '../netfilter';
 import type { NodeHost } from './host';
@@ -66,6 +71,35 @@ export function bootstrapDockerDns(host: NodeHost, gateway: string): void {
   const udp = ephemeralPort(host);
   const r = iptablesRestore(host.netfilter, dockerDnsRules(gateway, tcp, udp));
   if (r.exitCode !== 0) throw new Error(`bootstrap docker DNS rules: ${r.stderr}`);
+}
+
+export const KUBE_IPTABLES_HINT = 'KUBE-IPTABLES-HINT';
+export const KUBE_KUBELET_CANARY = 'KUBE-KUBELET-CANARY';
+const KUBELET_FIREWALL = 'KUBE-FIREWALL';
+/** The martian-packet rule (issue 90259), as the kubelet appends it. */
+const LOCALNET_RULE = ['-m', 'comment', '--comment', 'block incoming localnet connections', '-d', '127.0.0.0/8', '!', '-s', '127.0.0.0/8', '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'DROP'];
+
+/**
+ * The kubelet's syncIPTablesRules, then its canaries (EnsureChain = -N if missing;
+ * EnsureRule = -C, then -I for Prepend or -A for Append). Idempotent. The kubelet's
+ * Monitor, which re-runs this a minute after its canary disappears, is not modelled.
+ */
+export function syncKubeletIptables(host: NodeHost): void {
+  const nf = host.netfilter;
+  const ensureChain = (table: string, chain: string): void => {
+    if (!nf.tables.get(table as 'nat')?.chains.has(chain)) iptables(nf, ['-t', table, '-N', chain]);
+  };
+  const ensureRule = (how: '-I' | '-A', table: string, chain: string, args: string[]): void => {
+    if (iptables(nf, ['-t', table, '-C', chain, ...args]).exitCode === 0) return;
+    const out = iptables(nf, ['-t', table, how, chain, ...args]);
+    if (out.exitCode !== 0) throw new Error(`kubelet iptables rule: ${out.stderr}`);
+  };
+  ensureChain('mangle', KUBE_IPTABLES_HINT);
+  ensureChain('filter', KUBELET_FIREWALL);
+  ensureRule('-I', 'filter', 'OUTPUT', ['-j', KUBELET_FIREWALL]);
+  ensureRule('-I', 'filter', 'INPUT', ['-j', KUBELET_FIREWALL]);
+  ensureRule('-A', 'filter', KUBELET_FIREWALL, LOCALNET_RULE);
+  for (const table of ['mangle', 'nat', 'filter']) ensureChain(table, KUBE_KUBELET_CANARY);
 }
 
 /** kindnet's masquerade agent: ensure the chain, then AppendUnique each rule. */

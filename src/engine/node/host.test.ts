@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCluster, type Cluster, type NodeHost } from '../index';
+import { ManualClock } from '../core/clock';
+import { createCluster, type Cluster } from '../index';
+import { NodeHost } from './host';
 
 const KP = (mode: string) => `apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ${mode}\n`;
 
@@ -47,6 +49,31 @@ function endpoints(h: NodeHost, dst: { ip: string; port: number }, from: 'pod' |
   }
   return out;
 }
+
+describe('NodeHost routes', () => {
+  it('lookupRoute answers the longest prefix, and follows every route change (cached answers are dropped)', () => {
+    const h = new NodeHost({ name: 'worker', ip: '172.18.0.3', prefix: 16, gateway: '172.18.0.1', eth0PeerIfindex: 7, clock: new ManualClock(), seed: 1 });
+    const via = (dst: string): string => {
+      const r = h.lookupRoute(dst);
+      return r ? `${r.dst} dev ${r.dev}${r.via ? ` via ${r.via}` : ''}` : 'none';
+    };
+    expect(via('10.244.2.7')).toBe('default dev eth0 via 172.18.0.1');
+    expect(via('172.18.0.4')).toBe('172.18.0.0/16 dev eth0');
+    h.setPodSubnetRoute('10.244.2.0/24', '172.18.0.4');
+    expect(via('10.244.2.7')).toBe('10.244.2.0/24 dev eth0 via 172.18.0.4');
+    h.setPodSubnetRoute('10.244.2.0/24', '172.18.0.5'); // replaced in place
+    expect(via('10.244.2.7')).toBe('10.244.2.0/24 dev eth0 via 172.18.0.5');
+    const veth = h.addPodVeth({ namespace: 'default', name: 'p', uid: 'uid-p', ip: '10.244.1.5' }, '10.244.1.1');
+    expect(via('10.244.1.5')).toBe(`10.244.1.5/32 dev ${veth.name}`);
+    h.removePodVeth('uid-p');
+    expect(via('10.244.1.5')).toBe('default dev eth0 via 172.18.0.1');
+    h.addAddress('eth0', '192.168.7.2/24');
+    expect(via('192.168.7.9')).toBe('192.168.7.0/24 dev eth0');
+    h.deleteAddress('eth0', '192.168.7.2/24');
+    h.removePodSubnetRoute('10.244.2.0/24');
+    expect([via('192.168.7.9'), via('10.244.2.7'), via('not-an-ip')]).toEqual(['default dev eth0 via 172.18.0.1', 'default dev eth0 via 172.18.0.1', 'none']);
+  });
+});
 
 describe('NodeHost', () => {
   it('has a kind node\'s links and routes', () => {

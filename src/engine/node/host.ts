@@ -124,6 +124,12 @@ export class NodeHost {
   readonly routes: Route[] = [];
   /** net.ipv4.vs.* / net.ipv4.conf.* sysctls kube-proxy sets (ipvs mode: conntrack=1 …). */
   readonly sysctls = new Map<string, string>();
+  /**
+   * Bumped whenever someone runs `ipset` or `ipvsadm` on the node: kube-proxy's next IPVS
+   * sync then compares its whole state with the node's (repairing hand edits) instead of
+   * applying only its own changes.
+   */
+  handEdits = 0;
   readonly rng: Rng;
   #nextIfindex = 1;
   #nextNetnsId = 1;
@@ -153,6 +159,7 @@ export class NodeHost {
     for (const a of init.extraAddresses ?? []) this.addAddress('eth0', a);
     void eth0;
     this.routes.unshift({ dst: 'default', via: init.gateway, dev: 'eth0', owner: 'docker' });
+    this.#version++;
     const self = this;
     this.#net = {
       route: (p) => self.routeDecision(p.dst),
@@ -334,21 +341,38 @@ export class NodeHost {
     return r ? { kind: 'forward', outIface: r.dev } : { kind: 'unreachable' };
   }
 
-  /** `ip route get`'s main-table part: the longest matching prefix. */
+  /** `ip route get`'s main-table part: the longest matching prefix (the first added among equals). */
   lookupRoute(dst: string): Route | undefined {
+    let cache = this.#routeCache;
+    // Any link, address or route change bumps #version; the length check also catches a
+    // route pushed onto the public array directly.
+    if (!cache || cache.version !== this.#version || cache.length !== this.routes.length) {
+      const table = this.routes.map((route) => {
+        const c = route.dst === 'default' ? { base: 0, bits: 0, size: 2 ** 32 } : parseCIDR(route.dst.includes('/') ? route.dst : `${route.dst}/32`)!;
+        return { base: c.base, size: c.size, bits: c.bits, route };
+      });
+      // Longest prefix first; the sort is stable, so among equal prefixes the first added wins.
+      table.sort((a, b) => b.bits - a.bits);
+      cache = this.#routeCache = { version: this.#version, length: this.routes.length, table, answers: new Map() };
+    }
+    if (cache.answers.has(dst)) return cache.answers.get(dst);
     const n = parseIPv4(dst);
-    if (n === undefined) return undefined;
     let best: Route | undefined;
-    let bestBits = -1;
-    for (const r of this.routes) {
-      const c = r.dst === 'default' ? { base: 0, bits: 0, size: 2 ** 32 } : parseCIDR(r.dst.includes('/') ? r.dst : `${r.dst}/32`)!;
-      if (n >= c.base && n < c.base + c.size && c.bits > bestBits) {
-        best = r;
-        bestBits = c.bits;
+    if (n !== undefined) {
+      for (const e of cache.table) {
+        if (n >= e.base && n < e.base + e.size) {
+          best = e.route;
+          break;
+        }
       }
     }
+    if (cache.answers.size >= 4096) cache.answers.clear();
+    cache.answers.set(dst, best);
     return best;
   }
+
+  /** lookupRoute's cache: the main table compiled longest prefix first, and answers by destination. */
+  #routeCache: { version: number; length: number; table: { base: number; size: number; bits: number; route: Route }[]; answers: Map<string, Route | undefined> } | undefined;
 
   /** The address MASQUERADE picks on an interface: its first (primary) address. */
   primaryAddress(dev: string): string | undefined {
@@ -435,13 +459,14 @@ export class NodeHost {
     if (!f1 || !f2 || f1.entry === f2.entry || f1.dir !== 'original' || f2.dir !== 'original') return;
     const e1 = f1.entry;
     const e2 = f2.entry;
-    ct.delete({ proto: e2.orig.proto, src: e2.orig.src, dst: e2.orig.dst, sport: e2.orig.sport, dport: e2.orig.dport });
-    ct.delete({ proto: e1.orig.proto, src: e1.orig.src, dst: e1.orig.dst, sport: e1.orig.sport, dport: e1.orig.dport });
+    ct.remove(e2);
+    ct.remove(e1);
     const merged = ct.create(e1.orig);
     merged.reply = { ...e2.reply };
     merged.dnat = true;
     merged.snat = e2.snat;
     merged.mark = e1.mark;
+    merged.streamTs = e1.streamTs;
     ct.confirm(merged);
     ct.seen(merged, 'original');
   }
@@ -456,7 +481,7 @@ export class NodeHost {
     const usable = svc.dests.filter((d) => d.weight > 0);
     const key = (d: { address: string; port: number }): string => `${d.address}:${d.port}`;
     if (svc.flags & 1) {
-      const t = this.ipvs.connections().find((c) => c.template && c.virtual.ip === svc.address && c.virtual.port === svc.port && c.protocol === svc.protocol && c.client.ip === formatIPv4(((parseIPv4(packet.src) ?? 0) & (parseIPv4(svc.netmask) ?? 0xffffffff)) >>> 0));
+      const t = this.ipvs.template(svc, packet.src);
       if (t && this.ipvs.templateUsable(svc, t)) return [{ dest: key(t.destRef), probability: 1, persisted: true }];
     }
     if (usable.length === 0) return [];

@@ -115,3 +115,78 @@ describe('IPVS schedulers', () => {
     expect(ipvs.sortedServices()[0]).toBe(svc);
   });
 });
+
+describe('IPVS connection table', () => {
+  it('expires connections in timeout order, each leaving its destination\'s counts', () => {
+    const { clock, ipvs } = table();
+    const svc = service(ipvs, 'rr', [['10.0.0.1', 1], ['10.0.0.2', 1]]);
+    const conns = [];
+    for (let i = 0; i < 6; i++) {
+      const r = ipvs.connect(svc, { ip: '10.244.0.5', port: 40000 + i });
+      if (!r.ok) throw new Error('no dest');
+      conns.push(r.conn);
+      clock.advance(1000);
+    }
+    // Two handshakes complete (ESTABLISHED: tcp 900 s); the rest stay SYN_RECV (60 s).
+    ipvs.established(conns[1]!);
+    ipvs.established(conns[4]!);
+    const active = (): number => svc.dests.reduce((n, d) => n + d.activeConns, 0);
+    const inactive = (): number => svc.dests.reduce((n, d) => n + d.inactConns, 0);
+    expect([active(), inactive()]).toEqual([2, 4]);
+    clock.advance(60_000); // t = 66 s: the SYN_RECV ones opened at 0..5 s have all gone
+    expect(ipvs.connections().map((c) => c.client.port)).toEqual([40001, 40004]);
+    expect([active(), inactive()]).toEqual([2, 0]);
+    // FIN seen: the tcpfin timeout (120 s) is earlier than the established one and wins.
+    ipvs.close(conns[4]!);
+    clock.advance(120_000);
+    expect(ipvs.connections().map((c) => c.client.port)).toEqual([40001]);
+    clock.advance(900_000);
+    expect(ipvs.connections()).toHaveLength(0);
+    expect([active(), inactive()]).toEqual([0, 0]);
+  });
+
+  it('a packet refreshes a connection\'s timeout', () => {
+    const { clock, ipvs } = table();
+    const svc = service(ipvs, 'rr', [['10.0.0.1', 1]], { protocol: 'UDP' });
+    const r = ipvs.connect(svc, { ip: '10.244.0.5', port: 5353 });
+    if (!r.ok) throw new Error('no dest');
+    clock.advance(200_000);
+    ipvs.packet(r.conn, 'out');
+    clock.advance(200_000); // 400 s after the start, 200 s after the reply: still there (udp 300 s)
+    expect(ipvs.connections()).toHaveLength(1);
+    clock.advance(100_001);
+    expect(ipvs.connections()).toHaveLength(0);
+  });
+
+  it('a template outlives its timeout while it controls a connection (n_control), then goes', () => {
+    const { clock, ipvs } = table();
+    const svc = service(ipvs, 'rr', [['10.0.0.1', 1], ['10.0.0.2', 1]], { flags: IPVS_SVC_F_PERSISTENT, timeout: 60 });
+    const a = ipvs.connect(svc, { ip: '10.244.0.9', port: 5000 });
+    if (!a.ok) throw new Error('no dest');
+    ipvs.established(a.conn); // tcp 900 s, far beyond the template's 60 s
+    // Another client on the same destination does not keep this client's template alive.
+    const other = ipvs.connect(svc, { ip: '10.244.0.10', port: 5000 });
+    if (!other.ok) throw new Error('no dest');
+    expect(ipvs.template(svc, '10.244.0.9')?.destRef).toBe(a.dest);
+    // Past the 60 s timeout: the other client's SYN_RECV connection (60 s) has gone and its
+    // template with it; this client's template stays for its ESTABLISHED connection.
+    clock.advance(62_500);
+    expect(ipvs.template(svc, '10.244.0.10')).toBeUndefined();
+    expect(ipvs.template(svc, '10.244.0.9')).toBeDefined();
+    clock.advance(900_000);
+    expect(ipvs.template(svc, '10.244.0.9')).toBeUndefined();
+    expect(ipvs.connections()).toHaveLength(0);
+    expect(svc.dests.map((d) => d.persistConns)).toEqual([0, 0]);
+  });
+
+  it('deleting a destination forgets the templates pointing at it; the client is rescheduled', () => {
+    const { ipvs } = table();
+    const svc = service(ipvs, 'rr', [['10.0.0.1', 1], ['10.0.0.2', 1]], { flags: IPVS_SVC_F_PERSISTENT, timeout: 10800, protocol: 'UDP' });
+    const a = ipvs.connect(svc, { ip: '10.244.0.9', port: 5000 });
+    if (!a.ok) throw new Error('no dest');
+    ipvs.deleteDest(svc, a.dest);
+    expect(ipvs.template(svc, '10.244.0.9')).toBeUndefined();
+    const b = ipvs.connect(svc, { ip: '10.244.0.9', port: 5001 });
+    expect(b.ok && b.dest !== a.dest && !b.persisted).toBe(true);
+  });
+});

@@ -109,6 +109,68 @@ export interface IpvsConn {
   /** @internal */ destRef: IpvsDest;
   /** @internal */ svc: IpvsService;
   /** @internal */ inactive: boolean;
+  /** @internal the persistence template that controls this connection (cp->control). */ control?: IpvsConn;
+  /** @internal templates: how many live connections it controls (cp->n_control). */ nControl?: number;
+}
+
+/**
+ * A min-heap of connections by expiry, with lazy deletion: an entry whose connection was
+ * refreshed or removed since is checked when it surfaces (the kernel arms one timer per
+ * connection; this gives the same order without scanning the table).
+ */
+class ExpiryHeap {
+  readonly #at: number[] = [];
+  readonly #items: { key: string; conn: IpvsConn }[] = [];
+
+  get size(): number {
+    return this.#at.length;
+  }
+  peek(): number {
+    return this.#at.length ? this.#at[0]! : Infinity;
+  }
+  clear(): void {
+    this.#at.length = 0;
+    this.#items.length = 0;
+  }
+  push(at: number, key: string, conn: IpvsConn): void {
+    const a = this.#at;
+    const it = this.#items;
+    let i = a.length;
+    a.push(at);
+    it.push({ key, conn });
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= at) break;
+      a[i] = a[p]!;
+      it[i] = it[p]!;
+      i = p;
+    }
+    a[i] = at;
+    it[i] = { key, conn };
+  }
+  pop(): { key: string; conn: IpvsConn } {
+    const a = this.#at;
+    const it = this.#items;
+    const top = it[0]!;
+    const lastAt = a.pop()!;
+    const last = it.pop()!;
+    const n = a.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && a[c + 1]! < a[c]!) c++;
+        if (a[c]! >= lastAt) break;
+        a[i] = a[c]!;
+        it[i] = it[c]!;
+        i = c;
+      }
+      a[i] = lastAt;
+      it[i] = last;
+    }
+    return top;
+  }
 }
 
 export type ConnectResult =
@@ -161,8 +223,10 @@ export class IpvsTable {
   expireQuiescentTemplate = false;
   readonly #conns = new Map<string, IpvsConn>();
   readonly #templates = new Map<string, IpvsConn>();
+  /** Template keys by destination, so removing a destination or service finds its templates at once. */
+  readonly #templatesByDest = new Map<IpvsDest, Set<string>>();
+  readonly #expiry = new ExpiryHeap();
   #estAt: number;
-  #nextExpiry = Infinity;
 
   constructor(private readonly now: () => number) {
     this.#estAt = Math.floor(now() / EST_PERIOD_MS) * EST_PERIOD_MS;
@@ -201,13 +265,14 @@ export class IpvsTable {
   /** `ipvsadm -D`: its connections stay until they expire, bound to nothing (as the kernel's). */
   deleteService(svc: IpvsService): void {
     this.services.delete(serviceKey(svc.protocol, svc.address, svc.port));
-    for (const [k, t] of this.#templates) if (t.svc === svc) this.#templates.delete(k);
+    for (const d of svc.dests) this.#forgetTemplatesOf(d);
   }
 
   /** `ipvsadm -C`. */
   clear(): void {
     this.services.clear();
     this.#templates.clear();
+    this.#templatesByDest.clear();
   }
 
   getDest(svc: IpvsService, address: string, port: number): IpvsDest | undefined {
@@ -242,7 +307,7 @@ export class IpvsTable {
     // ip_vs_rr_del_dest: a position on the removed dest moves back to its predecessor.
     if (svc.sched.last === dest) svc.sched.last = i > 0 ? svc.dests[i - 1] : undefined;
     svc.dests.splice(i, 1);
-    for (const [k, t] of this.#templates) if (t.destRef === dest) this.#templates.delete(k);
+    this.#forgetTemplatesOf(dest);
     this.#reschedule(svc);
   }
 
@@ -406,6 +471,7 @@ export class IpvsTable {
       const masked = formatIPv4(((parseIPv4(client.ip) ?? 0) & (parseIPv4(svc.netmask) ?? 0xffffffff)) >>> 0);
       const tkey = connKey(svc.protocol, masked, 0, svc.address, svc.port);
       template = this.#templates.get(tkey);
+      if (template && template.svc !== svc) template = undefined;
       if (template && this.templateUsable(svc, template)) {
         dest = template.destRef;
         persisted = true;
@@ -416,9 +482,13 @@ export class IpvsTable {
         template = {
           protocol: svc.protocol, client: { ip: masked, port: 0 }, virtual: { ip: svc.address, port: svc.port },
           dest: { ip: dest.address, port: dest.port }, state: 'NONE', expires: now + svc.timeout * 1000, template: true,
-          destRef: dest, svc, inactive: true,
+          destRef: dest, svc, inactive: true, nControl: 0,
         };
         this.#templates.set(tkey, template);
+        let keys = this.#templatesByDest.get(dest);
+        if (!keys) this.#templatesByDest.set(dest, (keys = new Set()));
+        keys.add(tkey);
+        this.#expiry.push(template.expires, tkey, template);
         dest.persistConns++;
       }
       template.expires = Math.max(template.expires, now + svc.timeout * 1000);
@@ -431,15 +501,25 @@ export class IpvsTable {
     const conn: IpvsConn = {
       protocol: svc.protocol, client: { ...client }, virtual: { ip: svc.address, port: svc.port }, dest: { ip: dest.address, port: dest.port },
       state, expires: now + this.#timeoutFor(svc.protocol, state) * 1000, template: false, destRef: dest, svc, inactive: true,
+      ...(template ? { control: template } : {}),
     };
+    if (template) template.nControl = (template.nControl ?? 0) + 1;
     this.#conns.set(key, conn);
     dest.inactConns++;
     this.#tickEstimators();
     svc.stats.conns++;
     dest.stats.conns++;
     this.#count(conn, 'in', packet.bytes ?? 60);
-    this.#nextExpiry = Math.min(this.#nextExpiry, conn.expires);
+    this.#expiry.push(conn.expires, key, conn);
     return { ok: true, conn, dest, fresh: true, persisted };
+  }
+
+  /** The live persistence template of a client for a persistent service (its address masked by the service's netmask). */
+  template(svc: IpvsService, clientIp: string): IpvsConn | undefined {
+    this.#expire();
+    const masked = formatIPv4(((parseIPv4(clientIp) ?? 0) & (parseIPv4(svc.netmask) ?? 0xffffffff)) >>> 0);
+    const t = this.#templates.get(connKey(svc.protocol, masked, 0, svc.address, svc.port));
+    return t && t.svc === svc ? t : undefined;
   }
 
   /** ip_vs_check_template: the template's destination is still there (and, with expire_quiescent_template, not quiesced). */
@@ -516,8 +596,11 @@ export class IpvsTable {
     if (conn.inactive && active) { d.inactConns--; d.activeConns++; conn.inactive = false; }
     else if (!conn.inactive && !active) { d.activeConns--; d.inactConns++; conn.inactive = true; }
     conn.state = state;
+    const before = conn.expires;
     conn.expires = this.now() + this.#timeoutFor(conn.protocol, state) * 1000;
-    this.#nextExpiry = Math.min(this.#nextExpiry, conn.expires);
+    // A later expiry needs no new heap entry (the old one finds the connection refreshed);
+    // an earlier one (ESTABLISHED → FIN_WAIT) does.
+    if (conn.expires < before) this.#expiry.push(conn.expires, connKey(conn.protocol, conn.client.ip, conn.client.port, conn.virtual.ip, conn.virtual.port), conn);
   }
 
   #count(conn: IpvsConn, dir: 'in' | 'out', bytes: number): void {
@@ -529,29 +612,50 @@ export class IpvsTable {
 
   #dropTemplate(key: string, t: IpvsConn): void {
     this.#templates.delete(key);
+    this.#templatesByDest.get(t.destRef)?.delete(key);
     t.destRef.persistConns = Math.max(0, t.destRef.persistConns - 1);
   }
 
-  /** Remove expired connections (their counts leave their destination) and idle templates. */
+  #forgetTemplatesOf(dest: IpvsDest): void {
+    const keys = this.#templatesByDest.get(dest);
+    if (!keys) return;
+    for (const k of keys) this.#templates.delete(k);
+    this.#templatesByDest.delete(dest);
+  }
+
+  /**
+   * Remove expired connections (their counts leave their destination) and idle templates,
+   * in expiry order from the heap. A connection refreshed since its entry was pushed goes
+   * back with its new expiry; a template that still controls connections outlives its
+   * timeout (ip_vs_conn_expire: n_control) and is looked at again a second later.
+   */
   #expire(): void {
     const now = this.now();
-    if (now < this.#nextExpiry) return;
-    let next = Infinity;
-    for (const [k, c] of this.#conns) {
-      if (c.expires <= now) {
-        this.#conns.delete(k);
-        if (c.inactive) c.destRef.inactConns--;
-        else c.destRef.activeConns--;
-      } else next = Math.min(next, c.expires);
+    const heap = this.#expiry;
+    while (heap.peek() <= now) {
+      const { key, conn: c } = heap.pop();
+      const table = c.template ? this.#templates : this.#conns;
+      if (table.get(key) !== c) continue; // removed or replaced since
+      if (c.expires > now) {
+        heap.push(c.expires, key, c);
+        continue;
+      }
+      if (c.template) {
+        if ((c.nControl ?? 0) > 0) heap.push(now + 1000, key, c);
+        else this.#dropTemplate(key, c);
+        continue;
+      }
+      this.#conns.delete(key);
+      if (c.inactive) c.destRef.inactConns--;
+      else c.destRef.activeConns--;
+      const t = c.control;
+      if (t) {
+        t.nControl = Math.max(0, (t.nControl ?? 0) - 1);
+        // The last connection of an overdue template takes the template with it.
+        const tkey = connKey(t.protocol, t.client.ip, 0, t.virtual.ip, t.virtual.port);
+        if (t.nControl === 0 && t.expires <= now && this.#templates.get(tkey) === t) this.#dropTemplate(tkey, t);
+      }
     }
-    const controlled = new Set<string>();
-    for (const c of this.#conns.values()) controlled.add(`${c.svc.protocol}|${c.svc.address}|${c.svc.port}|${c.destRef.address}|${c.destRef.port}`);
-    for (const [k, t] of this.#templates) {
-      // A template outlives its timeout while connections it controls are alive (ip_vs_conn_expire: n_control).
-      if (t.expires <= now && !controlled.has(`${t.svc.protocol}|${t.svc.address}|${t.svc.port}|${t.destRef.address}|${t.destRef.port}`)) this.#dropTemplate(k, t);
-      else next = Math.min(next, Math.max(t.expires, now + 1000));
-    }
-    this.#nextExpiry = next;
   }
 
   /** Run the 2-second estimator ticks that fell due since the last one (counters were constant in between). */

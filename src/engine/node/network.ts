@@ -10,7 +10,7 @@ import type { ClusterConfig } from '../cluster/config';
 import type { Controller } from '../controllers/context';
 import type { StoreEvent } from '../model/store';
 import type { Node, Pod } from '../model/types';
-import { bootstrapDockerDns, syncKindMasqAgent } from './bootstrap';
+import { bootstrapDockerDns, syncKindMasqAgent, syncKubeletIptables } from './bootstrap';
 import { NodeHost } from './host';
 
 /** kind's docker network (`docker network inspect kind`): 172.18.0.0/16, gateway .1. */
@@ -69,6 +69,7 @@ export class NodeNetwork implements Controller {
         clock: this.clock, seed: this.seed,
       });
       bootstrapDockerDns(host, gateway);
+      syncKubeletIptables(host);
       if (this.config.cni === 'kindnet') syncKindMasqAgent(host, this.config.podCIDR);
       this.hosts.set(name, host);
       for (const [other, s] of this.#subnets) if (other !== name) host.setPodSubnetRoute(s.cidr, s.ip);

@@ -66,6 +66,9 @@ describe('node', () => {
     const k = (j++ * 7919) % N;
     ipvsHost.evaluate({ src: '10.244.1.5', dst: vip(k), proto: 'tcp', sport: 1024 + (j % 60000), dport: 80, inIface: veth }, { origin: 'in', dry: true });
   });
+  bench('route lookup (longest prefix over the main table, cached per destination)', () => {
+    ipt.lookupRoute(`10.244.${2 + (i++ % 3)}.${i % 250}`);
+  });
   bench('explore: every endpoint of a ClusterIP at 10,000 Services (iptables mode)', () => {
     const k = (i++ * 7919) % N;
     ipt.explore({ src: '10.244.1.5', dst: vip(k), proto: 'tcp', sport: 40000, dport: 80, inIface: veth }, { origin: 'in' });

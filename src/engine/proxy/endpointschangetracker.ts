@@ -13,6 +13,7 @@ import { servicePortKey, servicePortNameString } from './types';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const NO_HINTS = Object.freeze([]) as unknown as string[];
+const noChainName = (): string => '';
 
 /** The endpoints of one Service: servicePortKey → endpoints. */
 type ServiceEndpoints = Map<string, EndpointInfo[]>;
@@ -29,7 +30,12 @@ export class EndpointsChangeTracker {
   private applied = new Map<NamespacedName, ServiceEndpoints>();
   private dirty = new Set<NamespacedName>();
 
-  constructor(readonly nodeName: string) {}
+  /**
+   * nameChains: give each endpoint its KUBE-SEP- chain name (iptables mode). IPVS mode has
+   * no per-endpoint chains (upstream's IPVS proxier keeps BaseEndpointInfo), so it skips
+   * the hashing; chainName is then ''.
+   */
+  constructor(readonly nodeName: string, private readonly nameChains = true) {}
 
   /** EndpointSliceUpdate(slice, removeSlice): returns whether changes are pending. */
   endpointSliceUpdate(slice: EndpointSlice, removeSlice: boolean): boolean {
@@ -57,27 +63,26 @@ export class EndpointsChangeTracker {
     const out: ServiceEndpoints = new Map();
     const bySlice = this.slices.get(nsn);
     if (!bySlice) return out;
-    const [namespace, name] = nsn.split('/') as [string, string];
-    const sets = new Map<string, Map<string, EndpointInfo>>();
-    for (const sliceName of [...bySlice.keys()].sort()) {
+    const slash = nsn.indexOf('/');
+    const namespace = nsn.slice(0, slash);
+    const name = nsn.slice(slash + 1);
+    const lists = new Map<string, EndpointInfo[]>();
+    for (const sliceName of bySlice.size === 1 ? bySlice.keys() : [...bySlice.keys()].sort()) {
       const slice = bySlice.get(sliceName)!;
       for (const port of slice.ports ?? []) {
         if (!port.port) continue; // "ignoring invalid endpoint port"
         const protocol: Protocol = port.protocol ?? 'TCP';
         const spn = { namespace, name, port: port.name ?? '', protocol };
         const key = servicePortKey(spn);
-        const spnString = servicePortNameString(spn);
-        const chainNameOf = endpointChainNamer(spnString, protocol.toLowerCase());
-        let set = sets.get(key);
-        if (!set) sets.set(key, (set = new Map()));
+        const chainNameOf = this.nameChains ? endpointChainNamer(servicePortNameString(spn), protocol.toLowerCase()) : noChainName;
+        let list = lists.get(key);
+        if (!list) lists.set(key, (list = []));
         for (const ep of slice.endpoints ?? []) {
           const rawIP = ep.addresses?.[0];
           if (!rawIP) continue;
           const ip = canonicalIP(rawIP);
           if (!ip) continue;
           const endpoint = `${ip}:${port.port}`;
-          const isLocal = ep.nodeName !== undefined && ep.nodeName === this.nodeName;
-          if (set.has(endpoint) && !isLocal) continue; // a local duplicate wins
           const hints = ep.hints as Hints | undefined;
           const conditions = ep.conditions;
           // One object shape for every endpoint (no spreads): this runs 100,000 times
@@ -86,7 +91,7 @@ export class EndpointsChangeTracker {
             ip,
             port: port.port,
             endpoint,
-            isLocal,
+            isLocal: ep.nodeName !== undefined && ep.nodeName === this.nodeName,
             // Nil conditions mean ready/serving, not terminating (EndpointSlice API).
             ready: conditions?.ready !== false,
             serving: conditions?.serving !== false,
@@ -97,14 +102,13 @@ export class EndpointsChangeTracker {
             nodeHints: hints?.forNodes?.length ? hints.forNodes.map((n) => n.name) : NO_HINTS,
             chainName: chainNameOf(endpoint),
           };
-          set.set(endpoint, info);
+          list.push(info);
         }
       }
     }
-    for (const [key, set] of sets) {
-      if (set.size === 0) continue;
-      const list = [...set.values()].sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
-      out.set(key, list);
+    for (const [key, list] of lists) {
+      if (list.length === 0) continue;
+      out.set(key, sortedUnique(list));
     }
     return out;
   }
@@ -123,6 +127,25 @@ export class EndpointsChangeTracker {
     this.dirty.clear();
     return out;
   }
+}
+
+/**
+ * Sorted by "ip:port" with duplicates merged as upstream does: the first copy seen, unless
+ * a later copy is local (a local duplicate wins). Sorts `list` in place (stable).
+ */
+function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
+  list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+  let n = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ep = list[i]!;
+    if (n > 0 && list[n - 1]!.endpoint === ep.endpoint) {
+      if (ep.isLocal) list[n - 1] = ep;
+      continue;
+    }
+    list[n++] = ep;
+  }
+  list.length = n;
+  return list;
 }
 
 function serviceEndpointsEqual(a: ServiceEndpoints, b: ServiceEndpoints): boolean {

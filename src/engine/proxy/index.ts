@@ -91,6 +91,8 @@ export type { ProxierOptions, LocalTrafficDetector, NodeFacts } from './config';
 export { ServiceChangeTracker, updateServicePortMap, serviceToServicePortMap, healthCheckNodePorts } from './servicechangetracker';
 export { EndpointsChangeTracker, updateEndpointsMap, localReadyEndpoints } from './endpointschangetracker';
 export { categorizeEndpoints } from './topology';
+export { PROXY_HEALTHZ_PORT, proxierHealthReply, serviceHealthReply, goTimeString } from './healthcheck';
+export type { HealthReply, ProxierHealth } from './healthcheck';
 export type { CategorizedEndpoints } from './topology';
 export {
   portProtoHash,

@@ -9,6 +9,8 @@ export type Family = 4 | 6;
 
 export function ipFamilyOf(s: string): Family | undefined {
   if (s.includes(':')) return 6;
+  // The canonical form (nearly every address) needs no splitting.
+  if (CANONICAL_IPV4.test(s)) return 4;
   return parseIPv4Sloppy(s) === undefined ? undefined : 4;
 }
 

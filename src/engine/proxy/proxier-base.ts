@@ -21,9 +21,10 @@ export abstract class ChangeTrackingProxier {
   protected nodeLabels: Record<string, string> | undefined;
   protected needFullSync = true;
 
-  constructor(opts: Pick<ProxierOptions, 'nodeName' | 'nodeLabels' | 'masqueradeMark' | 'masqueradeBit'>) {
+  /** nameEndpointChains: whether endpoints get KUBE-SEP- chain names (iptables mode only). */
+  constructor(opts: Pick<ProxierOptions, 'nodeName' | 'nodeLabels' | 'masqueradeMark' | 'masqueradeBit'>, nameEndpointChains = true) {
     this.nodeName = opts.nodeName;
-    this.endpointsChanges = new EndpointsChangeTracker(opts.nodeName);
+    this.endpointsChanges = new EndpointsChangeTracker(opts.nodeName, nameEndpointChains);
     this.masqueradeMark = opts.masqueradeMark ?? '0x' + (1 << (opts.masqueradeBit ?? 14)).toString(16).padStart(8, '0');
     this.nodeLabels = opts.nodeLabels;
   }

@@ -41,6 +41,18 @@ function availableForTopology(ep: EndpointInfo, mode: string, nodeName: string, 
   return true;
 }
 
+/** endpoints.filter(keep), but the same array when every endpoint is kept (the usual case; the lists are never mutated). */
+function filterOrSame(endpoints: EndpointInfo[], keep: (ep: EndpointInfo) => boolean): EndpointInfo[] {
+  for (let i = 0; i < endpoints.length; i++) {
+    if (!keep(endpoints[i]!)) {
+      const out = endpoints.slice(0, i);
+      for (let j = i + 1; j < endpoints.length; j++) if (keep(endpoints[j]!)) out.push(endpoints[j]!);
+      return out;
+    }
+  }
+  return endpoints;
+}
+
 export function categorizeEndpoints(
   endpoints: EndpointInfo[],
   svc: ServicePortInfo,
@@ -55,7 +67,7 @@ export function categorizeEndpoints(
   if (usesClusterEndpoints(svc)) {
     const zone = nodeLabels?.['topology.kubernetes.io/zone'] ?? '';
     topologyMode = topologyModeFromHints(endpoints, nodeName, zone);
-    clusterEndpoints = endpoints.filter((ep) => ep.ready && availableForTopology(ep, topologyMode, nodeName, zone));
+    clusterEndpoints = filterOrSame(endpoints, (ep) => ep.ready && availableForTopology(ep, topologyMode, nodeName, zone));
     // No ready endpoints anywhere: fall back to serving-terminating ones.
     if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating);
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true;

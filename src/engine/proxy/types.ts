@@ -88,7 +88,7 @@ export interface EndpointInfo {
   zoneHints: string[];
   /** hints.forNodes[].name (PreferSameNode). */
   nodeHints: string[];
-  /** KUBE-SEP-… for this endpoint of this service port (iptables mode), computed once. */
+  /** KUBE-SEP-… for this endpoint of this service port (iptables mode), computed once; '' in IPVS mode. */
   chainName: string;
 }
 

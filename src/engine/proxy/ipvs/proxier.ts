@@ -27,7 +27,7 @@ import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetrac
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
 import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap, ServicePortSummary } from '../types';
-import { externallyAccessible, servicePortKey } from '../types';
+import { externallyAccessible } from '../types';
 import {
   IPSET_INFO,
   IPSET_WITH_IPTABLES_CHAIN,
@@ -155,7 +155,28 @@ export interface EnsureJumpRule {
   rule: string;
 }
 
+/**
+ * What an incremental sync changed, as upstream's diffing against the kernel would touch it
+ * (syncIPSetEntries adds/deletes only the difference; syncService/syncEndpoint only the
+ * virtual servers whose real servers changed). Removed entries are listed before added
+ * ones; added ones are in the order a whole-state rebuild would have inserted them.
+ */
+export interface IpvsSyncChanges {
+  ipsets: { name: string; added: string[]; removed: string[] }[];
+  /** Addresses newly bound to kube-ipvs0 (unbound ones are in unbindAddresses). */
+  boundAddresses: string[];
+  /** Virtual servers created or rewritten (deleted ones are in deletedVirtualServers). */
+  virtualServers: IpvsVirtualServer[];
+}
+
 export interface IpvsSyncResult {
+  /**
+   * Whether every service port was recomputed (the first sync, forceFullSync, node label
+   * changes): then `changes` is absent and the node reconciles the whole state.
+   */
+  full: boolean;
+  /** Set on incremental syncs: only what changed since the previous sync. */
+  changes?: IpvsSyncChanges;
   /** Addresses kube-ipvs0 must carry (each /32), in the order they were bound. */
   dummyAddresses: string[];
   /** Addresses to unbind from kube-ipvs0 (bound before, no longer needed). */
@@ -248,14 +269,79 @@ export interface IpvsProxierOptions extends ProxierOptions {
 
 /** What one service port contributes to a sync (kept until the port changes). */
 interface PortOutput {
+  svc: ServicePortInfo;
   virtualServers: IpvsVirtualServer[];
-  /** [set name, entry] pairs, in the order upstream inserts them. */
-  entries: [string, string][];
+  /** Flat (set name, entry) pairs in the order upstream inserts them: [set, entry, set, entry, …]. */
+  entries: string[];
   /** Addresses this port binds to kube-ipvs0. */
   bind: string[];
   /** (ip, protocol, port) of LB VIPs the node may not reach (KUBE-IPVS-OUT-FILTER). */
   noNodeAccess: { ip: string; protocol: string; port: number }[];
-  desc: IpvsServicePortDescription;
+  internalEndpoints: EndpointInfo[];
+  externalEndpoints: EndpointInfo[];
+  /** The Trace's description, made when first asked for. */
+  desc: IpvsServicePortDescription | undefined;
+}
+
+/**
+ * Reference counts of one kind of programmed state, with the net change of one sync.
+ * Nearly every key is wanted once, so those live in a Set (one hash operation per add);
+ * only keys wanted more than once carry a count.
+ */
+class RefCounts {
+  /** Every key wanted at least once. */
+  readonly keys = new Set<string>();
+  /** Keys wanted n ≥ 2 times → n. */
+  private readonly more = new Map<string, number>();
+  /** key → whether it was present before this sync's first change to it. */
+  private touched: Map<string, boolean> | null = null;
+
+  get size(): number {
+    return this.keys.size;
+  }
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+  clear(): void {
+    this.keys.clear();
+    this.more.clear();
+  }
+  /** Start recording net changes (incremental syncs); full syncs rebuild without. */
+  track(): void {
+    this.touched = new Map();
+  }
+  add(key: string): void {
+    const before = this.keys.size;
+    this.keys.add(key);
+    if (this.keys.size !== before) {
+      if (this.touched !== null && !this.touched.has(key)) this.touched.set(key, false);
+    } else this.more.set(key, (this.more.get(key) ?? 1) + 1);
+  }
+  remove(key: string): void {
+    const n = this.more.get(key);
+    if (n !== undefined) {
+      if (n > 2) this.more.set(key, n - 1);
+      else this.more.delete(key);
+      return;
+    }
+    if (!this.keys.has(key)) return;
+    if (this.touched !== null && !this.touched.has(key)) this.touched.set(key, true);
+    this.keys.delete(key);
+  }
+  /** The net change since track(): keys that appeared (in order) and keys that went. */
+  changes(): { added: string[]; removed: string[] } {
+    const added: string[] = [];
+    const removed: string[] = [];
+    if (this.touched !== null) {
+      for (const [k, was] of this.touched) {
+        const now = this.keys.has(k);
+        if (now && !was) added.push(k);
+        else if (!now && was) removed.push(k);
+      }
+    }
+    this.touched = null;
+    return { added, removed };
+  }
 }
 
 interface GracefulItem {
@@ -273,20 +359,28 @@ export class IpvsProxier extends ChangeTrackingProxier {
   private readonly nodePortAddresses: NodePortAddresses;
   private sortedKeys: string[] | null = null;
   private outputs = new Map<string, PortOutput>();
-  /** Addresses currently on kube-ipvs0 and virtual servers in the kernel, as last synced. */
-  private boundAddrs = new Set<string>();
-  private activeVS = new Set<string>();
+  /**
+   * What is programmed, counted by the service ports that want it: the entries of each
+   * ipset, the addresses on kube-ipvs0, and the ports claiming each virtual server. An
+   * incremental sync updates these for the ports it rewrote only and reports the net change.
+   */
+  private readonly setRefs = new Map<string, RefCounts>();
+  private bindRefs = new RefCounts();
+  private vsOwners = new Map<string, string | string[]>();
+  /** Position of each service port in sortedKeys (the later port wins a shared virtual server). */
+  private rank = new Map<string, number>();
   /** The graceful-termination list: "vs/rs" → item. */
   private graceful = new Map<string, GracefulItem>();
   private dirtyPorts = new Set<string>();
 
   constructor(opts: IpvsProxierOptions) {
-    super(opts);
+    super(opts, false);
     this.opts = opts;
     this.localDetector = opts.localDetector ?? noOpLocalDetector;
     this.nodePortAddresses = new NodePortAddresses(opts.nodePortAddresses, opts.nodeIP);
     // "IPVS scheduler not specified, use rr by default".
     this.scheduler = opts.ipvsScheduler || DEFAULT_SCHEDULER;
+    for (const info of IPSET_INFO) if (info.name !== KUBE_IPVS_IPS) this.setRefs.set(info.name, new RefCounts());
   }
 
   /** Recompute every service port on the next sync (upstream recomputes every time). */
@@ -328,7 +422,8 @@ export class IpvsProxier extends ChangeTrackingProxier {
     const serviceUpdate = updateServicePortMap(this.svcPortMap, this.serviceChanges);
     const endpointUpdate = updateEndpointsMap(this.endpointsMap, this.endpointsChanges);
     if (serviceUpdate.updatedServices.size > 0) this.sortedKeys = null;
-    const updatedServices = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
+    const updatedServices = serviceUpdate.updatedServices;
+    for (const nsn of endpointUpdate.updatedServices) updatedServices.add(nsn);
     const full = this.needFullSync;
 
     // Node addresses: everything local except kube-ipvs0, loopback excluded (isValidForSet).
@@ -353,69 +448,202 @@ export class IpvsProxier extends ChangeTrackingProxier {
         const c = this.svcPortMap.get(y)!;
         return a.nameString < c.nameString ? -1 : a.nameString > c.nameString ? 1 : a.protocol < c.protocol ? -1 : a.protocol > c.protocol ? 1 : 0;
       });
+      this.rank = new Map();
+      for (let i = 0; i < this.sortedKeys.length; i++) this.rank.set(this.sortedKeys[i]!, i);
     }
+    const sortedKeys = this.sortedKeys;
 
-    const sets = new Map<string, Set<string>>();
-    for (const info of IPSET_INFO) sets.set(info.name, new Set());
-    const vsByKey = new Map<string, IpvsVirtualServer>();
-    const activeBindAddrs = new Set<string>();
-    const noNodeAccess: PortOutput['noNodeAccess'] = [];
-    const services: IpvsServicePortDescription[] = [];
+    // Recompute the ports that changed; the others keep last sync's output as it is.
+    const previous = this.outputs;
     const outputs = new Map<string, PortOutput>();
-
-    for (const key of this.sortedKeys) {
+    // Bring the counts of programmed state up to date: a full sync recounts everything as it
+    // goes, an incremental one then takes out what gone and rewritten ports wanted and adds
+    // what they want now.
+    const previousVS = this.vsOwners;
+    /** Virtual servers touched by this sync → whether each was programmed before. */
+    const touchedVS = new Map<string, boolean>();
+    if (full) {
+      for (const r of this.setRefs.values()) r.clear();
+      this.bindRefs = new RefCounts();
+      this.vsOwners = new Map();
+    }
+    const rewritten: { key: string; old: PortOutput | undefined; now: PortOutput }[] = [];
+    for (const key of sortedKeys) {
       const svc = this.svcPortMap.get(key)!;
-      let o = this.outputs.get(key);
+      const old = previous.get(key);
+      let o = old;
       if (!o || full || updatedServices.has(svc.service) || this.dirtyPorts.has(key) || (nodeIPsChanged && svc.nodePort !== 0)) {
-        o = this.writeServicePort(key, svc, nodeIPs, nodeAddressSet, o);
+        o = this.writeServicePort(key, svc, nodeIPs, nodeAddressSet, old);
+        if (!full) rewritten.push({ key, old, now: o });
       }
       outputs.set(key, o);
-      for (const [set, entry] of o.entries) sets.get(set)!.add(entry);
-      for (const vs of o.virtualServers) vsByKey.set(virtualServerKey(vs.address, vs.port, vs.protocol), vs);
-      for (const a of o.bind) activeBindAddrs.add(a);
-      for (const n of o.noNodeAccess) noNodeAccess.push(n);
-      services.push(o.desc);
+      if (full) this.count(key, o, 1, null);
     }
     // Graceful items of service ports that are gone: their virtual servers go too.
     for (const [k, item] of this.graceful) if (!outputs.has(item.portKey)) this.graceful.delete(k);
     this.outputs = outputs;
     this.dirtyPorts.clear();
 
-    // KUBE-IPVS-IPS is exactly the set of addresses bound to kube-ipvs0.
-    sets.set(KUBE_IPVS_IPS, activeBindAddrs);
+    if (!full) {
+      for (const r of this.setRefs.values()) r.track();
+      this.bindRefs.track();
+      for (const [key, old] of previous) if (!outputs.has(key)) this.count(key, old, -1, touchedVS);
+      for (const r of rewritten) {
+        if (r.old) this.count(r.key, r.old, -1, touchedVS);
+        this.count(r.key, r.now, 1, touchedVS);
+      }
+    }
 
-    const ipsets: IpvsIpSet[] = IPSET_INFO.map((info) => ({
-      name: info.name,
-      type: info.type,
-      comment: info.comment,
-      options: ipsetCreateOptions(info.type),
-      entries: [...sets.get(info.name)!],
-    }));
-    const restore = this.writeIptablesRules(sets, noNodeAccess);
+    const nonEmpty = (name: string): boolean => (name === KUBE_IPVS_IPS ? this.bindRefs : this.setRefs.get(name)!).size > 0;
+    const noNodeAccess: PortOutput['noNodeAccess'] = [];
+    for (const o of outputs.values()) for (const n of o.noNodeAccess) noNodeAccess.push(n);
+    const restore = this.writeIptablesRules(nonEmpty, noNodeAccess);
 
-    const virtualServers = [...vsByKey.values()];
-    const deletedVirtualServers = [...this.activeVS].filter((k) => !vsByKey.has(k));
-    this.activeVS = new Set(vsByKey.keys());
-    const unbindAddresses = [...this.boundAddrs].filter((a) => !activeBindAddrs.has(a));
-    this.boundAddrs = new Set(activeBindAddrs);
+    let deletedVirtualServers: string[];
+    let unbindAddresses: string[];
+    let changes: IpvsSyncChanges | undefined;
+    if (full) {
+      deletedVirtualServers = [];
+      for (const k of previousVS.keys()) if (!this.vsOwners.has(k)) deletedVirtualServers.push(k);
+      unbindAddresses = this.boundBefore.filter((a) => !this.bindRefs.has(a));
+    } else {
+      const bound = this.bindRefs.changes();
+      unbindAddresses = bound.removed;
+      deletedVirtualServers = [];
+      const virtualServers: IpvsVirtualServer[] = [];
+      for (const [k, was] of touchedVS) {
+        const winner = this.winner(k);
+        if (winner) virtualServers.push(winner);
+        else if (was) deletedVirtualServers.push(k);
+      }
+      const ipsets: IpvsSyncChanges['ipsets'] = [];
+      for (const [name, r] of this.setRefs) {
+        const c = r.changes();
+        if (c.added.length > 0 || c.removed.length > 0) ipsets.push({ name, ...c });
+      }
+      // KUBE-IPVS-IPS is exactly the set of addresses bound to kube-ipvs0.
+      if (bound.added.length > 0 || bound.removed.length > 0) ipsets.push({ name: KUBE_IPVS_IPS, ...bound });
+      changes = { ipsets, boundAddresses: bound.added, virtualServers };
+    }
+    this.boundBefore = [...this.bindRefs.keys];
     this.needFullSync = false;
 
+    // The whole state, as a rebuild in service-port order would list it: made on demand
+    // (tests, and the node when it reconciles everything), not on every sync.
+    const snapshot = [...outputs.values()];
+    let dummy: string[] | undefined;
+    let vss: IpvsVirtualServer[] | undefined;
+    let sets: IpvsIpSet[] | undefined;
+    let services: IpvsServicePortDescription[] | undefined;
+    let sortedUpdated: NamespacedName[] | undefined;
+    const dummyAddresses = (): string[] => {
+      if (!dummy) {
+        const all = new Set<string>();
+        for (const o of snapshot) for (const a of o.bind) all.add(a);
+        dummy = [...all];
+      }
+      return dummy;
+    };
+    const self = this;
+    const svcPortMap = this.svcPortMap;
+    const endpointsMap = this.endpointsMap;
     return {
-      dummyAddresses: [...activeBindAddrs],
+      full,
+      ...(changes ? { changes } : {}),
+      get dummyAddresses() {
+        return dummyAddresses();
+      },
       unbindAddresses,
-      virtualServers,
+      get virtualServers() {
+        if (!vss) {
+          const byKey = new Map<string, IpvsVirtualServer>();
+          for (const o of snapshot) for (const vs of o.virtualServers) byKey.set(virtualServerKey(vs.address, vs.port, vs.protocol), vs);
+          vss = [...byKey.values()];
+        }
+        return vss;
+      },
       deletedVirtualServers,
-      ipsets,
+      get ipsets() {
+        if (!sets) {
+          const entries = new Map<string, Set<string>>();
+          for (const info of IPSET_INFO) entries.set(info.name, new Set());
+          for (const o of snapshot) for (let i = 0; i < o.entries.length; i += 2) entries.get(o.entries[i]!)!.add(o.entries[i + 1]!);
+          entries.set(KUBE_IPVS_IPS, new Set(dummyAddresses()));
+          sets = IPSET_INFO.map((info) => ({
+            name: info.name,
+            type: info.type,
+            comment: info.comment,
+            options: ipsetCreateOptions(info.type),
+            entries: [...entries.get(info.name)!],
+          }));
+        }
+        return sets;
+      },
       restore,
       restoreArgs: ['--noflush', '--counters'],
       ensureChains: [...IPVS_IPTABLES_CHAINS],
       ensureRules: ipvsJumpRules(),
-      services,
-      updatedServices: [...updatedServices].sort(),
+      get services() {
+        services ??= snapshot.map((o) => self.describePort(o));
+        return services;
+      },
+      get updatedServices() {
+        return (sortedUpdated ??= [...updatedServices].sort());
+      },
       conntrackCleanupRequired: endpointUpdate.conntrackCleanupRequired || serviceUpdate.deletedUDPClusterIPs.size > 0,
-      healthCheckNodePorts: () => healthCheckNodePorts(this.svcPortMap),
-      localReadyEndpoints: () => localReadyEndpoints(this.endpointsMap),
+      healthCheckNodePorts: () => healthCheckNodePorts(svcPortMap),
+      localReadyEndpoints: () => localReadyEndpoints(endpointsMap),
     };
+  }
+
+  /** Addresses on kube-ipvs0 after the last sync (what a full sync unbinds from). */
+  private boundBefore: string[] = [];
+
+  /** Count one port's wants in (+1) or out (-1), noting the virtual servers it touched. */
+  private count(key: string, o: PortOutput, sign: 1 | -1, touchedVS: Map<string, boolean> | null): void {
+    const e = o.entries;
+    for (let i = 0; i < e.length; i += 2) {
+      const r = this.setRefs.get(e[i]!)!;
+      if (sign > 0) r.add(e[i + 1]!);
+      else r.remove(e[i + 1]!);
+    }
+    for (const a of o.bind) {
+      if (sign > 0) this.bindRefs.add(a);
+      else this.bindRefs.remove(a);
+    }
+    for (const vs of o.virtualServers) {
+      const k = virtualServerKey(vs.address, vs.port, vs.protocol);
+      const owners = this.vsOwners.get(k);
+      if (touchedVS !== null && !touchedVS.has(k)) touchedVS.set(k, owners !== undefined);
+      // One owner is kept as a plain string (the usual case), several as a list.
+      if (sign > 0) {
+        if (owners === undefined) this.vsOwners.set(k, key);
+        else if (typeof owners === 'string') {
+          if (owners !== key) this.vsOwners.set(k, [owners, key]);
+        } else if (!owners.includes(key)) owners.push(key);
+      } else if (owners !== undefined) {
+        const rest = typeof owners === 'string' ? [] : owners.filter((x) => x !== key);
+        if (rest.length === 0) {
+          if (owners === key || typeof owners !== 'string') this.vsOwners.delete(k);
+        } else this.vsOwners.set(k, rest.length === 1 ? rest[0]! : rest);
+      }
+    }
+  }
+
+  /** The virtual server now programmed under `k`: the one of the last port (in order) claiming it. */
+  private winner(k: string): IpvsVirtualServer | undefined {
+    const owners = this.vsOwners.get(k);
+    if (owners === undefined) return undefined;
+    let best: string;
+    if (typeof owners === 'string') best = owners;
+    else {
+      best = owners[0]!;
+      for (const o of owners) if (this.rank.get(o)! > this.rank.get(best)!) best = o;
+    }
+    // Within one port too the later claim wins (an external IP that is also its LB VIP).
+    const list = this.outputs.get(best)!.virtualServers;
+    for (let i = list.length - 1; i >= 0; i--) if (virtualServerKey(list[i]!.address, list[i]!.port, list[i]!.protocol) === k) return list[i];
+    return undefined;
   }
 
   private lastNodeIPsKey = '';
@@ -437,13 +665,16 @@ export class IpvsProxier extends ChangeTrackingProxier {
    * GracefulTerminationManager does; one that comes back leaves the list at weight 1.
    */
   private realServersFor(portKey: string, vs: IpvsVirtualServer, endpoints: EndpointInfo[], previous: IpvsVirtualServer | undefined): void {
+    const out: IpvsRealServer[] = new Array(endpoints.length);
+    for (let i = 0; i < endpoints.length; i++) out[i] = { address: endpoints[i]!.ip, port: endpoints[i]!.port, weight: 1 };
+    vs.realServers = out;
+    // Nothing was programmed before and nothing drains: the common case of a big sync.
+    if (!previous && this.graceful.size === 0) return;
     const vsKey = virtualServerKey(vs.address, vs.port, vs.protocol);
-    const out: IpvsRealServer[] = [];
     const want = new Set<string>();
     for (const ep of endpoints) {
       want.add(ep.endpoint);
-      out.push({ address: ep.ip, port: ep.port, weight: 1 });
-      this.graceful.delete(`${vsKey}/${ep.endpoint}`);
+      if (this.graceful.size > 0) this.graceful.delete(`${vsKey}/${ep.endpoint}`);
     }
     if (previous) {
       for (const rs of previous.realServers) {
@@ -456,20 +687,23 @@ export class IpvsProxier extends ChangeTrackingProxier {
         }
       }
     }
-    vs.realServers = out;
   }
 
   /** Everything one service port contributes (the body of upstream's per-service loop). */
   private writeServicePort(portKey: string, svc: ServicePortInfo, nodeIPs: string[], nodeAddressSet: Set<string>, prev: PortOutput | undefined): PortOutput {
     const protocol = svc.protocol.toLowerCase();
-    const entries: [string, string][] = [];
+    const entries: string[] = [];
     const bind: string[] = [];
     const noNodeAccess: PortOutput['noNodeAccess'] = [];
     const virtualServers: IpvsVirtualServer[] = [];
-    const prevVS = new Map<string, IpvsVirtualServer>();
-    if (prev) for (const vs of prev.virtualServers) prevVS.set(virtualServerKey(vs.address, vs.port, vs.protocol), vs);
+    let prevVS: Map<string, IpvsVirtualServer> | undefined;
+    if (prev) {
+      prevVS = new Map();
+      for (const vs of prev.virtualServers) prevVS.set(virtualServerKey(vs.address, vs.port, vs.protocol), vs);
+    }
 
-    const allEndpoints = this.endpointsMap.get(servicePortKey(svc.spn)) ?? [];
+    // portKey is servicePortKey(svc.spn), the key of both maps.
+    const allEndpoints = this.endpointsMap.get(portKey) ?? [];
     const cat = categorizeEndpoints(allEndpoints, svc, this.nodeName, this.nodeLabels);
     // syncEndpoint(onlyNodeLocalEndpoints): local endpoints if any, else the cluster ones
     // (kubernetes PR 97081: pods on this node can still reach a Local service).
@@ -480,24 +714,24 @@ export class IpvsProxier extends ChangeTrackingProxier {
 
     const add = (address: string, port: number, kind: VirtualServerKind, eps: EndpointInfo[]): IpvsVirtualServer => {
       const vs = this.newVirtualServer(svc, address, port, kind);
-      this.realServersFor(portKey, vs, eps, prevVS.get(virtualServerKey(address, port, vs.protocol)));
+      this.realServersFor(portKey, vs, eps, prevVS?.get(virtualServerKey(address, port, vs.protocol)));
       virtualServers.push(vs);
       return vs;
     };
 
     // Hairpin: local endpoints reaching themselves through the service are masqueraded.
     for (const ep of allEndpoints) {
-      if (ep.isLocal) entries.push([KUBE_LOOP_BACK, ipPortIPEntry(ep.ip, protocol, ep.port, ep.ip)]);
+      if (ep.isLocal) entries.push(KUBE_LOOP_BACK, ipPortIPEntry(ep.ip, protocol, ep.port, ep.ip));
     }
 
     // Capture the clusterIP (always bound to kube-ipvs0).
-    entries.push([KUBE_CLUSTER_IP, ipPortEntry(svc.clusterIP, protocol, svc.port)]);
+    entries.push(KUBE_CLUSTER_IP, ipPortEntry(svc.clusterIP, protocol, svc.port));
     add(svc.clusterIP, svc.port, 'ClusterIP', internalEndpoints);
     bind.push(svc.clusterIP);
 
     // Capture externalIPs (not bound if the address already lives on a node interface).
     for (const ip of svc.externalIPs) {
-      entries.push([svc.externalPolicyLocal ? KUBE_EXTERNAL_IP_LOCAL : KUBE_EXTERNAL_IP, ipPortEntry(ip, protocol, svc.port)]);
+      entries.push(svc.externalPolicyLocal ? KUBE_EXTERNAL_IP_LOCAL : KUBE_EXTERNAL_IP, ipPortEntry(ip, protocol, svc.port));
       add(ip, svc.port, 'ExternalIP', externalEndpoints);
       if (!nodeAddressSet.has(ip)) bind.push(ip);
     }
@@ -505,18 +739,18 @@ export class IpvsProxier extends ChangeTrackingProxier {
     // Capture load-balancer ingress.
     for (const ip of svc.loadBalancerVIPs) {
       const entry = ipPortEntry(ip, protocol, svc.port);
-      entries.push([KUBE_LOAD_BALANCER, entry]);
-      if (svc.externalPolicyLocal) entries.push([KUBE_LOAD_BALANCER_LOCAL, entry]);
+      entries.push(KUBE_LOAD_BALANCER, entry);
+      if (svc.externalPolicyLocal) entries.push(KUBE_LOAD_BALANCER_LOCAL, entry);
       if (svc.loadBalancerSourceRanges.length > 0) {
         // Source ranges apply to LB VIP traffic only; NodePorts stay open (as upstream).
-        entries.push([KUBE_LOAD_BALANCER_FW, entry]);
+        entries.push(KUBE_LOAD_BALANCER_FW, entry);
         let allowFromNode = false;
         for (const cidr of svc.loadBalancerSourceRanges) {
-          entries.push([KUBE_LOAD_BALANCER_SOURCE_CIDR, ipPortNetEntry(ip, protocol, svc.port, cidr)]);
+          entries.push(KUBE_LOAD_BALANCER_SOURCE_CIDR, ipPortNetEntry(ip, protocol, svc.port, cidr));
           if (cidrContains(parseCIDRSloppy(cidr)!, this.opts.nodeIP)) allowFromNode = true;
         }
         // A node reaching its own LB VIP has the VIP as source (it is on kube-ipvs0).
-        if (allowFromNode) entries.push([KUBE_LOAD_BALANCER_SOURCE_IP, ipPortIPEntry(ip, protocol, svc.port, ip)]);
+        if (allowFromNode) entries.push(KUBE_LOAD_BALANCER_SOURCE_IP, ipPortIPEntry(ip, protocol, svc.port, ip));
         else noNodeAccess.push({ ip, protocol, port: svc.port });
       }
       add(ip, svc.port, 'LoadBalancer', externalEndpoints);
@@ -537,22 +771,30 @@ export class IpvsProxier extends ChangeTrackingProxier {
         localSetName = protocol === 'udp' ? KUBE_NODE_PORT_LOCAL_UDP : KUBE_NODE_PORT_LOCAL_TCP;
         npEntries = [String(svc.nodePort)];
       }
-      for (const e of npEntries) entries.push([setName, e]);
-      if (svc.externalPolicyLocal) for (const e of npEntries) entries.push([localSetName, e]);
+      for (const e of npEntries) entries.push(setName, e);
+      if (svc.externalPolicyLocal) for (const e of npEntries) entries.push(localSetName, e);
       for (const ip of nodeIPs) add(ip, svc.nodePort, 'NodePort', externalEndpoints);
     }
 
     // Upstream `continue`s out of the service's loop body when a NodePort service finds no
     // node IPs, so its health check node port is then not added either.
     const skippedRest = svc.nodePort !== 0 && nodeIPs.length === 0;
-    if (svc.healthCheckNodePort !== 0 && !skippedRest) entries.push([KUBE_HEALTH_CHECK_NODE_PORT, String(svc.healthCheckNodePort)]);
+    if (svc.healthCheckNodePort !== 0 && !skippedRest) entries.push(KUBE_HEALTH_CHECK_NODE_PORT, String(svc.healthCheckNodePort));
 
-    const describe = (eps: EndpointInfo[], weights: IpvsRealServer[] | undefined): IpvsEndpointDescription[] =>
+    return { svc, virtualServers, entries, bind, noNodeAccess, internalEndpoints, externalEndpoints, desc: undefined };
+  }
+
+  /** The Trace's view of one service port (made when the sync result's services are read). */
+  private describePort(o: PortOutput): IpvsServicePortDescription {
+    if (o.desc) return o.desc;
+    const svc = o.svc;
+    // Every endpoint is a real server at weight 1 (weight 0 is only for drained ones, which
+    // are no longer endpoints).
+    const describe = (eps: EndpointInfo[]): IpvsEndpointDescription[] =>
       eps.map((ep) => ({
-        endpoint: ep.endpoint, ip: ep.ip, port: ep.port, isLocal: ep.isLocal, ready: ep.ready, serving: ep.serving, terminating: ep.terminating,
-        weight: weights?.find((r) => r.address === ep.ip && r.port === ep.port)?.weight ?? 1,
+        endpoint: ep.endpoint, ip: ep.ip, port: ep.port, isLocal: ep.isLocal, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, weight: 1,
       }));
-    const desc: IpvsServicePortDescription = {
+    o.desc = {
       name: svc.nameString,
       protocol: svc.protocol,
       clusterIP: svc.clusterIP,
@@ -566,20 +808,19 @@ export class IpvsProxier extends ChangeTrackingProxier {
       externalTrafficPolicy: svc.externalPolicyLocal ? 'Local' : 'Cluster',
       internalTrafficPolicy: svc.internalPolicyLocal ? 'Local' : 'Cluster',
       healthCheckNodePort: svc.healthCheckNodePort,
-      virtualServers: virtualServers.map((vs) => virtualServerKey(vs.address, vs.port, vs.protocol)),
-      clusterEndpoints: describe(internalEndpoints, virtualServers[0]?.realServers),
-      externalEndpoints: externallyAccessible(svc) ? describe(externalEndpoints, undefined) : [],
-      ...(internalEndpoints.length === 0 ? { noEndpoints: 'icmp-port-unreachable' as const } : {}),
+      virtualServers: o.virtualServers.map((vs) => virtualServerKey(vs.address, vs.port, vs.protocol)),
+      clusterEndpoints: describe(o.internalEndpoints),
+      externalEndpoints: externallyAccessible(svc) ? describe(o.externalEndpoints) : [],
+      ...(o.internalEndpoints.length === 0 ? { noEndpoints: 'icmp-port-unreachable' as const } : {}),
     };
-    return { virtualServers, entries, bind, noNodeAccess, desc };
+    return o.desc;
   }
 
   /** writeIptablesRules + createAndLinkKubeChain: the whole restore input. */
-  private writeIptablesRules(sets: Map<string, Set<string>>, noNodeAccess: PortOutput['noNodeAccess']): string {
+  private writeIptablesRules(nonEmpty: (set: string) => boolean, noNodeAccess: PortOutput['noNodeAccess']): string {
     const nat: string[] = [];
     const filter: string[] = [];
     const comment = (name: string): string => `"${IPSET_INFO.find((i) => i.name === name)!.comment}"`;
-    const nonEmpty = (name: string): boolean => sets.get(name)!.size > 0;
     const mark = this.masqueradeMark;
 
     // Dismiss connections to localhost early in the service chain.

@@ -72,16 +72,57 @@ function addrLines(l: NetInterface, a: InterfaceAddress): string {
   return s;
 }
 
-/** `ip addr [show [dev X]]`: with -4 only links that have an IPv4 address, and no link/ line. */
+/** An IPv6 address the kernel configured itself (the cluster's own addressing is IPv4 only). */
+interface Inet6Address {
+  address: string;
+  prefix: number;
+  scope: 'host' | 'link';
+  /** IFA_F_* flags iproute2 prints after the scope. */
+  flags: string[];
+}
+
+/**
+ * The modified EUI-64 interface identifier of a MAC (RFC 4291 appendix A, as addrconf_ifid_eui48
+ * builds it): flip the universal/local bit, put ff:fe in the middle, under fe80::/64.
+ */
+export function linkLocalFromMac(mac: string): string {
+  const b = mac.split(':').map((x) => parseInt(x, 16));
+  const g = [((b[0]! ^ 2) << 8) | b[1]!, (b[2]! << 8) | 0xff, (0xfe << 8) | b[3]!, (b[4]! << 8) | b[5]!];
+  // fe80:0:0:0 then the four groups: the zero run right after fe80 is the one "::" replaces
+  // (RFC 5952), and it swallows a leading zero group of the identifier too.
+  let k = 0;
+  while (k < g.length && g[k] === 0) k++;
+  return `fe80::${g.slice(k).map((x) => x.toString(16)).join(':')}`;
+}
+
+/**
+ * What addrconf gives a link once it is up: lo gets ::1/128 (kernels since 6.3 flag it
+ * noprefixroute; the nodes run 6.8), an up Ethernet-like link (eth0, veths) its fe80::/64
+ * link-local address from its MAC. A down link (kube-ipvs0, a dummy) gets none.
+ */
+export function inet6Addresses(l: NetInterface): Inet6Address[] {
+  if (l.kind === 'loopback') return [{ address: '::1', prefix: 128, scope: 'host', flags: ['noprefixroute'] }];
+  if (l.state !== 'UP' || l.flags.includes('NOARP')) return [];
+  return [{ address: linkLocalFromMac(l.mac), prefix: 64, scope: 'link', flags: [] }];
+}
+
+/** print_addrinfo for AF_INET6: no label, so the line ends in the last "key " pair's space. */
+function addr6Lines(a: Inet6Address): string {
+  return `    inet6 ${a.address}/${a.prefix} scope ${a.scope} ${a.flags.map((f) => f + ' ').join('')}\n       valid_lft forever preferred_lft forever\n`;
+}
+
+/** `ip addr [show [dev X]]`: with -4/-6 only links that have an address of that family, and no link/ line. */
 export function ipAddr(links: readonly NetInterface[], o: IpOptions): string {
-  if (o.family === 6) return '';
-  if (o.brief) return links.map((l) => briefAddr(l)).join('');
+  if (o.brief) return links.filter((l) => o.family === undefined || (o.family === 4 ? l.addresses.length : inet6Addresses(l).length) > 0).map((l) => briefAddr(l, o)).join('');
   let out = '';
   for (const l of links) {
-    if (o.family === 4 && l.addresses.length === 0) continue;
-    out += linkHead(l, false, o.family === 4);
-    if (o.family !== 4) out += linkLine(l);
-    for (const a of ordered(l)) out += addrLines(l, a);
+    const v4 = o.family === 6 ? [] : ordered(l);
+    const v6 = o.family === 4 ? [] : inet6Addresses(l);
+    if (o.family !== undefined && v4.length + v6.length === 0) continue;
+    out += linkHead(l, false, o.family !== undefined);
+    if (o.family === undefined) out += linkLine(l);
+    for (const a of v4) out += addrLines(l, a);
+    for (const a of v6) out += addr6Lines(a);
   }
   return out;
 }
@@ -97,9 +138,10 @@ export function ipLink(links: readonly NetInterface[], o: IpOptions): string {
   return links.map((l) => linkHead(l, true) + linkLine(l)).join('');
 }
 
-/** print_linkinfo_brief: `%-16s %-14s ` then each address `a/p `. */
-function briefAddr(l: NetInterface): string {
-  return `${linkName(l).padEnd(16)} ${l.state.padEnd(14)} ${ordered(l).map((a) => `${a.address}/${a.prefix} `).join('')}\n`;
+/** print_linkinfo_brief: `%-16s %-14s ` then each address `a/p ` (IPv4, then IPv6). */
+function briefAddr(l: NetInterface, o: IpOptions): string {
+  const all = [...(o.family === 6 ? [] : ordered(l)), ...(o.family === 4 ? [] : inet6Addresses(l))];
+  return `${linkName(l).padEnd(16)} ${l.state.padEnd(14)} ${all.map((a) => `${a.address}/${a.prefix} `).join('')}\n`;
 }
 
 function briefLink(l: NetInterface): string {

@@ -1,7 +1,7 @@
 // Formats checked against iproute2 6.1 in a scratch netns (trailing spaces included).
 import { describe, expect, it } from 'vitest';
 import type { NetInterface } from '../../../engine';
-import { ipAddr, routeLine } from './format';
+import { ipAddr, linkLocalFromMac, routeLine } from './format';
 import { run } from './ip';
 
 const eth0: NetInterface = {
@@ -41,6 +41,8 @@ describe('ip addr', () => {
       '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n' +
       '    inet 127.0.0.1/8 scope host lo\n' +
       '       valid_lft forever preferred_lft forever\n' +
+      '    inet6 ::1/128 scope host noprefixroute \n' +
+      '       valid_lft forever preferred_lft forever\n' +
       '2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default \n' +
       '    link/ether 02:42:ac:12:00:03 brd ff:ff:ff:ff:ff:ff link-netnsid 0\n' +
       '    inet 172.18.0.3/16 brd 172.18.255.255 scope global eth0\n' +
@@ -48,6 +50,8 @@ describe('ip addr', () => {
       '    inet 192.168.99.11/24 brd 192.168.99.255 scope global eth0\n' +
       '       valid_lft forever preferred_lft forever\n' +
       '    inet 172.18.5.3/16 brd 172.18.255.255 scope global secondary eth0\n' +
+      '       valid_lft forever preferred_lft forever\n' +
+      '    inet6 fe80::42:acff:fe12:3/64 scope link \n' +
       '       valid_lft forever preferred_lft forever\n' +
       '4: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default qlen 1000\n' +
       '    link/ether 5e:52:a8:1c:0e:11 brd ff:ff:ff:ff:ff:ff\n' +
@@ -59,12 +63,34 @@ describe('ip addr', () => {
   it('-4 moves link-netnsid to the head line; -br prints one line per link', () => {
     expect(run(['-4', 'a', 'show', 'dev', 'eth0'], host).stdout.split('\n')[0]).toBe('2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default  link-netnsid 0');
     expect(run(['-br', 'a'], host).stdout).toBe(
-      'lo               UNKNOWN        127.0.0.1/8 \n' +
-      'eth0@if7         UP             172.18.0.3/16 192.168.99.11/24 172.18.5.3/16 \n' +
+      'lo               UNKNOWN        127.0.0.1/8 ::1/128 \n' +
+      'eth0@if7         UP             172.18.0.3/16 192.168.99.11/24 172.18.5.3/16 fe80::42:acff:fe12:3/64 \n' +
       'kube-ipvs0       DOWN           10.96.0.1/32 \n',
     );
     expect(run(['-br', 'link'], host).stdout.split('\n')[0]).toBe('lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> ');
     expect(run(['link', 'show', 'lo'], host).stdout).toBe('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n');
+  });
+
+  it('-6: lo\'s ::1 and each up link\'s fe80::/64 address; a down dummy (kube-ipvs0) has none', () => {
+    expect(run(['-6', 'addr'], host).stdout).toBe(
+      '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n' +
+      '    inet6 ::1/128 scope host noprefixroute \n' +
+      '       valid_lft forever preferred_lft forever\n' +
+      '2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default  link-netnsid 0\n' +
+      '    inet6 fe80::42:acff:fe12:3/64 scope link \n' +
+      '       valid_lft forever preferred_lft forever\n',
+    );
+    expect(run(['-6', '-br', 'a'], host).stdout).toBe('lo               UNKNOWN        ::1/128 \neth0@if7         UP             fe80::42:acff:fe12:3/64 \n');
+    expect(run(['-4', '-br', 'a'], host).stdout.split('\n')[0]).toBe('lo               UNKNOWN        127.0.0.1/8 ');
+  });
+
+  it('derives the link-local address from the MAC as the kernel does (modified EUI-64)', () => {
+    // Docker's 02:42:<IPv4> MACs give the familiar fe80::42:acff:fe…; a universal MAC gets
+    // its U/L bit set; a zero group after fe80 joins the "::".
+    expect(linkLocalFromMac('02:42:ac:12:00:03')).toBe('fe80::42:acff:fe12:3');
+    expect(linkLocalFromMac('02:42:ac:11:00:02')).toBe('fe80::42:acff:fe11:2');
+    expect(linkLocalFromMac('00:0c:29:7c:ee:d7')).toBe('fe80::20c:29ff:fe7c:eed7');
+    expect(linkLocalFromMac('02:00:00:00:00:01')).toBe('fe80::ff:fe00:1');
   });
 
   it('answers errors like iproute2', () => {

@@ -424,6 +424,8 @@ export const ipset: CommandModule = {
     if ('exitCode' in node) return node;
     const host = ipsetHost(ctx, node.name);
     if ('exitCode' in host) return host;
+    const h = nodeHost(ctx, node.name);
+    if (!('exitCode' in h)) h.handEdits++;
     return run(argv, host);
   },
 };

@@ -6,7 +6,7 @@
  * the command, `-Ln` groups, errors and exit codes as parse_options/generic_opt_check give them.
  */
 import type { CommandModule, CommandResult } from '../../types';
-import { ipvsTable, type IpvsErrno, type IpvsTableView, nodeResolver, requireNode } from '../iptables/host';
+import { ipvsTable, type IpvsErrno, type IpvsTableView, nodeHost, nodeResolver, requireNode } from '../iptables/host';
 import { FMT, listAll, listConnections, listService, SVC_F_ONEPACKET, SVC_F_PERSISTENT, SVC_F_SCHED1, SVC_F_SCHED2, SVC_F_SCHED3, timeoutLine, type IpvsProto } from './format';
 import { IPVSADM_HELP, IPVSADM_VERSION } from './help';
 
@@ -214,6 +214,8 @@ export const ipvsadm: CommandModule = {
     if ('exitCode' in node) return node;
     const table = ipvsTable(ctx, node.name);
     if ('exitCode' in table) return table;
+    const h = nodeHost(ctx, node.name);
+    if (!('exitCode' in h)) h.handEdits++;
     return run(argv, table, ctx.stdin, nodeResolver(ctx));
   },
 };
