@@ -1,5 +1,5 @@
 /** The sweep as CSV (RFC 4180: comma-separated, CRLF line ends, a header row). */
-import type { ScaleRow } from './measure';
+import type { ScaleRow } from './rows';
 
 export const CSV_COLUMNS: readonly (keyof ScaleRow)[] = [
   'mode', 'services', 'endpoints', 'programmed', 'iptablesRules', 'ipvsVirtualServers', 'ipvsRealServers', 'ipsetEntries',

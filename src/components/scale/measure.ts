@@ -3,46 +3,12 @@
  * (engine `scaleRun`: the real proxier, programmed like the kube-proxy controller does it),
  * and we size what the node's own tools print for it. Runs in the worker (and in the bench).
  */
-import { iptablesSaveCommand, listRuleset, scaleRun, SCALE_MODES, type ScaleMode } from '../../engine';
+import { iptablesSaveCommand, listRuleset, scaleRun } from '../../engine';
 import { ipsetSaveText, ipvsadmSaveText } from '../../shell';
-
-export { SCALE_MODES, type ScaleMode };
-
-/** The Service counts the page offers (the x axis). */
-export const SERVICE_COUNTS = [10, 30, 100, 300, 1_000, 3_000, 10_000] as const;
-export const MIN_ENDPOINTS = 1;
-export const MAX_ENDPOINTS = 20;
-
-export interface ScaleRow {
-  mode: ScaleMode;
-  services: number;
-  endpoints: number;
-  /** Everything kube-proxy programmed: rules plus set/map elements, virtual/real servers, ipset entries. */
-  programmed: number;
-  iptablesRules: number;
-  ipvsVirtualServers: number;
-  ipvsRealServers: number;
-  ipsetEntries: number;
-  nftRules: number;
-  nftElements: number;
-  /** Informer events plus the proxier's full sync (rule generation), ms. */
-  syncMs: number;
-  /** Programming the node with it (iptables-restore, nft -f, IPVS + ipsets), ms. */
-  applyMs: number;
-  /** Rules the evaluator looked at for a new connection: mean and worst over the probed Services. */
-  traversedMean: number;
-  traversedMax: number;
-  /**
-   * The ruleset's size as text, our stand-in for its memory: iptables-save + nft list
-   * ruleset + ipvsadm -Sn + ipset save on the node (each empty where the mode has none).
-   */
-  textBytes: number;
-  /** Every probe connection reached an endpoint of its Service. */
-  reached: boolean;
-}
+import { MODES, type Mode, type ScaleRow } from './rows';
 
 /** Build and measure one mode at one size. `now` is a monotonic ms clock (performance.now). */
-export function measure(mode: ScaleMode, services: number, endpoints: number, now: () => number): ScaleRow {
+export function measure(mode: Mode, services: number, endpoints: number, now: () => number): ScaleRow {
   const r = scaleRun(mode, { services, endpoints, now });
   const h = r.host;
   const text = iptablesSaveCommand(h.netfilter, [], h.now()).stdout.length
@@ -68,21 +34,14 @@ export function measure(mode: ScaleMode, services: number, endpoints: number, no
   };
 }
 
-/** The counts of a From–To range of the presets. */
-export function countsBetween(from: number, to: number): number[] {
-  const lo = Math.min(from, to);
-  const hi = Math.max(from, to);
-  return SERVICE_COUNTS.filter((n) => n >= lo && n <= hi);
-}
-
 /**
  * The whole sweep, smallest count first, the three modes at each count; `onRow` after each
  * step (the worker posts it). Returns the total ms.
  */
-export function sweep(counts: readonly number[], endpoints: number, now: () => number, onRow: (r: ScaleRow) => void, onStep?: (mode: ScaleMode, services: number) => void): number {
+export function sweep(counts: readonly number[], endpoints: number, now: () => number, onRow: (r: ScaleRow) => void, onStep?: (mode: Mode, services: number) => void): number {
   const t0 = now();
   for (const n of counts) {
-    for (const mode of SCALE_MODES) {
+    for (const mode of MODES) {
       onStep?.(mode, n);
       onRow(measure(mode, n, endpoints, now));
     }
