@@ -9,9 +9,15 @@ const SHOTS = 'test-results/scale';
 const HEADER = 'mode,services,endpoints,programmed,iptablesRules,ipvsVirtualServers,ipvsRealServers,ipsetEntries,nftRules,nftElements,syncMs,applyMs,traversedMean,traversedMax,textBytes,reached';
 const EPS = 3;
 
+/** Open /scale/ and wait for the island to hydrate (Astro drops `ssr` then): input before that is lost. */
+async function open(page: Page): Promise<void> {
+  await page.goto('/scale/');
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
+}
+
 /** Run 10–1,000 Services with EPS endpoints, by keyboard (Enter in the endpoints field submits). */
 async function sweep(page: Page): Promise<void> {
-  await page.goto('/scale/');
+  await open(page);
   await page.selectOption('#scale-from', '10');
   await page.selectOption('#scale-to', '1000');
   await page.locator('#scale-eps').fill(String(EPS));
@@ -73,7 +79,7 @@ for (const scheme of ['light', 'dark'] as const) {
   test(`axe finds no serious or critical violation after a run (${scheme}), phone screenshot`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto('/scale/');
+    await open(page);
     await page.selectOption('#scale-from', '10');
     await page.selectOption('#scale-to', '100');
     await page.locator('#scale-eps').fill('2');
@@ -92,7 +98,7 @@ for (const scheme of ['light', 'dark'] as const) {
 }
 
 test('bad input is refused with a message; Cancel stops a long run and keeps what was measured', async ({ page }) => {
-  await page.goto('/scale/');
+  await open(page);
   await page.locator('#scale-eps').fill('50');
   await expect(page.locator('#scale-eps-help')).toContainText('whole number from 1 to 20');
   await expect(page.getByRole('button', { name: 'Run' })).toBeDisabled();

@@ -88,6 +88,39 @@ export default function ScaleExplorer() {
   }
 
   const data = useMemo(() => CHARTS.map((c) => chartData(rows, c, modes)), [rows]);
+  // The same vnode between renders is skipped by Preact: a status update (every step) does not
+  // re-diff the charts and tables.
+  const figures = useMemo(() => (
+  <div class="scale-grid">
+    {CHARTS.map((c, i) => (
+      <figure class="scale-figure" aria-labelledby={`scale-${c.id}-title`} aria-describedby={`scale-${c.id}-caption`}>
+        <h3 id={`scale-${c.id}-title`}>{c.title}</h3>
+        <ScaleChart spec={c} modes={modes} data={data[i]!} />
+        <figcaption id={`scale-${c.id}-caption`} class="muted">{c.caption}</figcaption>
+        <details>
+          <summary>Data table: {c.title.toLowerCase()} ({c.unit})</summary>
+          <div class="table-wrap">
+            <table data-table={c.id}>
+              <caption class="visually-hidden">{c.title}, {c.unit}, by number of Services and mode</caption>
+              <thead>
+                <tr><th scope="col">Services</th>{modes.map((m) => <th scope="col">{MODE_LABEL[m]}</th>)}</tr>
+              </thead>
+              <tbody>
+                {data[i]![0].length === 0 && <tr><td colSpan={4} class="muted">No data yet.</td></tr>}
+                {data[i]![0].map((x, k) => (
+                  <tr>
+                    <th scope="row">{formatNumber(x, 0)}</th>
+                    {modes.map((_, s) => <td>{formatNumber(data[i]![s + 1]![k], c.digits)}</td>)}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </figure>
+    ))}
+  </div>
+  ), [data]);
   const unreached = rows.filter((r) => !r.reached);
 
   return (
@@ -130,35 +163,7 @@ export default function ScaleExplorer() {
       {unreached.length > 0 && (
         <p class="hint error">Some probe connections did not reach an endpoint ({unreached.map((r) => `${r.mode} at ${r.services}`).join(', ')}): the figures for those rows are suspect.</p>
       )}
-      <div class="scale-grid">
-        {CHARTS.map((c, i) => (
-          <figure class="scale-figure" aria-labelledby={`scale-${c.id}-title`} aria-describedby={`scale-${c.id}-caption`}>
-            <h3 id={`scale-${c.id}-title`}>{c.title}</h3>
-            <ScaleChart spec={c} modes={modes} data={data[i]!} />
-            <figcaption id={`scale-${c.id}-caption`} class="muted">{c.caption}</figcaption>
-            <details>
-              <summary>Data table: {c.title.toLowerCase()} ({c.unit})</summary>
-              <div class="table-wrap">
-                <table data-table={c.id}>
-                  <caption class="visually-hidden">{c.title}, {c.unit}, by number of Services and mode</caption>
-                  <thead>
-                    <tr><th scope="col">Services</th>{modes.map((m) => <th scope="col">{MODE_LABEL[m]}</th>)}</tr>
-                  </thead>
-                  <tbody>
-                    {data[i]![0].length === 0 && <tr><td colSpan={4} class="muted">No data yet.</td></tr>}
-                    {data[i]![0].map((x, k) => (
-                      <tr>
-                        <th scope="row">{formatNumber(x, 0)}</th>
-                        {modes.map((_, s) => <td>{formatNumber(data[i]![s + 1]![k], c.digits)}</td>)}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </details>
-          </figure>
-        ))}
-      </div>
+      {figures}
     </div>
   );
 }
