@@ -1,4 +1,5 @@
-// `node scripts/bench-web.mjs [--runs N] [--no-server]`: the lab page's budgets of issue #6,
+// `node scripts/bench-web.mjs [--runs N] [--scale-runs N] [--only lab|scale] [--no-server]`:
+// the lab page's budgets of issue #6,
 // measured in Chromium against `astro preview` of the built site (npm run build first), as JSON:
 // - accepting: ms from navigation until the terminal takes keys (the island's
 //   `clusterpath:terminal-accepting` mark), and until the cluster answers (`…cluster-ready`);
@@ -8,6 +9,10 @@
 //   to a ready Monaco (`clusterpath:editor-open` → `…editor-ready`), what the open fetched
 //   (gzip), and the gzip size of Monaco's chunk, its editor worker and the YAML worker in dist/
 //   (the editor worker starts only when a feature needs it). None of it may load before the open.
+// And the scale explorer's of issue #9 (/scale/, 10,000 Services × 10 endpoints, three modes):
+// - workerMs: the sweep's time in the worker (its `done` message), budget 3 s;
+// - longestTaskMs: the longest main-thread task (PerformanceObserver longtask, buffered from
+//   navigation until the run is done), budget 50 ms; wallMs from Run to the charts updated.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +22,8 @@ import { CHROMIUM_ARGS, CHROMIUM_HELP, chromiumPath } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 5) || 5;
+const scaleRuns = Number(args[args.indexOf('--scale-runs') + 1] || 3) || 3;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const port = Number(process.env.BENCH_PORT ?? 4339);
 const base = `http://127.0.0.1:${port}`;
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -49,8 +56,9 @@ let js = {};
 let editorFiles = {};
 let editorBeforeOpen = [];
 const EDITOR_ASSET = /\/(monaco\.[^/]*\.js|editor\.worker-[^/]*\.js|yaml\.worker-[^/]*\.js|EditorPanel\.[^/]*\.js|codicon\.[^/]*\.ttf)$|\/editor\/kubernetes\.schema\.json$/;
+const scale = { workerMs: [], wallMs: [], longestTaskMs: [] };
 try {
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; only !== 'scale' && i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const scripts = new Set();
@@ -100,6 +108,35 @@ try {
     }
     await context.close();
   }
+  for (let i = 0; only !== 'lab' && i < scaleRuns; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const w = /** @type {any} */ (window);
+      w.__longtasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longtasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(base + '/scale/');
+    await page.selectOption('#scale-from', '10000');
+    await page.selectOption('#scale-to', '10000');
+    await page.locator('#scale-eps').fill('10');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.waitForFunction(() => performance.getEntriesByName('clusterpath:scale-done').length > 0, null, { timeout: 180_000 });
+    // Let the last rows paint before reading the longtask list.
+    await page.waitForTimeout(500);
+    const r = await page.evaluate(() => {
+      const done = /** @type {PerformanceMark} */ (performance.getEntriesByName('clusterpath:scale-done')[0]);
+      const start = performance.getEntriesByName('clusterpath:scale-start')[0];
+      const tasks = /** @type {any} */ (window).__longtasks;
+      return { workerMs: done.detail.workerMs, wallMs: done.startTime - start.startTime, longest: Math.max(0, ...tasks.map((t) => t.duration)) };
+    });
+    scale.workerMs.push(Math.round(r.workerMs));
+    scale.wallMs.push(Math.round(r.wallMs));
+    scale.longestTaskMs.push(Math.round(r.longest));
+    await context.close();
+  }
 } finally {
   await browser.close();
   if (server) process.kill(-server.pid);
@@ -115,22 +152,26 @@ function distEditorSizes() {
 
 const total = Object.values(js).reduce((a, b) => a + b, 0);
 const worker = Object.entries(js).filter(([k]) => /worker/.test(k)).reduce((a, [, v]) => a + v, 0);
-console.log(
-  JSON.stringify(
-    {
-      page: lab,
-      runs,
-      terminalAcceptingMs: { median: median(accepting), all: accepting, budget: 1000 },
-      clusterReadyMs: { median: median(ready), all: ready },
-      jsGzipBytesBeforeFirstKey: { total, mainThread: total - worker, worker, budget: 600 * 1024, files: js },
-      editor: {
-        openToReadyMs: { median: median(editorMs), all: editorMs },
-        fetchedBeforeOpen: editorBeforeOpen,
-        fetchedOnOpenGzipBytes: { total: Object.values(editorFiles).reduce((a, b) => a + b, 0), files: editorFiles },
-        distGzipBytes: distEditorSizes(),
-      },
-    },
-    null,
-    2,
-  ),
-);
+const report = {};
+if (only !== 'scale') {
+  report.page = lab;
+  report.runs = runs;
+  report.terminalAcceptingMs = { median: median(accepting), all: accepting, budget: 1000 };
+  report.clusterReadyMs = { median: median(ready), all: ready };
+  report.jsGzipBytesBeforeFirstKey = { total, mainThread: total - worker, worker, budget: 600 * 1024, files: js };
+  report.editor = {
+    openToReadyMs: { median: median(editorMs), all: editorMs },
+    fetchedBeforeOpen: editorBeforeOpen,
+    fetchedOnOpenGzipBytes: { total: Object.values(editorFiles).reduce((a, b) => a + b, 0), files: editorFiles },
+    distGzipBytes: distEditorSizes(),
+  };
+}
+if (only !== 'lab') {
+  report.scaleExplorer = {
+    page: '/scale/', services: 10_000, endpoints: 10, modes: ['iptables', 'ipvs', 'nftables'], runs: scaleRuns,
+    workerMs: { median: median(scale.workerMs), all: scale.workerMs, budget: 3000 },
+    longestMainThreadTaskMs: { max: Math.max(...scale.longestTaskMs), all: scale.longestTaskMs, budget: 50 },
+    wallMs: { median: median(scale.wallMs), all: scale.wallMs },
+  };
+}
+console.log(JSON.stringify(report, null, 2));

@@ -340,3 +340,5 @@ export interface Cluster {
 export function createCluster(opts: CreateClusterOptions = {}): Cluster {
   return buildCluster(opts);
 }
+// The /scale page's measurements: one node's kube-proxy rules per mode for N Services.
+export { scaleRun, scaleService, scaleSlice, SCALE_MODES, type ScaleMode, type ScaleOptions, type ScaleResult, type ScaleProgrammed } from './scale';

@@ -6,3 +6,5 @@ export type { CommandModule, CommandResult, CommandContext, ExternalEditor, Shel
 export { needsMoreInput, groupLines } from './continuation';
 // kubectl's JSONPath templates, for lab checks that read an object's field as `kubectl get -o jsonpath` does.
 export { runTemplate as jsonPath, JsonPathError } from './commands/kubectl/printers/jsonpath';
+// What `ipvsadm -Sn` and `ipset save` print on a NodeHost (the scale explorer sizes them).
+export { ipvsadmSaveText, ipsetSaveText } from './nodetext';

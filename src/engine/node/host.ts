@@ -224,7 +224,9 @@ export class NodeHost {
     if (!link || parseIPv4(ip ?? '') === undefined || !(prefix >= 0 && prefix <= 32)) return false;
     if (link.addresses.some((a) => a.address === ip && a.prefix === prefix)) return false;
     const net = parseCIDR(`${ip}/${prefix}`)!;
-    const secondary = link.addresses.some((a) => a.prefix === prefix && parseCIDR(`${a.address}/${a.prefix}`)!.base === net.base);
+    // A /32 shares its subnet only with itself (refused above): never secondary. Skipping the
+    // scan keeps 10,000 kube-ipvs0 ClusterIPs linear.
+    const secondary = prefix < 32 && link.addresses.some((a) => a.prefix === prefix && parseCIDR(`${a.address}/${a.prefix}`)!.base === net.base);
     const brd = broadcastOf(ip!, prefix);
     link.addresses.push({ address: ip!, prefix, scope, ...(brd && link.kind !== 'dummy' && link.kind !== 'loopback' ? { broadcast: brd } : {}), ...(secondary ? { secondary } : {}) });
     if (prefix < 32 && !secondary && link.kind !== 'loopback') {

@@ -12,6 +12,7 @@
  * 32 + 2 × element size per entry; bitmap:port 0-65535 8264).
  */
 import type { CommandContext, CommandModule, CommandResult } from '../../types';
+import type { NodeHost } from '../../../engine';
 import { nodeHost, requireNode } from '../iptables/host';
 
 export const IPSET_VERSION = 'v7.17';
@@ -403,6 +404,11 @@ function fnv(s: string): number {
 export function ipsetHost(ctx: CommandContext, node: string): IpsetHost | CommandResult {
   const h = nodeHost(ctx, node);
   if ('exitCode' in h) return h;
+  return ipsetHostOf(h, node);
+}
+
+/** The same view over a NodeHost in hand (the scale explorer's node, outside any cluster). */
+export function ipsetHostOf(h: NodeHost, node: string): IpsetHost {
   return {
     sets: h.netfilter.ipsets as Map<string, IpSetLike>,
     references: (name) => {
