@@ -66,6 +66,8 @@ export {
   type BusyboxNslookupResult, type Libc,
 } from './dns';
 export { imageTool, type ImageTools } from './apps/tools';
+export type { RulesMode, ServiceRules } from './cluster/shadow';
+import type { RulesMode, ServiceRules } from './cluster/shadow';
 
 export interface CreateClusterOptions {
   /** PRNG seed; the same seed and inputs give the same cluster. Default 1. */
@@ -277,6 +279,14 @@ export interface Cluster {
   resolvConf(from: ConnectFrom): ResolvConf;
   /** Every connection's Trace as it happens (the CLI's --trace); returns an unsubscribe function. */
   onTrace(listener: (t: Trace) => void): () => void;
+  /**
+   * A Service's kube-proxy rules on a node in `mode` (the lab's "compare modes" view): the
+   * node's own when its kube-proxy runs that mode, else those a shadow kube-proxy of that mode
+   * (the real proxier, the same Services/EndpointSlices, the node's addresses, the current
+   * KubeProxyConfiguration) programs into a scratch namespace. Changes nothing in the cluster.
+   * NotFound for an unknown Service or node.
+   */
+  serviceRules(namespace: string, name: string, opts: { mode: RulesMode; node: string }): Result<ServiceRules>;
 
   /** Flip a pod's emulated app (see AppStateOptions); returns its state afterwards. */
   setAppState(namespace: string, pod: string, state: AppStateOptions): Result<AppStatus>;

@@ -15,7 +15,7 @@ import { parseSelector, matches, SelectorParseError } from '../model/labels';
 import { checkFields, FieldSelectorError, matchesFields, parseFieldSelector } from '../model/fields';
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../model/patch';
 import { ObjectStore } from '../model/store';
-import type { Event, KubeObject, ObjectInput, Pod } from '../model/types';
+import type { ConfigMap, EndpointSlice, Event, KubeObject, Node, ObjectInput, Pod, Service } from '../model/types';
 import { appFor } from '../apps/images';
 import { accessLine } from '../apps/logs';
 import * as rollout from './rollout';
@@ -38,6 +38,7 @@ import * as boot from './bootstrap';
 import { NodeNetwork } from '../node/network';
 import { KubeProxyController } from '../controllers/kubeproxy';
 import { DataPath } from '../network/datapath';
+import { serviceRules } from './shadow';
 
 /** How long before "now" the default cluster was created. */
 const BOOT_AGE_MS = 5 * 60_000;
@@ -358,6 +359,22 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
     resolver: (from, conf) => dataPath.resolver(from, conf),
     resolvConf: (from) => dataPath.resolvConf(from),
     onTrace: (l) => dataPath.onTrace(l),
+    serviceRules(namespace, name, { mode, node }) {
+      const svc = store.get('Service', namespace, name) as Service | undefined;
+      if (!svc) return fail(notFound('services', name));
+      const r = serviceRules(
+        {
+          config, clock, seed: opts.seed ?? 1,
+          host: syncedHost,
+          runningMode: (n) => kubeProxy.instance(n)?.mode,
+          get: (kind, ns, n) => store.get(kind, ns, n) as ConfigMap | Node | undefined,
+          services: () => store.list('Service') as Service[],
+          slices: () => store.list('EndpointSlice') as EndpointSlice[],
+        },
+        svc, node, mode,
+      );
+      return r ? ok(r) : fail(notFound('nodes', node));
+    },
 
     setAppState(namespace, pod, state: AppStateOptions) {
       return guard(() => {
