@@ -166,6 +166,8 @@ export const labSchema = z
     hints: z.array(z.string()).default([]),
     /** Command lines that solve every task; replayed by `clusterpath lab verify`. */
     solution: z.array(z.string()).min(1),
+    /** Show the "Compare modes" panel: a Service's iptables rules beside its IPVS virtual server, live. */
+    modeSwitch: z.boolean().default(false),
   })
   .strict();
 

@@ -8,3 +8,6 @@ export { needsMoreInput, groupLines } from './continuation';
 export { runTemplate as jsonPath, JsonPathError } from './commands/kubectl/printers/jsonpath';
 // What `ipvsadm -Sn` and `ipset save` print on a NodeHost (the scale explorer sizes them).
 export { ipvsadmSaveText, ipsetSaveText } from './nodetext';
+// `ipvsadm` over any node's IPVS table: the lab's mode comparison prints a shadow node's with it.
+export { run as ipvsadm } from './commands/ipvsadm/ipvsadm';
+export { ipvsView } from './commands/iptables/host';
