@@ -17,6 +17,8 @@ export interface ModeView {
 }
 
 export interface CompareView {
+  /** Every node, and the one shown. */
+  nodes: string[];
   node: string;
   /** Every Service with a ClusterIP, `namespace/name`. */
   services: string[];
@@ -35,7 +37,7 @@ export function compareModes(cluster: Cluster, wanted?: string, wantedNode?: str
   const node = wantedNode && nodeNames.includes(wantedNode) ? wantedNode : nodeNames.find((n) => n === 'worker') ?? nodeNames[0] ?? '';
   // Default: the lab's own Service (not the API server's or the cluster DNS's).
   const service = wanted && services.includes(wanted) ? wanted : services.find((s) => !s.startsWith('kube-system/') && s !== 'default/kubernetes') ?? services[0] ?? '';
-  if (!service || !node) return { node, services, service, views: [] };
+  if (!service || !node) return { nodes: nodeNames, node, services, service, views: [] };
   const [ns, name] = service.split('/') as [string, string];
   const views = MODES.map((mode): ModeView => {
     const r = cluster.serviceRules(ns, name, { mode, node });
@@ -53,5 +55,5 @@ export function compareModes(cluster: Cluster, wanted?: string, wantedNode?: str
     const command = clusterIPs.map((s) => `ipvsadm -Ln ${flag[s.protocol]} ${s.address}:${s.port}`).join('; ') || 'ipvsadm -Ln';
     return { mode, live: v.live, command, text: text || '(no virtual server for this Service)\n' };
   });
-  return { node, services, service, views };
+  return { nodes: nodeNames, node, services, service, views };
 }

@@ -115,7 +115,7 @@ function Hop({ row, idPrefix }: { row: HopRow; idPrefix: string }) {
           <div class="pp-detail-block">
             <p class="pp-detail-label">{d.label}</p>
             {d.mono ? (
-              <pre class="pp-pre">{d.lines.join('\n')}</pre>
+              <pre class="pp-pre" tabIndex={0}>{d.lines.join('\n')}</pre>
             ) : (
               d.lines.map((l) => <p class="pp-detail-text">{l}</p>)
             )}

@@ -7,7 +7,7 @@ import { DENY_WEB, IPVS_MODE, WEB, tracesOf } from './testing';
 function webEndpoints(cluster: Awaited<ReturnType<typeof tracesOf>>['cluster']): string[] {
   const slices = cluster.list<EndpointSlice>('EndpointSlice', { namespace: 'default', labelSelector: 'kubernetes.io/service-name=web' });
   if (!slices.ok) throw new Error(slices.error.message);
-  return slices.value.flatMap((s) => s.endpoints.flatMap((e) => e.addresses.map((a) => `${a}:${s.ports?.[0]?.port}`)));
+  return slices.value.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses.map((a) => `${a}:${s.ports?.[0]?.port}`)));
 }
 
 describe('packet-path layout from real traces', () => {
