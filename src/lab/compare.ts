@@ -44,7 +44,7 @@ export function compareModes(cluster: Cluster, wanted?: string, wantedNode?: str
     if (!r.ok) return { mode, live: false, command: '', text: r.error.message };
     const v = r.value;
     if (mode === 'iptables') {
-      return { mode, live: v.live, command: `iptables-save | grep ${service}`, text: v.iptables.length ? v.iptables.join('\n') + '\n' : '(no rules for this Service)\n' };
+      return { mode, live: v.live, command: `iptables-save  # the chains and rules of ${service}`, text: v.iptables.length ? v.iptables.join('\n') + '\n' : '(no rules for this Service)\n' };
     }
     const svc = cluster.get<Service>('Service', ns, name);
     const vip = svc.ok ? svc.value.spec.clusterIP : '';

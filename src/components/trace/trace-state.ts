@@ -12,7 +12,7 @@ import type { CompareView } from '../../lab/compare';
 export const labTraces = signal<Trace[]>([]);
 /** The command line that made them. */
 export const tracesLine = signal('');
-/** Bumped after every command, reset or undo: the panels that show cluster state refresh. */
+/** Bumped whenever the worker reports a change (every command, reset, undo, and idle ones such as a pod turning ready). */
 export const labChanges = signal(0);
 /** Asks the worker for a Service's rules in each mode; undefined until the cluster is up. */
 export const compareModes = signal<((service?: string, node?: string) => Promise<CompareView>) | undefined>(undefined);
