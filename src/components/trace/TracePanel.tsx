@@ -28,7 +28,8 @@ export default function TracePanel() {
             <code>{tracesLine.value}</code>
           </p>
         )}
-        <PacketPath key={tracesLine.value + traces.length} traces={traces} idPrefix="lab-pp" />
+        {/* A new command's connections start on their last one: a fresh key drops the old tab choice. */}
+        <PacketPath key={`${tracesLine.value}|${traces.length}|${last?.at}|${last?.summary}`} traces={traces} idPrefix="lab-pp" />
       </div>
     </section>
   );
