@@ -3,7 +3,8 @@
  * the promise-based backend the terminal drives (src/terminal's ShellBackend). If the worker
  * dies, every pending call fails and `onCrash` tells the page, which offers a restart.
  */
-import type { CompletionQuery, FromWorker, LabSetup, SessionLog, SessionView, TaskState, ToWorker, TranscriptEntry } from './protocol';
+import type { Trace } from '../engine';
+import type { CompareView, CompletionQuery, FromWorker, LabSetup, SessionLog, SessionView, TaskState, ToWorker, TranscriptEntry } from './protocol';
 
 export interface LabRunResult {
   output: string;
@@ -12,6 +13,8 @@ export interface LabRunResult {
   nested: boolean;
   /** Nothing ran: the text needs more lines (PS2). */
   incomplete: boolean;
+  /** The connections the command made (its last few), for the packet-path panel. */
+  traces: Trace[];
 }
 
 export interface LabClientOptions {
@@ -45,6 +48,8 @@ export interface LabClient {
   readFile(name: string): Promise<string | null>;
   /** Writes ~/NAME (the shell's `cat` sees it at once). Rejects with the reason it failed. */
   writeFile(name: string, text: string): Promise<void>;
+  /** A Service's kube-proxy rules in each mode (default: the lab's Service on `worker`). */
+  compare(service?: string, node?: string): Promise<CompareView>;
   /** Resolves with the first prompt once the cluster is up. */
   readonly ready: Promise<string>;
   terminate(): void;
@@ -142,7 +147,7 @@ export function startLab(opts: LabClientOptions): LabClient {
     async run(line) {
       const m = await request((id) => ({ type: 'run', id, line }));
       if (m.type !== 'result') throw new Error(`unexpected answer ${m.type}`);
-      return { output: m.output, prompt: m.prompt, exitCode: m.exitCode, nested: m.nested, incomplete: m.incomplete };
+      return { output: m.output, prompt: m.prompt, exitCode: m.exitCode, nested: m.nested, incomplete: m.incomplete, traces: m.traces };
     },
     interrupt() {
       if (!dead) send({ type: 'interrupt', id: nextId - 1 });
@@ -152,6 +157,11 @@ export function startLab(opts: LabClientOptions): LabClient {
     async transcript() {
       const m = await request((id) => ({ type: 'transcript', id }));
       return m.type === 'transcript' ? m.transcript : [];
+    },
+    async compare(service, node) {
+      const m = await request((id) => ({ type: 'compare', id, service, node }));
+      if (m.type !== 'compare' || !m.view) throw new Error(m.type === 'compare' && m.error ? m.error : `unexpected answer ${m.type}`);
+      return m.view;
     },
     async complete(query) {
       const m = await request((id) => ({ type: 'complete', id, query }));

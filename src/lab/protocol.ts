@@ -6,11 +6,16 @@
  * tasks' state (`tasks`).
  */
 import type { TaskResult } from './checks';
+import type { Trace } from '../engine';
+import type { CompareView } from './compare';
 import type { LabData } from './schema';
 import type { SessionLog } from './log';
 import type { TranscriptEntry } from './runtime';
 
-export type { SessionLog, TranscriptEntry };
+export type { SessionLog, TranscriptEntry, CompareView };
+
+/** A command's connections travel with its result; a lookup through the search list makes many, keep the last few. */
+export const TRACES_PER_COMMAND = 8;
 
 /** What the terminal may ask for completion (the same shape as src/terminal's CompletionQuery). */
 export type CompletionQuery =
@@ -53,7 +58,9 @@ export type ToWorker =
   | { type: 'readFile'; id: number; name: string }
   | { type: 'writeFile'; id: number; name: string; text: string }
   /** The page's answer to `edit`: the saved text, or null when the editor closed unsaved. */
-  | { type: 'editDone'; editId: number; text: string | null; unavailable?: boolean };
+  | { type: 'editDone'; editId: number; text: string | null; unavailable?: boolean }
+  /** A Service's kube-proxy rules in each mode (src/lab/compare.ts); answered with `compare`. */
+  | { type: 'compare'; id: number; service?: string | undefined; node?: string | undefined };
 
 /** What the page needs after a (re)build: where the shell is and what it showed. */
 export interface SessionView {
@@ -70,7 +77,9 @@ export type FromWorker =
   | { type: 'session'; log: SessionLog; undo: string | undefined }
   | { type: 'tasks'; tasks: TaskResult[] }
   | { type: 'transcript'; id: number; transcript: TranscriptEntry[] }
-  | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean }
+  /** `traces`: the connections the command made (the last TRACES_PER_COMMAND), for the packet-path panel. */
+  | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean; traces: Trace[] }
+  | { type: 'compare'; id: number; view?: CompareView | undefined; error?: string | undefined }
   | { type: 'completion'; id: number; words: string[] }
   | { type: 'fatal'; message: string }
   // ---- the lab editor ----

@@ -7,9 +7,11 @@
  * at a time, in order, like keystrokes on one tty.
  */
 import { needsMoreInput, type ExternalEditor } from '../shell';
+import type { Trace } from '../engine';
+import { compareModes } from './compare';
 import { evaluateTasks } from './checks';
 import { emptyLog, type SessionLog } from './log';
-import type { FromWorker, LabSetup, SessionView, ToWorker } from './protocol';
+import { TRACES_PER_COMMAND, type FromWorker, type LabSetup, type SessionView, type ToWorker } from './protocol';
 import { LabRuntime } from './runtime';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -77,16 +79,23 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'run': {
       const lab = need();
       if (needsMoreInput(msg.line)) {
-        post({ type: 'result', id: msg.id, output: '', prompt: lab.session.prompt(), exitCode: 0, nested: lab.nested, incomplete: true });
+        post({ type: 'result', id: msg.id, output: '', prompt: lab.session.prompt(), exitCode: 0, nested: lab.nested, incomplete: true, traces: [] });
         return;
       }
       busy = true;
+      // The command's connections, for the packet-path panel (replays and checks make none: probes send no Trace).
+      const traces: Trace[] = [];
+      const stop = lab.cluster.onTrace((t) => {
+        traces.push(t);
+        if (traces.length > TRACES_PER_COMMAND) traces.shift();
+      });
       try {
         const r = await lab.run(msg.line);
         // The engine jumped ahead (`sleep 5`, a connect timeout): the learner waits it out.
         await pace(lab);
-        post({ type: 'result', id: msg.id, ...r, incomplete: false });
+        post({ type: 'result', id: msg.id, ...r, incomplete: false, traces });
       } finally {
+        stop();
         busy = false;
       }
       await afterChange();
@@ -116,6 +125,14 @@ async function handle(msg: ToWorker): Promise<void> {
       await afterChange();
       return;
     }
+    case 'compare':
+      try {
+        post({ type: 'compare', id: msg.id, view: compareModes(need().cluster, msg.service, msg.node) });
+      } catch (e) {
+        // A bug in the comparison must not stop the learner's cluster.
+        post({ type: 'compare', id: msg.id, error: e instanceof Error ? e.message : String(e) });
+      }
+      return;
     case 'transcript':
       post({ type: 'transcript', id: msg.id, transcript: [...need().transcript()] });
       return;

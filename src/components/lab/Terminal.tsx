@@ -17,6 +17,7 @@ import { encodeShare, sharePayload } from '../../lab/share';
 import { stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
+import { compareModes, labChanges, labTraces, tracesLine } from '../trace/trace-state';
 import './terminal.css';
 import { labWorkspace } from './workspace';
 
@@ -119,6 +120,8 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       },
       onTasks: (states) => {
         if (lab) taskStates.value = states;
+        // Tasks are checked after every change, idle ones too (a pod turning ready): panels that show the cluster refresh.
+        labChanges.value++;
       },
       // `kubectl edit` opens its file in the page's editor (src/components/lab/Editor.tsx).
       onEdit: (file) => labWorkspace.edit(file),
@@ -143,7 +146,15 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       boot(restore && { v: restore.v, slug: restore.slug, seed: restore.seed, start: restore.start, events: restore.events });
       // The terminal talks to whichever worker is current (a restart replaces it).
       const backend: ShellBackend = {
-        run: (line) => client.current!.run(line),
+        run: async (line) => {
+          const r = await client.current!.run(line);
+          // The packet-path panel shows the last command that made connections.
+          if (!r.incomplete && r.traces.length) {
+            labTraces.value = r.traces;
+            tracesLine.value = line;
+          }
+          return r;
+        },
         interrupt: () => client.current?.interrupt(),
         complete: (q) => client.current!.complete(q),
       };
@@ -187,6 +198,8 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
         client.current?.terminate();
       };
     }
+    compareModes.value = (service, node) => client.current!.compare(service, node);
+
     // A share link opened while this lab is already open changes only the fragment: load it.
     const onHash = () => {
       if (sharePayload(location.hash) !== undefined) location.reload();
@@ -245,6 +258,9 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     try {
       const view = what === 'undo' ? await c.undo() : await c.load(emptyLog(slug, seed, Math.floor(Date.now())));
       show(view, true);
+      // The old connections belong to a session that no longer exists.
+      labTraces.value = [];
+      tracesLine.value = '';
       setMessage(what === 'undo' ? 'The last change was undone.' : 'The lab was reset to its setup.');
       setStatus('ready');
     } catch {
