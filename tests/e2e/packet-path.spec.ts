@@ -94,6 +94,8 @@ test('after a curl the panel shows its connections, the KUBE-SVC/KUBE-SEP rules 
   await tabTo(page, '.trace-panel .pp-node .pp-hop-button');
   const hop = panel.locator('.pp-node .pp-hop-button').first();
   await expect(hop).toBeFocused();
+  // Under the sticky terminal, the focused hop is scrolled into view, not stuck below the screen.
+  await expect(hop).toBeInViewport();
   await expect(hop).toHaveAttribute('aria-expanded', 'false');
   await page.keyboard.press('Enter');
   await expect(hop).toHaveAttribute('aria-expanded', 'true');
@@ -103,8 +105,10 @@ test('after a curl the panel shows its connections, the KUBE-SVC/KUBE-SEP rules 
   await expect(detail).toContainText(/conntrack: NEW original/);
   // The reply leg is folded until asked for.
   await tabTo(page, '.trace-panel .pp-reply-toggle');
+  await expect(panel.locator('.pp-reply-toggle')).toBeInViewport();
   await page.keyboard.press('Space');
   await expect(panel.locator('.pp-reply-toggle')).toHaveAttribute('aria-expanded', 'true');
+  await page.screenshot({ path: `${SHOTS}/lab-page-desktop.png` });
   await expect(panel.locator('.pp-reply .pp-list')).toBeVisible();
 
   const axe = await new AxeBuilder({ page }).include('.trace-panel').analyze();
