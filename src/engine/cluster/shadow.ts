@@ -18,7 +18,7 @@ import type { IpvsService } from '../node/ipvs';
 import { IptablesProxier, IpvsProxier, proxierOptionsFromConfig } from '../proxy';
 import type { ConfigMap, EndpointSlice, Node, Service } from '../model/types';
 
-/** The modes a shadow proxier can render (nftables: not emulated yet). */
+/** The modes a shadow proxier renders (nftables, now on main, is not wired in here yet). */
 export type RulesMode = 'iptables' | 'ipvs';
 
 export interface ServiceRules {
