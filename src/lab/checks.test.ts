@@ -59,6 +59,12 @@ kind: KubeProxyConfiguration
 mode: ipvs
 `;
 
+const NFT = `
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: nftables
+`;
+
 const FIX = `kubectl patch service web -p '{"spec":{"selector":{"app":"web"}}}'`;
 
 function world(extra = ''): { cluster: Cluster; session: Session; env: CheckEnv } {
@@ -202,6 +208,32 @@ describe('rule and ipvs checks', () => {
     expect(after.ok).toBe(true);
   });
 
+  it('tool: nft matches a line of `nft list ruleset`, without its indentation', async () => {
+    const { session, env } = world(NFT);
+    // The Service has no endpoints: kube-proxy lists it in no-endpoint-services, not in service-ips.
+    const entry = check({ type: 'rule', tool: 'nft', node: 'worker', matches: '^(elements = \\{ )?10\\.96\\.100\\.10 \\. tcp \\. 80 : goto service-' });
+    const noEndpoints = check({ type: 'rule', tool: 'nft', node: 'worker', matches: '10\\.96\\.100\\.10 \\. tcp \\. 80 comment "default/web:http" : goto reject-chain', present: false });
+    expect(await evaluateCheck(env, entry)).toEqual({ ok: false, summary: `worker nft list ruleset: no line matches /${entry.type === 'rule' ? entry.matches : ''}/` });
+    const before = await evaluateCheck(env, noEndpoints);
+    expect(before.ok).toBe(false);
+    expect(before.summary).toMatch(/^worker nft list ruleset: elements = \{ 10\.96\.100\.10 \. tcp \. 80 comment "default\/web:http" : goto reject-chain \}; expected no line to match$/);
+    await run(session, FIX);
+    const after = await evaluateCheck(env, entry);
+    expect(after.ok).toBe(true);
+    expect(after.summary).toMatch(/^worker nft list ruleset: (elements = \{ )?10\.96\.100\.10 \. tcp \. 80 : goto service-[A-Z0-9]{8}-default\/web\/tcp\/http[,}]/);
+    expect((await evaluateCheck(env, noEndpoints)).ok).toBe(true);
+    // The chain's load balancing: one vmap entry per endpoint.
+    const lb = check({ type: 'rule', tool: 'nft', node: 'worker', matches: '^numgen random mod 2 vmap \\{ 0 : goto endpoint-[A-Z0-9]{8}-default/web/tcp/http__' });
+    expect((await evaluateCheck(env, lb)).ok).toBe(true);
+  });
+
+  it('tool: nft on a node whose kube-proxy runs iptables: an empty ruleset matches nothing', async () => {
+    const { session, env } = world();
+    await run(session, FIX);
+    expect(await evaluateCheck(env, check({ type: 'rule', tool: 'nft', node: 'worker', matches: 'service-ips' })))
+      .toEqual({ ok: false, summary: 'worker nft list ruleset: no line matches /service-ips/' });
+  });
+
   it('an IPVS virtual server with its scheduler and real servers', async () => {
     const { session, env } = world(IPVS);
     const vs = check({ type: 'ipvs', node: 'worker', service: '10.96.100.10:80', scheduler: 'rr', realServers: 2 });
@@ -253,11 +285,12 @@ describe('checks have no side effects', () => {
     check({ type: 'dns', from: 'client', name: '_http._tcp.web.default.svc.cluster.local', record: 'SRV', expect: ['0 100 80 web.default.svc.cluster.local'] }),
     check({ type: 'rule', node: 'worker', matches: 'KUBE-SVC' }),
     check({ type: 'ipvs', node: 'worker', service: '10.96.100.10:80' }),
+    check({ type: 'rule', tool: 'nft', node: 'worker', matches: '^numgen random mod 2 vmap' }),
     check({ type: 'object', resource: 'service/web', jsonpath: '{.spec.clusterIP}', equals: '10.96.100.10' }),
   ];
   const BEFORE = [FIX, 'kubectl exec client -- wget -qO- -T 2 http://web', 'kubectl exec client -- nslookup web'];
   const OBSERVE = [
-    ...['control-plane', 'worker', 'worker2'].flatMap((n) => [`ssh ${n} iptables-save -c`, `ssh ${n} conntrack -L`, `ssh ${n} ipvsadm -Ln --stats`, `ssh ${n} ipvsadm -Lnc`]),
+    ...['control-plane', 'worker', 'worker2'].flatMap((n) => [`ssh ${n} iptables-save -c`, `ssh ${n} conntrack -L`, `ssh ${n} ipvsadm -Ln --stats`, `ssh ${n} ipvsadm -Lnc`, `ssh ${n} nft list ruleset`]),
     'kubectl logs -l app=web --prefix',
     'kubectl -n kube-system logs -l k8s-app=kube-dns --prefix',
     // The next ephemeral port, query id and statistic draw show in what follows.
@@ -267,7 +300,13 @@ describe('checks have no side effects', () => {
     'kubectl get pods -o wide',
   ];
 
-  for (const [mode, extra] of [['iptables', ''], ['ipvs', IPVS]] as const) {
+  // Which checks can hold in each mode: a KUBE-SVC chain only in iptables mode, a virtual server only in IPVS mode, an nft chain only in nftables mode.
+  const HOLDS: Record<string, (c: LabCheck) => boolean> = {
+    iptables: (c) => c.type !== 'ipvs' && !(c.type === 'rule' && c.tool === 'nft'),
+    ipvs: (c) => c.type !== 'rule',
+    nftables: (c) => c.type !== 'ipvs' && !(c.type === 'rule' && c.tool === 'iptables-save'),
+  };
+  for (const [mode, extra] of [['iptables', ''], ['ipvs', IPVS], ['nftables', NFT]] as const) {
     it(`in ${mode} mode: counters, conntrack, IPVS, logs, ports, PRNG and clock are untouched`, async () => {
       const a = world(extra);
       const b = world(extra);
@@ -279,8 +318,7 @@ describe('checks have no side effects', () => {
       const results = [];
       for (let i = 0; i < 3; i++) for (const c of CHECKS) results.push(await evaluateCheck(a.env, c));
       // The checks really looked (a failing probe would prove nothing).
-      // (In iptables mode there is no virtual server; in IPVS mode no KUBE-SVC chain.)
-      expect(results.slice(0, CHECKS.length).map((r) => r.ok)).toEqual(CHECKS.map((c) => c.type !== (mode === 'iptables' ? 'ipvs' : 'rule')));
+      expect(results.slice(0, CHECKS.length).map((r) => r.ok)).toEqual(CHECKS.map(HOLDS[mode]!));
       expect(traces).toEqual([]);
       expect(a.cluster.now()).toBe(b.cluster.now());
       expect(await run(a.session, ...OBSERVE)).toBe(await run(b.session, ...OBSERVE));

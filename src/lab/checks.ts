@@ -8,7 +8,7 @@
  * task list and for `clusterpath lab verify`.
  */
 import {
-  bindLookup, bindSearchNames, getaddrinfo, iptablesSaveCommand, imageTool,
+  bindLookup, bindSearchNames, getaddrinfo, iptablesSaveCommand, imageTool, listRuleset,
   type Cluster, type ConnectFrom, type DnsMessage, type Payload, type Pod, type RRType,
 } from '../engine';
 import { jsonPath } from '../shell';
@@ -196,10 +196,19 @@ function dnsCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'dns' }>): Chec
 function ruleCheck(cluster: Cluster, c: Extract<LabCheck, { type: 'rule' }>): CheckResult {
   const host = cluster.node(c.node);
   if (!host.ok) return { ok: false, summary: `${c.node}: ${host.error.message}` };
-  const saved = iptablesSaveCommand(host.value.netfilter, ['-t', c.table, ...(c.counters ? ['-c'] : [])], cluster.now());
+  let lines: string[];
+  let head: string;
+  if (c.tool === 'nft') {
+    // nft indents by nesting (tables, chains, set elements); a pattern should not have to.
+    lines = listRuleset(host.value.nft, { now: cluster.now() }).split('\n').map((l) => l.trim());
+    head = `${c.node} nft list ruleset`;
+  } else {
+    const table = c.table ?? 'nat';
+    lines = iptablesSaveCommand(host.value.netfilter, ['-t', table, ...(c.counters ? ['-c'] : [])], cluster.now()).stdout.split('\n');
+    head = `${c.node} iptables-save${c.counters ? ' -c' : ''} -t ${table}`;
+  }
   const re = new RegExp(c.matches);
-  const hit = saved.stdout.split('\n').find((l) => re.test(l));
-  const head = `${c.node} iptables-save${c.counters ? ' -c' : ''} -t ${c.table}`;
+  const hit = lines.find((l) => re.test(l));
   if (c.present) return { ok: !!hit, summary: hit ? `${head}: ${hit}` : `${head}: no line matches /${c.matches}/` };
   return { ok: !hit, summary: hit ? `${head}: ${hit}; expected no line to match` : `${head}: no line matches /${c.matches}/, as expected` };
 }

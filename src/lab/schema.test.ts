@@ -21,6 +21,15 @@ describe('lab checks', () => {
     expect(checkSchema.safeParse({ type: 'rule', node: 'worker', matches: '^-A KUBE-SVC-', counters: true }).success).toBe(true);
   });
 
+  it('a rule check reads iptables-save by default, or nft list ruleset without table or counters', () => {
+    expect(checkSchema.parse({ type: 'rule', node: 'worker', matches: 'x' })).toMatchObject({ tool: 'iptables-save', counters: false });
+    expect(checkSchema.safeParse({ type: 'rule', tool: 'nft', node: 'worker', matches: 'vmap @service-ips' }).success).toBe(true);
+    const table = checkSchema.safeParse({ type: 'rule', tool: 'nft', node: 'worker', table: 'nat', matches: 'x' });
+    expect(table.error!.issues[0]).toMatchObject({ path: ['table'], message: 'table and counters are for iptables-save; tool: nft matches lines of `nft list ruleset`' });
+    expect(checkSchema.safeParse({ type: 'rule', tool: 'nft', node: 'worker', counters: true, matches: 'x' }).error!.issues[0]!.path).toEqual(['counters']);
+    expect(checkSchema.safeParse({ type: 'rule', tool: 'nftables', node: 'worker', matches: 'x' }).success).toBe(false);
+  });
+
   it('a resource is KIND/NAME', () => {
     const r = checkSchema.safeParse({ type: 'object', resource: 'web', jsonpath: '{.x}', exists: true });
     expect(r.error!.issues[0]!.message).toBe('expected KIND/NAME, e.g. service/web');

@@ -74,12 +74,18 @@ const dnsCheck = z
   })
   .strict();
 
-/** A rule present on a node, as `iptables-save` (or `nft list ruleset`) prints it. */
+/**
+ * A rule present on a node, as a tool prints it: `iptables-save -t TABLE` (the default), or
+ * `nft list ruleset` (`tool: nft`, kube-proxy's nftables mode), whose lines are matched
+ * without their indentation.
+ */
 const ruleCheck = z
   .object({
     type: z.literal('rule'),
     node: name,
-    table: z.enum(['filter', 'nat', 'mangle', 'raw']).default('nat'),
+    tool: z.enum(['iptables-save', 'nft']).default('iptables-save'),
+    /** iptables-save only; `nat` when not given. */
+    table: z.enum(['filter', 'nat', 'mangle', 'raw']).optional(),
     /** A regular expression matched against each printed rule line. */
     matches: z.string().min(1),
     present: z.boolean().default(true),
@@ -123,6 +129,10 @@ const anyCheck = z.discriminatedUnion('type', [
 export const checkSchema = anyCheck.superRefine((c, ctx) => {
   if (c.type === 'object' && [c.equals, c.matches, c.exists].filter((v) => v !== undefined).length !== 1) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give exactly one of equals, matches or exists' });
+  }
+  // nft lists the whole ruleset, without counters: a table or counters there would be ignored.
+  if (c.type === 'rule' && c.tool === 'nft' && (c.table !== undefined || c.counters)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [c.table !== undefined ? 'table' : 'counters'], message: 'table and counters are for iptables-save; tool: nft matches lines of `nft list ruleset`' });
   }
   // A pattern that does not compile would make the check fail forever: refuse it here.
   if ((c.type === 'object' || c.type === 'rule') && c.matches !== undefined) {
