@@ -1,7 +1,7 @@
 /** The shell's public face: a terminal session over just-bash with our commands. */
 export { createSession } from './session';
 export { terminalText, terminalParts } from './display';
-export type { Session, SessionOptions } from './session';
+export type { Session, SessionOptions, RunOptions, RealTime, LineResult } from './session';
 export type { CommandModule, CommandResult, CommandContext, ExternalEditor, ShellPlace } from './types';
 export { needsMoreInput, groupLines } from './continuation';
 // kubectl's JSONPath templates, for lab checks that read an object's field as `kubectl get -o jsonpath` does.

@@ -13,6 +13,7 @@ import { commandsFor } from './registry';
 import type { CommandModule, CommandResult, ExternalEditor, KubeConfigState, SessionControl, ShellPlace } from './types';
 import { inShellDialect } from './dialect';
 import { podEnv, podFiles } from './podfiles';
+import { terminalText } from './display';
 
 export interface SessionOptions {
   cluster: Cluster;
@@ -22,13 +23,48 @@ export interface SessionOptions {
   files?: Record<string, string>;
   /** The browser's YAML editor, for `kubectl edit` (none on the CLI). */
   editor?: ExternalEditor;
+  /**
+   * Another terminal tab on the same workstation: this session shares its file systems (the
+   * workstation's, each node's and pod's) and kubeconfig; the environment, directory and
+   * place are this session's own.
+   */
+  share?: Session;
+}
+
+/**
+ * How waits pass: a monotonic ms source and a sleep that an abort ends early. The browser's
+ * timers (real time), or a replay's timeline that wakes concurrent lines in engine-time order.
+ */
+export interface RealTime {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Output as it is printed; a line that is one command writing to the terminal streams through it. */
+  onOutput?: (text: string) => void;
+  /** Ctrl-C: the line's waits end, the running command is interrupted. */
+  signal?: AbortSignal;
+  /** Replay: the line was interrupted when the engine clock reached this time (ms). */
+  stopAt?: number;
+  /** Waits take this time; without it the engine clock jumps at once (the CLI, tests). */
+  time?: RealTime;
+  /** The line may run until Ctrl-C (live in the terminal, or a replay that knows where it stopped). */
+  endless?: boolean;
+}
+
+export interface LineResult extends CommandResult {
+  /** Ctrl-C ended the line (its output already held the `^C` echo); absent otherwise. */
+  interrupted?: true;
+  /** Engine time (ms) when Ctrl-C landed, for the log: a replay stops the line there. */
+  stoppedAt?: number;
 }
 
 export interface Session {
   /** The prompt the terminal shows before the next line. */
   prompt(): string;
   /** Run one line as typed at the prompt. Never throws. */
-  run(line: string): Promise<CommandResult>;
+  run(line: string, opts?: RunOptions): Promise<LineResult>;
   readonly place: ShellPlace;
   /** The workstation's file system (the editor saves here). */
   readonly fs: IFileSystem;
@@ -49,6 +85,34 @@ interface Shell {
 
 const WORKSTATION: ShellPlace = { kind: 'workstation' };
 
+/** The line running now: how it ends on Ctrl-C and where its output goes. */
+interface Line {
+  abort: AbortController;
+  stopAt: number | undefined;
+  /** The interrupt was seen by a wait (the `^C` is printed, later waits return at once). */
+  interrupted: boolean;
+  /** A command that catches SIGINT finished after it with this status (its own result stands). */
+  caught: number | undefined;
+  onOutput: ((text: string) => void) | undefined;
+  /** One command whose stdout is the terminal: it streams. */
+  streams: boolean;
+  /** Commands running inside commands (kubectl exec POD -- ping): only depth 0 streams. */
+  depth: number;
+  time: RealTime | undefined;
+  endless: boolean;
+  stoppedAt: number | undefined;
+  /** The wait in progress: just-bash may return before it lands after an abort. */
+  waiting: Promise<void> | undefined;
+}
+
+/** What tabs of one terminal share: each place's file system and the kubeconfig. */
+interface Shared {
+  fs: Map<string, IFileSystem>;
+  kubeconfig: KubeConfigState;
+}
+
+const SHARED = new WeakMap<Session, Shared>();
+
 export function createSession(opts: SessionOptions): Session {
   return new TerminalSession(opts);
 }
@@ -58,15 +122,20 @@ class TerminalSession implements Session {
   readonly #cluster: Cluster;
   readonly #interactive: boolean;
   readonly #editor: ExternalEditor | undefined;
-  readonly #kubeconfig: KubeConfigState = { currentContext: 'kind-kind' };
+  readonly #kubeconfig: KubeConfigState;
+  readonly #shared: Shared;
   readonly #shells = new Map<string, Shell>();
   readonly #stack: Shell[];
   #pendingEnter: { place: ShellPlace; onExit?: (() => CommandResult | Promise<CommandResult>) | undefined } | undefined;
+  #line: Line | undefined;
 
   constructor(opts: SessionOptions) {
     this.#cluster = opts.cluster;
     this.#interactive = opts.interactive ?? false;
     this.#editor = opts.editor;
+    this.#shared = (opts.share && SHARED.get(opts.share)) ?? { fs: new Map(), kubeconfig: { currentContext: 'kind-kind' } };
+    this.#kubeconfig = this.#shared.kubeconfig;
+    SHARED.set(this, this.#shared);
     const home = this.#shell(WORKSTATION, opts.files);
     this.#stack = [home];
   }
@@ -97,17 +166,51 @@ class TerminalSession implements Session {
     }
   }
 
-  async run(line: string): Promise<CommandResult> {
+  async run(text: string, opts: RunOptions = {}): Promise<LineResult> {
+    const line: Line = {
+      abort: new AbortController(),
+      stopAt: opts.stopAt,
+      interrupted: false,
+      caught: undefined,
+      onOutput: opts.onOutput,
+      streams: opts.onOutput !== undefined && isOneCommand(text),
+      depth: 0,
+      time: opts.time,
+      endless: opts.endless ?? false,
+      stoppedAt: undefined,
+      waiting: undefined,
+    };
+    const stop = () => line.abort.abort();
+    opts.signal?.addEventListener('abort', stop);
+    if (opts.signal?.aborted) stop();
+    this.#line = line;
     try {
-      return await this.#run(line);
+      const r = await this.#run(text, line);
+      // just-bash's own `sleep` returns on the abort before our wait has landed; let it land.
+      while (line.waiting) await line.waiting;
+      // Ctrl-C between two waits (or before the first): the line ends here all the same.
+      if (line.abort.signal.aborted) this.#interrupted(line);
+      if (!line.interrupted) return r;
+      const stoppedAt = line.stoppedAt ?? this.#cluster.now();
+      // A command that caught SIGINT ended as it chose; otherwise the foreground job died of
+      // it and bash prints a newline after the `^C` echo: exit status 128 + SIGINT.
+      if (line.caught !== undefined) {
+        // just-bash stops the script after it and says "execution aborted"; bash would not.
+        const aborted = r.exitCode === 124 && /execution aborted/.test(r.stderr);
+        return aborted ? { stdout: '', stderr: '', exitCode: line.caught, interrupted: true, stoppedAt } : { ...r, interrupted: true, stoppedAt };
+      }
+      return { stdout: '\n', stderr: '', exitCode: 130, interrupted: true, stoppedAt };
     } catch (e) {
       // A throw that escaped a command wrapper is a bug in the shell itself; keep the session alive.
       this.bugs.push(String((e as Error)?.stack ?? e));
       return { stdout: '', stderr: `bash: internal error: ${(e as Error)?.message ?? e}\n`, exitCode: 1 };
+    } finally {
+      opts.signal?.removeEventListener('abort', stop);
+      this.#line = undefined;
     }
   }
 
-  async #run(line: string): Promise<CommandResult> {
+  async #run(line: string, state: Line): Promise<CommandResult> {
     if (line.trim() === '') return { stdout: '', stderr: '', exitCode: 0 };
     const sh = this.#top;
     const exit = /^\s*(exit|logout)(?:\s+(\d+))?\s*$/.exec(line);
@@ -126,7 +229,8 @@ class TerminalSession implements Session {
     this.#pendingEnter = undefined;
     await sh.ready;
     // rawScript keeps leading whitespace, which YAML in a here-document needs.
-    const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true });
+    // The signal stops the script at the next statement (`sleep 30; echo done` prints nothing after ^C).
+    const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, signal: state.abort.signal });
     sh.env = { ...r.env };
     if (r.env['PWD']) sh.cwd = r.env['PWD'];
     const pending = this.#takePending();
@@ -139,16 +243,60 @@ class TerminalSession implements Session {
   }
 
   /**
-   * `sleep N`: on a manual clock (CLI, tests) time jumps N and the controllers catch up; on a
-   * real-time clock (browser) we really wait, then let the cluster catch up with what is due.
+   * Every wait (`sleep N`, a timeout, ping's interval). Live in the browser it takes real time
+   * and the engine moves by exactly `ms` (or, after Ctrl-C, by the whole ms that passed); on a
+   * manual clock (CLI, tests) time jumps at once; a replay jumps too and stops where the live
+   * run was interrupted. The three agree, so a replayed interrupt lands at the same engine time.
    */
-  async #sleep(ms: number): Promise<void> {
-    if (this.#cluster.clock.advance) {
-      this.#cluster.tick(ms);
+  #sleep(ms: number): Promise<void> {
+    const line = this.#line;
+    const waiting = this.#wait(ms, line);
+    if (!line) return waiting;
+    const tracked = waiting.finally(() => {
+      if (line.waiting === tracked) line.waiting = undefined;
+    });
+    line.waiting = tracked;
+    return tracked;
+  }
+
+  async #wait(ms: number, line: Line | undefined): Promise<void> {
+    const clock = this.#cluster.clock;
+    if (line && (line.interrupted || line.abort.signal.aborted)) return this.#interrupted(line);
+    if (!clock.advance) {
+      // A real clock without jumps: wait, then let the cluster catch up with what is due.
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      this.#cluster.tick();
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    this.#cluster.tick();
+    // Ticks go to a target, not by an amount: another tab's line may have moved the clock meanwhile.
+    const start = clock.now();
+    const until = (t: number) => this.#cluster.tick(Math.max(0, t - clock.now()));
+    const time = line?.time;
+    if (line?.stopAt !== undefined && start + ms > line.stopAt) {
+      if (time) await time.sleep(line.stopAt - start, line.abort.signal);
+      until(line.stopAt);
+      return this.#interrupted(line);
+    }
+    if (line && time && ms > 0) {
+      const t0 = time.now();
+      await time.sleep(ms, line.abort.signal);
+      const passed = Math.floor(time.now() - t0);
+      // Interrupted only if the wait had not run its course (else the next wait sees it).
+      if (line.abort.signal.aborted && passed < ms) {
+        until(start + Math.max(0, passed));
+        return this.#interrupted(line);
+      }
+    }
+    until(start + ms);
+  }
+
+  /** Ctrl-C reached the line: the tty echoes `^C`; every later wait returns at once. */
+  #interrupted(line: Line): void {
+    if (line.interrupted) return;
+    line.interrupted = true;
+    line.stoppedAt = this.#cluster.now();
+    line.abort.abort();
+    line.onOutput?.('^C');
   }
 
   /** A command asked to enter a nested shell during this line (set through SessionControl.enter). */
@@ -163,12 +311,13 @@ class TerminalSession implements Session {
     const key = placeKey(place);
     const existing = this.#shells.get(key);
     if (existing) return existing;
+    const fs = this.#shared.fs.get(key);
     const env = { ...baseEnv(place), ...(place.kind === 'pod' ? podEnv(this.#cluster, place) : {}) };
     const cwd = startDir(place);
     const bash = new Bash({
       cwd,
       env,
-      ...(files ? { files } : {}),
+      ...(fs ? { fs } : files ? { files } : {}),
       sleep: (ms: number) => this.#sleep(ms),
       customCommands: commandsFor(place).map(({ name, load }) => ({
         name,
@@ -184,6 +333,7 @@ class TerminalSession implements Session {
     const ready = place.kind === 'pod'
       ? dirs.then(() => Promise.all(Object.entries(podFiles(this.#cluster, place)).map(([path, text]) => bash.fs.writeFile(path, text))))
       : dirs;
+    this.#shared.fs.set(key, bash.fs);
     const shell: Shell = { place, bash, env, cwd, ready };
     this.#shells.set(key, shell);
     return shell;
@@ -195,8 +345,21 @@ class TerminalSession implements Session {
     args: string[],
     jctx: { fs: IFileSystem; cwd: string; env: Map<string, string>; stdin: Parameters<typeof decodeBytesToUtf8>[0] },
   ): Promise<CommandResult> {
+    const line = this.#line;
+    const top = line !== undefined && line.streams && line.depth === 0;
+    let early = '';
+    let catches = false;
     const control: SessionControl = {
+      catchInterrupt: () => {
+        catches = true;
+      },
       interactive: this.#interactive,
+      signal: line?.abort.signal ?? new AbortController().signal,
+      endless: this.#interactive && line !== undefined && line.endless,
+      write: (text) => {
+        if (top) line.onOutput!(text);
+        else early += text;
+      },
       enter: (p, onExit) => {
         this.#pendingEnter = { place: p, onExit };
       },
@@ -204,8 +367,9 @@ class TerminalSession implements Session {
       wait: (ms) => this.#sleep(ms),
       editor: this.#editor,
     };
+    if (line) line.depth++;
     try {
-      return await mod.execute(args, {
+      const r = await mod.execute(args, {
         cluster: this.#cluster,
         kubeconfig: this.#kubeconfig,
         place,
@@ -215,10 +379,20 @@ class TerminalSession implements Session {
         stdin: decodeBytesToUtf8(jctx.stdin),
         session: control,
       });
+      if (line?.interrupted) {
+        if (!catches) return { stdout: '', stderr: '', exitCode: 130 };
+        line.caught = r.exitCode;
+      }
+      if (!top) return early ? { ...r, stdout: early + r.stdout } : r;
+      // Streaming: the rest of its output follows what it printed already.
+      line.onOutput!(terminalText(r));
+      return { stdout: '', stderr: '', exitCode: r.exitCode };
     } catch (e) {
       // User errors are values; an exception here is a bug in `mod`. Say so plainly.
       this.bugs.push(`${mod.name} ${args.join(' ')}: ${String((e as Error)?.stack ?? e)}`);
       return { stdout: '', stderr: `${mod.name}: internal error: ${(e as Error)?.message ?? e}\n`, exitCode: 1 };
+    } finally {
+      if (line) line.depth--;
     }
   }
 
@@ -226,9 +400,30 @@ class TerminalSession implements Session {
   async #runIn(place: ShellPlace, line: string, stdin?: string): Promise<CommandResult> {
     const sh = this.#shell(place);
     await sh.ready;
-    const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}) });
+    const signal = this.#line?.abort.signal;
+    const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}), ...(signal ? { signal } : {}) });
     return { stdout: r.stdout, stderr: inShellDialect(r.stderr, place), exitCode: r.exitCode };
   }
+}
+
+/**
+ * One command whose output goes straight to the terminal: no pipe, list, redirection,
+ * substitution or here-document outside quotes. Only such a line streams its output.
+ */
+export function isOneCommand(line: string): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if ('|;&<>`\n('.includes(c) || (c === '$' && line[i + 1] === '(')) return false;
+  }
+  return true;
 }
 
 function placeKey(p: ShellPlace): string {

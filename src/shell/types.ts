@@ -36,6 +36,18 @@ export interface SessionControl {
   wait(ms: number): Promise<void>;
   /** The terminal's text editor, when it has one (the lab page's YAML editor); see ExternalEditor. */
   readonly editor?: ExternalEditor | undefined;
+  /**
+   * Aborted when the learner presses Ctrl-C (or a replay reaches the recorded interrupt): every
+   * wait then returns at once. A command that catches SIGINT (`catchInterrupt()`) finishes with
+   * its own summary; any other is killed by it (the shell prints a newline, exit status 130).
+   */
+  readonly signal: AbortSignal;
+  /** Whether this line may run until Ctrl-C (an interactive terminal): `ping` without -c, `kubectl get -w`. */
+  readonly endless: boolean;
+  /** This command handles SIGINT itself (ping's statistics, kubectl's watch): its result stands after Ctrl-C. */
+  catchInterrupt(): void;
+  /** Prints now: streamed to the terminal while the command runs when its stdout is the terminal. */
+  write(text: string): void;
 }
 
 /**

@@ -11,6 +11,7 @@ import { isHumanReadable, parseOutput, printGroups, type Group, type OutputForma
 import { resolveTargets } from './targets';
 import { evaluate, parsePath, relaxed } from './printers/jsonpath';
 import { GET_HELP } from './help/get';
+import { watchGet } from './watch';
 
 /** The API server warns on every read of v1 Endpoints since v1.33. */
 export const ENDPOINTS_WARNING = 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n';
@@ -62,12 +63,12 @@ const NO_TYPE =
 async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> {
   const format = parseOutput(str(p, 'output'));
   if ('error' in format) return errorResult(format.error);
-  if (bool(p, 'watch') || bool(p, 'watch-only')) return errorResult('--watch is not available in this emulated cluster yet');
   if (strs(p, 'filename').length) return getFromFiles(p, ctx, format);
   if (p.args.length === 0) return { stdout: '', stderr: NO_TYPE, exitCode: 1 };
   const parsed = parseResourceArgs(p.args, ctx, 'get');
   if (!Array.isArray(parsed)) return parsed;
   const requests = parsed;
+  if (bool(p, 'watch') || bool(p, 'watch-only')) return watchGet(p, ctx, format, requests, (plain) => run(plain, ctx));
   const allNs = allNamespaces(p);
   const namespace = namespaceOf(p, ctx);
   const selector = str(p, 'selector');

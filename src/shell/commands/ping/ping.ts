@@ -5,8 +5,10 @@
  * routed away and nothing answers: 100% packet loss), while in IPVS mode the ClusterIP sits
  * on every node's kube-ipvs0, where kube-proxy's KUBE-IPVS-FILTER rejects anything but the
  * Service's ports (iputils prints `Destination Port Unreachable`). TTL: 64 minus one per router
- * (node) that forwarded the request and the reply's. Without -c we stop after 4 (a script
- * cannot press Ctrl-C).
+ * (node) that forwarded the request and the reply's. Without -c it runs until Ctrl-C in the
+ * browser terminal, one request a second, printing each reply as it comes; on SIGINT both
+ * pings print the statistics block (exit 0 if any reply came). A script cannot press Ctrl-C,
+ * so there it stops after 4.
  */
 import { fromPlace, isIPv4, resolveName, toolsOf } from '../../net';
 import type { Hop } from '../../../engine';
@@ -56,7 +58,9 @@ export const ping: CommandModule = {
   help: HELP,
   async execute(argv, ctx) {
     const flavour = toolsOf(ctx.place).ping;
-    let count = 4, quiet = false, size = 56;
+    // Both pings trap SIGINT to print their statistics.
+    ctx.session.catchInterrupt();
+    let count: number | undefined, quiet = false, size = 56;
     let target: string | undefined;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
@@ -78,36 +82,43 @@ export const ping: CommandModule = {
     }
     const ip = r.addresses[0]!;
     const id = (ctx.cluster.now() & 0xffff) || 1;
-    let out = flavour === 'busybox' ? `PING ${target} (${ip}): ${size} data bytes\n` : `PING ${target} (${ip}) ${size}(${size + 28}) bytes of data.\n`;
+    const limit = count ?? (ctx.session.endless ? Infinity : 4);
+    const interrupted = () => ctx.session.signal.aborted;
+    ctx.session.write(flavour === 'busybox' ? `PING ${target} (${ip}): ${size} data bytes\n` : `PING ${target} (${ip}) ${size}(${size + 28}) bytes of data.\n`);
+    const started = ctx.cluster.now();
     const times: number[] = [];
     let errors = 0;
-    for (let seq = 0; seq < count; seq++) {
+    let sent = 0;
+    for (let seq = 0; seq < limit && !interrupted(); seq++) {
+      sent++;
       const c = ctx.cluster.connect({ from: fromPlace(ctx.place), to: { ip, protocol: 'ICMP', ...(isIPv4(target) ? {} : { host: target }) }, icmp: { id, seq } });
       if (c.outcome === 'refused' || c.outcome === 'no-route' || c.outcome === 'net-unreachable') {
         // An ICMP error came back (a REJECT): iputils reports it, busybox ping ignores it.
         errors++;
         if (flavour === 'iputils' && !quiet) {
           const what = c.outcome === 'refused' ? 'Destination Port Unreachable' : c.outcome === 'no-route' ? 'Destination Host Unreachable' : 'Destination Net Unreachable';
-          out += `From ${icmpErrorSource(c.trace.hops, ip)} icmp_seq=${seq + 1} ${what}\n`;
+          ctx.session.write(`From ${icmpErrorSource(c.trace.hops, ip)} icmp_seq=${seq + 1} ${what}\n`);
         }
       } else if (c.outcome === 'connected') {
         const ms = (c.trace.rttUs + 40 + ((seq * 37) % 23)) / 1000;
         times.push(ms);
-        if (!quiet) out += flavour === 'busybox' ? `${size + 8} bytes from ${ip}: seq=${seq} ttl=${ttlOf(c.trace.hops)} time=${ms.toFixed(3)} ms\n` : `${size + 8} bytes from ${ip}: icmp_seq=${seq + 1} ttl=${ttlOf(c.trace.hops)} time=${ms.toFixed(3)} ms\n`;
+        if (!quiet) ctx.session.write(flavour === 'busybox' ? `${size + 8} bytes from ${ip}: seq=${seq} ttl=${ttlOf(c.trace.hops)} time=${ms.toFixed(3)} ms\n` : `${size + 8} bytes from ${ip}: icmp_seq=${seq + 1} ttl=${ttlOf(c.trace.hops)} time=${ms.toFixed(3)} ms\n`);
       }
-      if (seq < count - 1) await ctx.session.wait(1000);
+      if (seq < limit - 1) await ctx.session.wait(1000);
     }
     // Unanswered: busybox waits -W (10 s) after the last packet, iputils about one interval.
-    if (times.length < count) await ctx.session.wait(flavour === 'busybox' ? 10_000 : 1000);
-    const lost = Math.round(((count - times.length) / count) * 100);
-    out += `\n--- ${target} ping statistics ---\n`;
+    if (times.length < sent && !interrupted()) await ctx.session.wait(flavour === 'busybox' ? 10_000 : 1000);
+    // iputils' time: from the first request to the end (after Ctrl-C, however long it ran).
+    const took = interrupted() ? ctx.cluster.now() - started : (sent - 1) * 1000 + (sent > 1 ? 3 : 0);
+    const lost = Math.round(((sent - times.length) / sent) * 100);
+    let out = `\n--- ${target} ping statistics ---\n`;
     const min = Math.min(...times), max = Math.max(...times), avg = times.reduce((s, x) => s + x, 0) / (times.length || 1);
     if (flavour === 'busybox') {
-      out += `${count} packets transmitted, ${times.length} packets received, ${lost}% packet loss\n`;
+      out += `${sent} packets transmitted, ${times.length} packets received, ${lost}% packet loss\n`;
       if (times.length) out += `round-trip min/avg/max = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)} ms\n`;
     } else {
       const mdev = Math.sqrt(times.reduce((s, x) => s + (x - avg) ** 2, 0) / (times.length || 1));
-      out += `${count} packets transmitted, ${times.length} received, ${errors ? `+${errors} errors, ` : ''}${lost}% packet loss, time ${(count - 1) * 1000 + (count > 1 ? 3 : 0)}ms\n`;
+      out += `${sent} packets transmitted, ${times.length} received, ${errors ? `+${errors} errors, ` : ''}${lost}% packet loss, time ${took}ms\n`;
       if (times.length) out += `rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms\n`;
     }
     return { stdout: out, stderr: '', exitCode: times.length ? 0 : 1 };
