@@ -7,13 +7,17 @@
 
 export const LOG_VERSION = 1;
 
+/** Terminal tabs a session may open, each its own shell on the one cluster. */
+export const MAX_TABS = 4;
+
 export type SessionEvent =
   /**
-   * A line as typed at the prompt (a here-document's lines joined by \n). `edits`: what the
-   * editor returned to each `kubectl edit` round of the line (null: closed unsaved), so a
-   * replay answers the same without opening it.
+   * A line as typed at the prompt (a here-document's lines joined by \n), in terminal tab
+   * `tab` (absent: the first); `ran`: Ctrl-C ended it after this many ms of engine time.
+   * `edits`: what the editor returned to each `kubectl edit` round of the line (null: closed
+   * unsaved), so a replay answers the same without opening it.
    */
-  | { at: number; kind: 'line'; line: string; edits?: (string | null)[] }
+  | { at: number; kind: 'line'; line: string; tab?: number; ran?: number; edits?: (string | null)[] }
   /** A file saved into the workstation's file system (the editor). */
   | { at: number; kind: 'write'; path: string; text: string };
 
@@ -44,6 +48,7 @@ export type ParsedSave = { ok: true; save: LabSave } | { ok: false; reason: 'cor
 const MAX_EVENTS = 5000;
 const MAX_TEXT = 1024 * 1024;
 
+
 /**
  * Reads a save (or a shared link's payload) that may be anything: a save from a newer version
  * of the site, another lab's, or a corrupted one is refused with a reason, never thrown.
@@ -67,7 +72,10 @@ export function parseSave(x: unknown, slug: string): ParsedSave {
     const edits = e['edits'];
     const editsOk = edits === undefined || (Array.isArray(edits) && edits.every((t) => t === null || isText(t)));
     if (e['kind'] === 'line' && isText(e['line']) && e['line'].trim() !== '' && editsOk) {
-      events.push({ at: e['at'], kind: 'line', line: e['line'], ...(edits ? { edits: edits as (string | null)[] } : {}) });
+      const tab = e['tab'] ?? 0, ran = e['ran'];
+      if (!isInt(tab) || tab < 0 || tab >= MAX_TABS) return corrupt(`event ${i + 1}: bad tab`);
+      if (ran !== undefined && (!isInt(ran) || ran < 0)) return corrupt(`event ${i + 1}: bad run time`);
+      events.push({ at: e['at'], kind: 'line', line: e['line'], ...(tab ? { tab } : {}), ...(ran !== undefined ? { ran } : {}), ...(edits ? { edits: edits as (string | null)[] } : {}) });
     }
     else if (e['kind'] === 'write' && isText(e['path']) && e['path'].startsWith('/') && isText(e['text'])) events.push({ at: e['at'], kind: 'write', path: e['path'], text: e['text'] });
     else return corrupt(`event ${i + 1}: unreadable`);

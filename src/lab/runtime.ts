@@ -5,11 +5,12 @@
  * log on a fresh runtime reaches the same state (see SessionClock for why time replays).
  */
 import { createCluster, formatKubectlError, type ApplyResult, type Cluster } from '../engine';
-import { createSession, terminalText, type ExternalEditor, type Session } from '../shell';
+import { createSession, terminalText, type ExternalEditor, type RealTime, type RunOptions, type Session } from '../shell';
 import { SessionClock } from './clock';
 import { Completer } from './complete';
-import { LOG_VERSION, type SessionEvent, type SessionLog } from './log';
+import { LOG_VERSION, MAX_TABS, type SessionEvent, type SessionLog } from './log';
 import { truncateOutput } from './output';
+import { Timeline } from './timeline';
 
 export interface RuntimeSetup {
   slug: string;
@@ -19,8 +20,17 @@ export interface RuntimeSetup {
 
 /** What one logged input showed in the terminal (the scrollback after a replay, the export). */
 export type TranscriptEntry =
-  | { kind: 'line'; prompt: string; line: string; output: string; exitCode: number; changed: boolean }
+  | { kind: 'line'; prompt: string; line: string; output: string; exitCode: number; changed: boolean; tab?: number }
   | { kind: 'write'; path: string; changed: true };
+
+/** How a live line runs: its terminal tab, where its output streams, its Ctrl-C, real time. */
+export interface LiveRun {
+  tab?: number;
+  onOutput?: (text: string) => void;
+  signal?: AbortSignal;
+  time?: RealTime;
+}
+
 
 export interface RunOutcome {
   output: string;
@@ -46,6 +56,10 @@ export class LabRuntime {
   readonly cluster: Cluster;
   readonly session: Session;
   readonly completer: Completer;
+  /** Tab 0 is `session`; more tabs share its file systems and kubeconfig. */
+  readonly #tabs: { session: Session; completer: Completer }[] = [];
+  /** Lines running now (live tabs run at once), for the log: a save taken meanwhile stops them there. */
+  readonly #running = new Set<Extract<SessionEvent, { kind: 'line' }>>();
   /** Errors from the setup manifests, as kubectl would print them. */
   readonly notice: string;
   readonly #setup: RuntimeSetup;
@@ -56,8 +70,8 @@ export class LabRuntime {
   #writes = 0;
   /** The page's editor (live); absent in tests and the CLI, where `kubectl edit` fails as without $EDITOR. */
   readonly #editor: ExternalEditor | undefined;
-  /** The line being run: the editor's answers are recorded into it (live) or read from it (replay). */
-  #editing: { edits: (string | null)[]; replay: boolean } | undefined;
+  /** Each tab's running line: the editor's answers are recorded into it (live) or read from it (replay). */
+  readonly #editing = new Map<Session, { edits: (string | null)[]; replay: boolean }>();
 
   /** Boots the lab's cluster at engine time `start`; `real` is a monotonic ms source. */
   constructor(setup: RuntimeSetup, start: number, real: () => number, editor?: ExternalEditor) {
@@ -71,13 +85,43 @@ export class LabRuntime {
       .filter((r): r is Extract<ApplyResult, { ok: false }> => !r.ok)
       .map((r) => formatKubectlError(r.error, { verb: 'creating', ...(r.name ? { name: r.name } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) }) + '\n')
       .join('');
-    this.session = createSession({ cluster: this.#counting(cluster), interactive: true, ...(editor ? { editor: (f) => this.#edit(f) } : {}) });
+    this.session = this.#newSession();
     this.completer = new Completer(this.session, cluster);
+    this.#tabs.push({ session: this.session, completer: this.completer });
+  }
+
+  /** The shell of terminal tab `tab` (0 is the first), made on first use. */
+  tab(tab: number): { session: Session; completer: Completer } {
+    if (!Number.isInteger(tab) || tab < 0 || tab >= MAX_TABS) throw new RangeError(`no terminal tab ${tab}`);
+    while (this.#tabs.length <= tab) {
+      const session = this.#newSession(this.session);
+      this.#tabs.push({ session, completer: new Completer(session, this.cluster) });
+    }
+    return this.#tabs[tab]!;
+  }
+
+  /** A tab's shell; `share`: the first tab's, whose files and kubeconfig it shares. */
+  #newSession(share?: Session): Session {
+    const self: { session?: Session } = {};
+    self.session = createSession({
+      cluster: this.#counting(this.cluster),
+      interactive: true,
+      ...(share ? { share } : {}),
+      ...(this.#editor ? { editor: (f: { path: string; text: string }) => this.#edit(self.session!, f) } : {}),
+    });
+    return self.session;
+  }
+
+  /** Where each open tab's shell is (the page draws their prompts). */
+  tabViews(): { prompt: string; nested: boolean }[] {
+    return this.#tabs.map(({ session }) => ({ prompt: session.prompt(), nested: session.place.kind !== 'workstation' }));
   }
 
   /** The log so far: enough to rebuild this session anywhere. */
   log(): SessionLog {
-    return { v: LOG_VERSION, slug: this.#setup.slug, seed: this.#setup.seed, start: this.#start, events: [...this.#events] };
+    // A line still running (`ping`, `kubectl get -w`) is logged as interrupted now: a reload ends it.
+    const events = this.#events.map((e) => (e.kind === 'line' && this.#running.has(e) ? { ...e, ran: Math.max(0, this.clock.liveTarget() - e.at) } : e));
+    return { v: LOG_VERSION, slug: this.#setup.slug, seed: this.#setup.seed, start: this.#start, events };
   }
 
   transcript(): readonly TranscriptEntry[] {
@@ -95,9 +139,14 @@ export class LabRuntime {
   }
 
   /** Runs one line as typed, logging it at the current engine time. */
-  async run(line: string): Promise<RunOutcome> {
+  async run(line: string, live: LiveRun = {}): Promise<RunOutcome> {
     this.catchUp();
-    return this.#run({ at: this.clock.now(), kind: 'line', line });
+    const tab = live.tab ?? 0;
+    this.tab(tab);
+    return this.#run(
+      { at: this.clock.now(), kind: 'line', line, ...(tab ? { tab } : {}) },
+      { endless: true, ...(live.onOutput ? { onOutput: live.onOutput } : {}), ...(live.signal ? { signal: live.signal } : {}), ...(live.time ? { time: live.time } : {}) },
+    );
   }
 
   /**
@@ -120,13 +169,28 @@ export class LabRuntime {
     }
   }
 
-  /** Applies logged events in order, each at its recorded time (the clock must not be live). */
+  /**
+   * Applies logged events in order, each at its recorded time (the clock must not be live).
+   * Lines of different tabs may have run at once (a watch in one, curl in the other): each
+   * starts at its time, and their waits wake in engine-time order on a timeline, as live.
+   */
   async replay(events: readonly SessionEvent[]): Promise<void> {
+    const timeline = new Timeline(this.clock);
+    let failed: unknown;
     for (const e of events) {
+      await timeline.runUntil(e.at);
+      if (failed) throw failed;
       this.cluster.tick(Math.max(0, e.at - this.clock.now()));
-      if (e.kind === 'line') await this.#run(e, true);
-      else await this.#write(e);
+      if (e.kind === 'write') {
+        await this.#write(e);
+        continue;
+      }
+      this.tab(e.tab ?? 0);
+      const run = this.#run(e, { replay: true, time: timeline, endless: e.ran !== undefined, ...(e.ran !== undefined ? { stopAt: e.at + e.ran } : {}) });
+      timeline.track(run.catch((err: unknown) => (failed ??= err)));
     }
+    await timeline.runUntil(Infinity);
+    if (failed) throw failed;
   }
 
   /** Index of the last event that changed something (what Undo takes back), or -1. */
@@ -136,8 +200,8 @@ export class LabRuntime {
   }
 
   /** `kubectl edit` asks the editor: live, the page's (answer recorded); in a replay, the log's. */
-  async #edit(file: { path: string; text: string }): Promise<string | null> {
-    const cur = this.#editing;
+  async #edit(session: Session, file: { path: string; text: string }): Promise<string | null> {
+    const cur = this.#editing.get(session);
     if (!cur) throw new Error('no editor');
     if (cur.replay) return cur.edits.shift() ?? null;
     const answer = await this.#editor!(file);
@@ -145,32 +209,44 @@ export class LabRuntime {
     return answer;
   }
 
-  async #run(e: Extract<SessionEvent, { kind: 'line' }>, replay = false): Promise<RunOutcome> {
-    this.#editing = { edits: replay ? [...(e.edits ?? [])] : [], replay };
+  async #run(e: Extract<SessionEvent, { kind: 'line' }>, opts: RunOptions & { replay?: boolean }): Promise<RunOutcome> {
+    const { replay = false, ...runOpts } = opts;
+    const session = this.tab(e.tab ?? 0).session;
+    const prompt = session.prompt();
+    // Logged when it starts (lines of two tabs overlap); the transcript entry keeps the same index.
+    const ev: Extract<SessionEvent, { kind: 'line' }> = { ...e };
+    const entry: Extract<TranscriptEntry, { kind: 'line' }> = { kind: 'line', prompt, line: e.line, output: '', exitCode: 0, changed: false, ...(e.tab ? { tab: e.tab } : {}) };
+    this.#events.push(ev);
+    this.#transcript.push(entry);
+    this.#running.add(ev);
+    const editing = { edits: replay ? [...(e.edits ?? [])] : [], replay };
+    this.#editing.set(session, editing);
     try {
-      return await this.#runLine(e);
+      const before = await this.#fingerprint(session);
+      const onNode = session.place.kind === 'node' || /(^|[;&|(]\s*)ssh\s/.test(e.line);
+      const nodesBefore = onNode ? this.#nodesFingerprint() : '';
+      let streamed = '';
+      const onOutput = runOpts.onOutput;
+      const r = await session.run(e.line, {
+        ...runOpts,
+        onOutput: (text) => {
+          streamed += text;
+          onOutput?.(text);
+        },
+      });
+      if (r.interrupted && r.stoppedAt !== undefined) ev.ran = Math.max(0, r.stoppedAt - e.at);
+      if (!replay && editing.edits.length > 0) ev.edits = editing.edits;
+      const rest = terminalText(r);
+      const after = await this.#fingerprint(session);
+      entry.output = truncateOutput(streamed + rest);
+      entry.exitCode = r.exitCode;
+      entry.changed = before !== after || (onNode && nodesBefore !== this.#nodesFingerprint()) || SHELL_STATE.test(e.line);
+      // The page already showed what streamed; the result carries the rest.
+      return { output: truncateOutput(onOutput ? rest : streamed + rest), prompt: session.prompt(), exitCode: r.exitCode, nested: session.place.kind !== 'workstation' };
     } finally {
-      const edits = this.#editing.edits;
-      this.#editing = undefined;
-      if (!replay && edits.length > 0) {
-        const last = this.#events[this.#events.length - 1];
-        if (last?.kind === 'line') last.edits = edits;
-      }
+      this.#running.delete(ev);
+      this.#editing.delete(session);
     }
-  }
-
-  async #runLine(e: Extract<SessionEvent, { kind: 'line' }>): Promise<RunOutcome> {
-    const prompt = this.session.prompt();
-    const before = await this.#fingerprint();
-    const onNode = this.session.place.kind === 'node' || /(^|[;&|(]\s*)ssh\s/.test(e.line);
-    const nodesBefore = onNode ? this.#nodesFingerprint() : '';
-    const r = await this.session.run(e.line);
-    const output = truncateOutput(terminalText(r));
-    const after = await this.#fingerprint();
-    const changed = before !== after || (onNode && nodesBefore !== this.#nodesFingerprint()) || SHELL_STATE.test(e.line);
-    this.#events.push({ ...e });
-    this.#transcript.push({ kind: 'line', prompt, line: e.line, output, exitCode: r.exitCode, changed });
-    return { output, prompt: this.session.prompt(), exitCode: r.exitCode, nested: this.nested };
   }
 
   async #write(e: Extract<SessionEvent, { kind: 'write' }>): Promise<void> {
@@ -187,8 +263,8 @@ export class LabRuntime {
    * directory) and the workstation's files. Connections (conntrack, counters, access logs)
    * and time passing do not count: Undo takes back the learner's last change, not a curl.
    */
-  async #fingerprint(): Promise<string> {
-    const fs = this.session.fs;
+  async #fingerprint(session: Session): Promise<string> {
+    const fs = session.fs;
     const files = await Promise.all(
       fs.getAllPaths().sort().map(async (p) => {
         try {
@@ -199,7 +275,7 @@ export class LabRuntime {
         }
       }),
     );
-    return `${this.#writes}|${this.session.prompt()}|${files.join(',')}`;
+    return `${this.#writes}|${session.prompt()}|${files.join(',')}`;
   }
 
   /** Every node's chains (name, version, rule count), ipsets and IPVS services. */

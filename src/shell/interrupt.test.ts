@@ -27,7 +27,7 @@ function fakeTime() {
   const tick = () => new Promise<void>((r) => setTimeout(r, 2));
   /** Until the line sleeps again (or a while passes: it ended). */
   async function settle(seen: number) {
-    for (let i = 0; i < 100 && sleeps === seen; i++) await tick();
+    for (let i = 0; i < 500 && sleeps === seen; i++) await tick();
   }
   async function pass(ms: number) {
     const end = now + ms;

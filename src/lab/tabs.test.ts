@@ -1,0 +1,110 @@
+// Two terminal tabs on one cluster, a watch in one and a change in the other, a Ctrl-C: the
+// log (with tab ids and how long the interrupted line ran) replays to the same transcript and state.
+import { describe, expect, it } from 'vitest';
+import type { RealTime } from '../shell';
+import { loadLab } from './files';
+import { parseSave } from './log';
+import { LabRuntime, type RuntimeSetup } from './runtime';
+
+const START = Date.UTC(2026, 10, 27, 17, 0, 0);
+
+function labSetup(): RuntimeSetup {
+  const l = loadLab('kube-proxy-first-look');
+  if (!l.ok) throw new Error(l.error);
+  return { slug: 'kube-proxy-first-look', seed: 7, manifests: l.manifests };
+}
+
+/** Real time the test moves: sleepers wake when `pass` reaches them (or on abort). */
+function fakeTime() {
+  let now = 0;
+  let sleeps = 0;
+  const sleepers: { until: number; wake: () => void }[] = [];
+  const time: RealTime = {
+    now: () => now,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        sleeps++;
+        sleepers.push({ until: now + ms, wake: resolve });
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
+  };
+  const settle = async (seen: number) => {
+    for (let i = 0; i < 500 && sleeps === seen; i++) await new Promise((r) => setTimeout(r, 2));
+  };
+  async function pass(ms: number) {
+    const end = now + ms;
+    if (sleeps === 0) await settle(0);
+    for (;;) {
+      sleepers.sort((a, b) => a.until - b.until);
+      const due = sleepers[0];
+      if (!due || due.until > end) break;
+      sleepers.shift();
+      now = due.until;
+      const seen = sleeps;
+      due.wake();
+      await settle(seen);
+    }
+    now = end;
+  }
+  return { time, pass, now: () => now };
+}
+
+describe('terminal tabs', () => {
+  it('a watch in tab 1 sees a pod made in tab 2; the log replays both to the same transcript and cluster', async () => {
+    const { time, pass, now } = fakeTime();
+    const rt = new LabRuntime(labSetup(), START, now);
+    rt.clock.goLive();
+    const ctrlC = new AbortController();
+    let streamed = '';
+    const watch = rt.run('kubectl get pods -w', { onOutput: (t) => (streamed += t), signal: ctrlC.signal, time });
+    await pass(1000);
+    const other = await rt.run('kubectl run extra --image=nginx:1.27', { tab: 1, time });
+    expect(other.output).toBe('pod/extra created\n');
+    await pass(4000);
+    expect(streamed).toMatch(/\nextra {3}0\/1 {3}Pending {3}0 {5}\ds\n/);
+    ctrlC.abort();
+    const w = await watch;
+    expect(w.exitCode).toBe(1);
+    expect(streamed.endsWith('^C')).toBe(true);
+
+    const log = rt.log();
+    expect(log.events.map((e) => (e.kind === 'line' ? [e.line, e.tab ?? 0, e.ran] : e.kind))).toEqual([
+      ['kubectl get pods -w', 0, 5000],
+      ['kubectl run extra --image=nginx:1.27', 1, undefined],
+    ]);
+    // The save format keeps tab and run time.
+    const parsed = parseSave(JSON.parse(JSON.stringify({ ...log, history: [], hints: 0, solution: false })), log.slug);
+    expect(parsed.ok && parsed.save.events).toEqual(log.events);
+
+    const again = new LabRuntime(labSetup(), START, () => 0);
+    await again.replay(log.events);
+    expect(again.transcript()).toEqual(rt.transcript());
+    expect(again.clock.now()).toBe(rt.clock.now());
+    const pods = async (x: LabRuntime) => (await x.session.run('kubectl get pods -o wide')).stdout;
+    expect(await pods(again)).toBe(await pods(rt));
+    expect(again.tabViews()).toEqual(rt.tabViews());
+  });
+
+  it('a line still running when the log is taken is logged as interrupted then (a reload ends it)', async () => {
+    const { time, pass, now } = fakeTime();
+    const rt = new LabRuntime(labSetup(), START, now);
+    rt.clock.goLive();
+    const ctrlC = new AbortController();
+    const sleeping = rt.run('sleep 30', { signal: ctrlC.signal, time, onOutput: () => undefined });
+    await pass(2000);
+    const log = rt.log();
+    expect(log.events[0]).toMatchObject({ line: 'sleep 30', ran: 2000 });
+    ctrlC.abort();
+    expect((await sleeping).exitCode).toBe(130);
+    const again = new LabRuntime(labSetup(), START, () => 0);
+    await again.replay(log.events);
+    expect(again.transcript()[0]).toMatchObject({ line: 'sleep 30', output: '^C\n', exitCode: 130 });
+    expect(again.clock.now()).toBe(START + 2000);
+  });
+
+  it('refuses a save with a tab out of range or a negative run time', () => {
+    const base = { v: 1, slug: 's', seed: 1, start: 0 };
+    expect(parseSave({ ...base, events: [{ at: 1, kind: 'line', line: 'ls', tab: 9 }] }, 's')).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(parseSave({ ...base, events: [{ at: 1, kind: 'line', line: 'ls', ran: -5 }] }, 's')).toMatchObject({ ok: false, reason: 'corrupt' });
+  });
+});
