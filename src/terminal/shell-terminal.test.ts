@@ -16,9 +16,11 @@ class FakeShell implements ShellBackend {
   prompt = WS;
   ran: string[] = [];
   interrupted = 0;
+  /** Answer Ctrl-C as the lab worker does (the ^C echo, exit 130); false: a shell that hangs. */
+  answersInterrupt = true;
   /** Lines that never answer (until released), like `sleep 100`. */
   hold = new Map<string, (r: RunResult) => void>();
-  async run(line: string): Promise<RunResult> {
+  async run(line: string, onOutput?: (text: string) => void): Promise<RunResult> {
     const base = { exitCode: 0, nested: this.prompt !== WS };
     if (/<<EOF/.test(line) && !/\nEOF$/.test(line)) return { ...base, output: '', prompt: this.prompt, incomplete: true };
     this.ran.push(line);
@@ -31,10 +33,20 @@ class FakeShell implements ShellBackend {
       return { ...base, output: 'logout\nConnection to worker closed.\n', prompt: WS, nested: false };
     }
     if (line.startsWith('sleep')) return new Promise((resolve) => this.hold.set(line, resolve));
+    if (line.startsWith('ping')) {
+      onOutput?.('PING web (10.96.0.10): 56 data bytes\n');
+      return new Promise((resolve) => this.hold.set(line, resolve));
+    }
+    if (line === 'echo -n hi') return { ...base, output: 'hi', prompt: this.prompt };
     return { ...base, output: `ran: ${line.replace(/\n/g, '|')}\n`, prompt: this.prompt };
   }
   interrupt(): void {
     this.interrupted++;
+    if (!this.answersInterrupt) return;
+    for (const [line, answer] of this.hold) {
+      this.hold.delete(line);
+      answer({ output: '^C\n', prompt: this.prompt, exitCode: 130, nested: this.prompt !== WS });
+    }
   }
   complete = async (q: CompletionQuery): Promise<string[]> => {
     switch (q.kind) {
@@ -63,11 +75,12 @@ function memoryStorage(): HistoryStorage & { data: Map<string, string> } {
   return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
 }
 
-async function setup(opts: { cols?: number; storage?: HistoryStorage } = {}) {
+async function setup(opts: { cols?: number; storage?: HistoryStorage; grace?: number } = {}) {
   const term: Term = new Terminal({ cols: opts.cols ?? 80, rows: 24, allowProposedApi: true });
   const shell = new FakeShell();
   const history = new History({ storage: opts.storage ?? memoryStorage(), key: 'h' });
-  const st = new ShellTerminal({ term, backend: shell, history, prompt: WS });
+  const shown: string[] = [];
+  const st = new ShellTerminal({ term, backend: shell, history, prompt: WS, onOutput: (t) => shown.push(t), ...(opts.grace ? { interruptGraceMs: opts.grace } : {}) });
   st.start('Starting cluster…\n');
   /** Let promises settle and xterm parse what was written. */
   const flush = async () => {
@@ -93,7 +106,7 @@ async function setup(opts: { cols?: number; storage?: HistoryStorage } = {}) {
   const last = () => lines().at(-1) ?? '';
   const cursorX = () => term.buffer.active.cursorX;
   await flush();
-  return { term, shell, st, keys, lines, last, cursorX, history, flush };
+  return { term, shell, st, keys, lines, last, cursorX, history, flush, shown };
 }
 
 describe('ShellTerminal', () => {
@@ -156,7 +169,7 @@ describe('ShellTerminal', () => {
     expect(t.st.line).toBe('ls');
   });
 
-  it('Ctrl-C interrupts a running command: the prompt comes back and its late output is dropped', async () => {
+  it('Ctrl-C interrupts a running command: the shell answers with the ^C echo and the prompt comes back', async () => {
     const t = await setup();
     await t.keys('sleep 100\r');
     expect(t.st.busy).toBe(true);
@@ -164,9 +177,40 @@ describe('ShellTerminal', () => {
     expect(t.shell.interrupted).toBe(1);
     expect(t.st.busy).toBe(false);
     expect(t.lines().slice(-2)).toEqual(['^C', WS.trimEnd()]);
+    // Kept in history like any line bash ran.
+    await t.keys('\x1b[A');
+    expect(t.st.line).toBe('sleep 100');
+  });
+
+  it('a shell that does not answer Ctrl-C is left behind after the grace time; its late output is dropped', async () => {
+    const t = await setup({ grace: 20 });
+    t.shell.answersInterrupt = false;
+    await t.keys('sleep 100\r');
+    await t.keys('\x03');
+    expect(t.st.busy).toBe(true);
+    await new Promise((r) => setTimeout(r, 40));
+    await t.flush();
+    expect(t.st.busy).toBe(false);
+    expect(t.lines().slice(-2)).toEqual(['^C', WS.trimEnd()]);
     t.shell.hold.get('sleep 100')!({ output: 'late\n', prompt: WS, exitCode: 0, nested: false });
     await t.flush();
     expect(t.lines().join('\n')).not.toContain('late');
+  });
+
+  it('shows output as it streams, before the command ends; Ctrl-C then ends it', async () => {
+    const t = await setup();
+    await t.keys('ping web\r');
+    expect(t.st.busy).toBe(true);
+    expect(t.last()).toBe('PING web (10.96.0.10): 56 data bytes');
+    await t.keys('\x03');
+    expect(t.lines().slice(-3)).toEqual(['PING web (10.96.0.10): 56 data bytes', '^C', WS.trimEnd()]);
+    expect(t.shown).toEqual(['PING web (10.96.0.10): 56 data bytes\n', '^C\n']);
+  });
+
+  it('output that ends mid-line (echo -n) keeps its text; the prompt starts on the next row', async () => {
+    const t = await setup();
+    await t.keys('echo -n hi\r');
+    expect(t.lines().slice(-2)).toEqual(['hi', WS.trimEnd()]);
   });
 
   it('history: Up/Down walk it, the draft is kept, Ctrl-R searches backwards', async () => {

@@ -33,8 +33,13 @@ export interface RunResult {
 
 /** The shell side: in the browser a Web Worker hosting the session; in tests anything. */
 export interface ShellBackend {
-  run(line: string): Promise<RunResult>;
-  /** Ctrl-C while a command runs. */
+  /** Runs a line; `onOutput` gets what it prints while it runs (the result then holds the rest). */
+  run(line: string, onOutput?: (text: string) => void): Promise<RunResult>;
+  /**
+   * Ctrl-C while a command runs. The shell answers the run with the `^C` echo and whatever
+   * the command printed on SIGINT (ping's statistics); if it does not answer within
+   * `interruptGraceMs`, the terminal gives the prompt back anyway and drops the late answer.
+   */
   interrupt(): void;
   complete: CompletionSource;
 }
@@ -47,6 +52,10 @@ export interface ShellTerminalOptions {
   prompt: string;
   /** Called after each command the shell ran (the lab runner checks tasks here). */
   onCommand?: (line: string, result: RunResult) => void;
+  /** Called with output as it is shown (a screen reader's live region). */
+  onOutput?: (text: string) => void;
+  /** How long Ctrl-C waits for the shell's answer before the prompt comes back regardless. */
+  interruptGraceMs?: number;
 }
 
 type Mode = 'edit' | 'search' | 'busy';
@@ -60,6 +69,11 @@ export class ShellTerminal {
   readonly #backend: ShellBackend;
   readonly #history: History;
   readonly #onCommand: ShellTerminalOptions['onCommand'];
+  readonly #onOutput: ShellTerminalOptions['onOutput'];
+  readonly #grace: number;
+  /** The last output written ended mid-line (`echo -n`, kubectl's `^C`): the prompt starts below. */
+  #midLine = false;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #buf = new LineBuffer();
   readonly #sub: { dispose(): void };
   #ps1: string;
@@ -92,6 +106,8 @@ export class ShellTerminal {
     this.#backend = opts.backend;
     this.#history = opts.history ?? new History();
     this.#onCommand = opts.onCommand;
+    this.#onOutput = opts.onOutput;
+    this.#grace = opts.interruptGraceMs ?? 1500;
     this.#ps1 = opts.prompt;
     this.#cols = Math.max(1, opts.term.cols);
     this.#sub = opts.term.onData((d) => this.#onData(d));
@@ -165,6 +181,7 @@ export class ShellTerminal {
 
   dispose(): void {
     this.#disposed = true;
+    clearTimeout(this.#graceTimer);
     this.#sub.dispose();
   }
 
@@ -487,8 +504,16 @@ export class ShellTerminal {
     this.#mode = 'busy';
     this.#running = text;
     const id = ++this.#runId;
-    this.#backend.run(text).then(
+    this.#midLine = false;
+    const show = (out: string) => {
+      if (id !== this.#runId || this.#disposed || out === '') return;
+      this.#term.write(crlf(out));
+      this.#midLine = !out.endsWith('\n');
+      this.#onOutput?.(out);
+    };
+    this.#backend.run(text, show).then(
       (r) => {
+        clearTimeout(this.#graceTimer);
         const current = id === this.#runId && !this.#disposed;
         // Where the shell now is counts even for an interrupted command (its output does not).
         this.#ps1 = r.prompt;
@@ -502,7 +527,7 @@ export class ShellTerminal {
         }
         this.#continued = [];
         this.#remember(text);
-        this.#term.write(crlf(r.output));
+        show(r.output);
         this.#onCommand?.(text, r);
         this.#afterPrompt();
       },
@@ -525,6 +550,15 @@ export class ShellTerminal {
 
   #interruptRun(): void {
     this.#backend.interrupt();
+    // The shell answers with the ^C echo; a shell that does not is left behind after a while.
+    clearTimeout(this.#graceTimer);
+    const id = this.#runId;
+    this.#graceTimer = setTimeout(() => {
+      if (id === this.#runId && this.#mode === 'busy' && !this.#disposed) this.#abandonRun();
+    }, this.#grace);
+  }
+
+  #abandonRun(): void {
     this.#runId++;
     this.#remember(this.#running);
     this.#continued = [];
@@ -532,6 +566,7 @@ export class ShellTerminal {
     this.#tail = '';
     this.#typeahead = '';
     this.#term.write('^C\r\n');
+    this.#midLine = false;
     this.#mode = 'edit';
     this.#rowsAbove = 0;
     this.#render();
@@ -551,6 +586,9 @@ export class ShellTerminal {
 
   /** A fresh prompt is up: run the next pasted line, or replay keys typed meanwhile. */
   #afterPrompt(): void {
+    // The prompt is drawn from the start of a row: after output that ended mid-line, go below it.
+    if (this.#midLine) this.#term.write('\r\n');
+    this.#midLine = false;
     this.#render();
     if (this.#queue.length > 0) {
       this.#buf.insert(this.#queue.shift()!);
