@@ -9,6 +9,10 @@
 //   to a ready Monaco (`clusterpath:editor-open` → `…editor-ready`), what the open fetched
 //   (gzip), and the gzip size of Monaco's chunk, its editor worker and the YAML worker in dist/
 //   (the editor worker starts only when a feature needs it). None of it may load before the open.
+// - keystrokeEchoMs: from a key's keydown to xterm's rows showing it (the render frame's DOM
+//   update), over KEYS printable keys typed one after another;
+// - commandOutputMs: from Enter's keydown to the command's output in xterm's rows, for typical
+//   lab commands (busybox has no curl: from a pod the page fetch is busybox wget).
 // And the scale explorer's of issue #9 (/scale/, 10,000 Services × 10 endpoints, three modes):
 // - workerMs: the sweep's time in the worker (its `done` message), budget 3 s;
 // - longestTaskMs: the longest main-thread task (PerformanceObserver longtask, buffered from
@@ -47,6 +51,86 @@ if (!args.includes('--no-server')) {
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+const round = (x) => Math.round(x * 10) / 10;
+const KEYS = 240;
+const COMMANDS = [
+  { line: 'kubectl get pods', marker: 'RESTARTS' },
+  { line: 'kubectl get endpointslices', marker: 'ADDRESSTYPE' },
+  // The lab's Service has no endpoints yet (that is the lab): fetch from a web pod's IP.
+  { line: 'kubectl exec client -- wget -qO- http://WEB_POD_IP', marker: 'Welcome to nginx' },
+];
+const COMMAND_RUNS = 10;
+/** The lab the terminal timings use: web (nginx) behind a Service, and a busybox client. */
+const TERMINAL_LAB = '/labs/kube-proxy-first-look/';
+
+/** Times keystrokes and commands in the first terminal of an open, ready lab page. */
+async function terminalTimings(page) {
+  await page.locator('#lab-term-panel-0').click();
+  await page.evaluate(() => {
+    const rows = document.querySelector('#lab-term-panel-0 .xterm-rows');
+    const w = window;
+    w.__echo = [];
+    w.__cmd = undefined;
+    let key;
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key.length === 1 && !e.ctrlKey) key = { t0: performance.now(), before: rows.textContent };
+        if (e.key === 'Enter' && w.__cmd) w.__cmd.t0 = performance.now();
+      },
+      true,
+    );
+    new MutationObserver(() => {
+      const text = rows.textContent;
+      if (key && text !== key.before) {
+        w.__echo.push(performance.now() - key.t0);
+        key = undefined;
+      }
+      const c = w.__cmd;
+      if (c && c.t0 && c.ms === undefined && text.includes(c.marker)) c.ms = performance.now() - c.t0;
+    }).observe(rows, { subtree: true, childList: true, characterData: true });
+  });
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (let i = 0; i < KEYS; i++) {
+    await page.keyboard.press(letters[i % letters.length]);
+    await page.waitForFunction((n) => window.__echo.length >= n, i + 1);
+    // Keep the line short: Ctrl-U erases it (not timed).
+    if (i % 40 === 39) await page.keyboard.press('Control+U');
+  }
+  await page.keyboard.press('Control+U');
+  const echo = await page.evaluate(() => window.__echo);
+  await page.keyboard.press('Control+L');
+  await page.keyboard.type(`kubectl get pods -l app=web -o jsonpath='{.items[0].status.podIP}{"\\n"}'`);
+  await page.keyboard.press('Enter');
+  const text = () => page.locator('#lab-term-panel-0').evaluate((el) => el.terminalText());
+  let ip;
+  for (let i = 0; i < 50 && !ip; i++) {
+    ip = /^(10\.\d+\.\d+\.\d+)$/m.exec(await text())?.[1];
+    if (!ip) await page.waitForTimeout(100);
+  }
+  if (!ip) throw new Error('no web pod IP');
+  const commands = {};
+  for (const { line: template, marker } of COMMANDS) {
+    const line = template.replace('WEB_POD_IP', ip);
+    const all = [];
+    for (let i = 0; i < COMMAND_RUNS; i++) {
+      await page.keyboard.press('Control+L');
+      await page.keyboard.type(line);
+      await page.evaluate((m) => (window.__cmd = { marker: m, t0: 0, ms: undefined }), marker);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => window.__cmd.ms !== undefined, null, { timeout: 10_000 }).catch(async (e) => {
+        const state = await page.evaluate(() => ({ cmd: window.__cmd, rows: document.querySelector('#lab-term-panel-0 .xterm-rows').textContent.slice(-400) }));
+        throw new Error(`${line}: no output marker "${marker}" (${JSON.stringify(state)})`, { cause: e });
+      });
+      all.push(await page.evaluate(() => window.__cmd.ms));
+      // The prompt is back before the next line.
+      await page.waitForFunction(() => document.querySelector('#lab-term-panel-0 .xterm-rows').textContent.includes('user@workstation:~$'));
+    }
+    commands[template] = { median: round(median(all)), p95: round(p95(all)), budget: 50 };
+  }
+  return { echo, commands };
+}
 
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 const accepting = [];
@@ -57,6 +141,7 @@ let editorFiles = {};
 let editorBeforeOpen = [];
 const EDITOR_ASSET = /\/(monaco\.[^/]*\.js|editor\.worker-[^/]*\.js|yaml\.worker-[^/]*\.js|EditorPanel\.[^/]*\.js|codicon\.[^/]*\.ttf)$|\/editor\/kubernetes\.schema\.json$/;
 const scale = { workerMs: [], wallMs: [], longestTaskMs: [] };
+let terminal;
 try {
   for (let i = 0; only !== 'scale' && i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -106,6 +191,14 @@ try {
         if (existsSync(f)) editorFiles[a] = gz(f);
       }
     }
+    await context.close();
+  }
+  if (only !== 'scale') {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(base + TERMINAL_LAB);
+    await page.waitForFunction(() => performance.getEntriesByName('clusterpath:cluster-ready').length > 0, null, { timeout: 30_000 });
+    terminal = await terminalTimings(page);
     await context.close();
   }
   for (let i = 0; only !== 'lab' && i < scaleRuns; i++) {
@@ -165,6 +258,9 @@ if (only !== 'scale') {
     fetchedOnOpenGzipBytes: { total: Object.values(editorFiles).reduce((a, b) => a + b, 0), files: editorFiles },
     distGzipBytes: distEditorSizes(),
   };
+  report.keystrokeEchoMs = { keys: terminal.echo.length, median: round(median(terminal.echo)), p95: round(p95(terminal.echo)), max: round(Math.max(...terminal.echo)), budgetP95: 16 };
+  report.terminalPage = TERMINAL_LAB;
+  report.commandOutputMs = terminal.commands;
 }
 if (only !== 'lab') {
   report.scaleExplorer = {

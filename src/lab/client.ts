@@ -34,9 +34,11 @@ export interface LabClientOptions {
 }
 
 export interface LabClient {
-  run(line: string): Promise<LabRunResult>;
-  interrupt(): void;
-  complete(q: CompletionQuery): Promise<string[]>;
+  /** Runs a line in terminal tab `tab` (0: the first); `onOutput` gets what it prints meanwhile. */
+  run(line: string, tab?: number, onOutput?: (text: string) => void): Promise<LabRunResult>;
+  /** Ctrl-C in tab `tab`. */
+  interrupt(tab?: number): void;
+  complete(q: CompletionQuery, tab?: number): Promise<string[]>;
   /** Rebuild the session from `log` (reset: an empty log). */
   load(log: SessionLog): Promise<SessionView>;
   /** Take back the last change. */
@@ -55,7 +57,7 @@ export interface LabClient {
   terminate(): void;
 }
 
-type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
+type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void; onChunk?: ((text: string) => void) | undefined };
 
 export function startLab(opts: LabClientOptions): LabClient {
   // Vite bundles the worker (and the engine and shell with it) as its own module chunk.
@@ -112,6 +114,10 @@ export function startLab(opts: LabClientOptions): LabClient {
       );
       return;
     }
+    if (m.type === 'chunk') {
+      pending.get(m.id)?.onChunk?.(m.text);
+      return;
+    }
     const p = pending.get(m.id);
     if (p) {
       pending.delete(m.id);
@@ -125,11 +131,11 @@ export function startLab(opts: LabClientOptions): LabClient {
   worker.onmessageerror = () => die('the lab worker sent a message the page could not read');
 
   const send = (m: ToWorker) => worker.postMessage(m);
-  const request = (make: (id: number) => ToWorker): Promise<FromWorker> => {
+  const request = (make: (id: number) => ToWorker, onChunk?: (text: string) => void): Promise<FromWorker> => {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, onChunk });
       send(make(id));
     });
   };
@@ -144,13 +150,13 @@ export function startLab(opts: LabClientOptions): LabClient {
 
   return {
     ready,
-    async run(line) {
-      const m = await request((id) => ({ type: 'run', id, line }));
+    async run(line, tab = 0, onOutput) {
+      const m = await request((id) => ({ type: 'run', id, line, ...(tab ? { tab } : {}) }), onOutput);
       if (m.type !== 'result') throw new Error(`unexpected answer ${m.type}`);
       return { output: m.output, prompt: m.prompt, exitCode: m.exitCode, nested: m.nested, incomplete: m.incomplete, traces: m.traces };
     },
-    interrupt() {
-      if (!dead) send({ type: 'interrupt', id: nextId - 1 });
+    interrupt(tab = 0) {
+      if (!dead) send({ type: 'interrupt', id: nextId - 1, ...(tab ? { tab } : {}) });
     },
     load: (log) => view((id) => ({ type: 'load', id, log })),
     undo: () => view((id) => ({ type: 'undo', id })),
@@ -163,8 +169,8 @@ export function startLab(opts: LabClientOptions): LabClient {
       if (m.type !== 'compare' || !m.view) throw new Error(m.type === 'compare' && m.error ? m.error : `unexpected answer ${m.type}`);
       return m.view;
     },
-    async complete(query) {
-      const m = await request((id) => ({ type: 'complete', id, query }));
+    async complete(query, tab = 0) {
+      const m = await request((id) => ({ type: 'complete', id, query, ...(tab ? { tab } : {}) }));
       return m.type === 'completion' ? m.words : [];
     },
     async listFiles() {

@@ -50,9 +50,11 @@ export type ToWorker =
   | { type: 'undo'; id: number }
   /** Every logged input with what it printed (for the export); answered with `transcript`. */
   | { type: 'transcript'; id: number }
-  | { type: 'run'; id: number; line: string }
-  | { type: 'interrupt'; id: number }
-  | { type: 'complete'; id: number; query: CompletionQuery }
+  /** A line typed in terminal tab `tab` (absent: the first); tabs run at once, each in order. */
+  | { type: 'run'; id: number; line: string; tab?: number }
+  /** Ctrl-C in tab `tab`: ends its running line (answered by that run's `result`). */
+  | { type: 'interrupt'; id: number; tab?: number }
+  | { type: 'complete'; id: number; query: CompletionQuery; tab?: number }
   // ---- the lab editor (src/components/lab/Editor.tsx): files in the learner's home (~) ----
   | { type: 'listFiles'; id: number }
   | { type: 'readFile'; id: number; name: string }
@@ -69,6 +71,8 @@ export interface SessionView {
   /** Errors from setup, or why a restore could not replay (the session then starts fresh). */
   notice: string;
   transcript: TranscriptEntry[];
+  /** Each open terminal tab's prompt and whether it is in a nested shell (index = tab). */
+  tabs: { prompt: string; nested: boolean }[];
 }
 
 export type FromWorker =
@@ -77,6 +81,8 @@ export type FromWorker =
   | { type: 'session'; log: SessionLog; undo: string | undefined }
   | { type: 'tasks'; tasks: TaskResult[] }
   | { type: 'transcript'; id: number; transcript: TranscriptEntry[] }
+  /** Output of run `id` while it runs; its `result` carries the rest. */
+  | { type: 'chunk'; id: number; text: string }
   /** `traces`: the connections the command made (the last TRACES_PER_COMMAND), for the packet-path panel. */
   | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean; traces: Trace[] }
   | { type: 'compare'; id: number; view?: CompareView | undefined; error?: string | undefined }

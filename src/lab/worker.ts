@@ -1,12 +1,13 @@
 /// <reference lib="webworker" />
 /**
  * The lab's cluster, off the main thread: a Web Worker that hosts one LabRuntime (the cluster
- * booted from the lab's setup, one shell session, and the event log that can rebuild them),
- * the same engine + shell the CLI drives. The page sends lines; we answer with what the
- * terminal shows, then send the session log and the tasks' state. Messages are handled one
- * at a time, in order, like keystrokes on one tty.
+ * booted from the lab's setup, a shell session per terminal tab, and the event log that can
+ * rebuild them), the same engine + shell the CLI drives. The page sends lines; we stream what
+ * they print and answer with the rest, then send the session log and the tasks' state. Each
+ * tab's lines run in order, like keystrokes on one tty; tabs run at once (a watch in one, curl
+ * in the other). Waits take real time here; Ctrl-C ends them.
  */
-import { needsMoreInput, type ExternalEditor } from '../shell';
+import { needsMoreInput, type ExternalEditor, type RealTime } from '../shell';
 import type { Trace } from '../engine';
 import { compareModes } from './compare';
 import { evaluateTasks } from './checks';
@@ -18,33 +19,56 @@ declare const self: DedicatedWorkerGlobalScope;
 
 /** How often the idle cluster catches up with due timers (probes, image pulls, back-off). */
 const TICK_MS = 1000;
-/** Longest we make the learner wait for a jump in engine time (`sleep 600` returns after this). */
-const MAX_PACE_MS = 30_000;
 
 let setup: LabSetup | undefined;
 let rt: LabRuntime | undefined;
 let labBooted!: () => void;
 /** Resolves once the cluster and session exist (the editor may ask for files before that). */
 const booted = new Promise<void>((resolve) => (labBooted = resolve));
-let busy = false;
 /** The cluster changed since the tasks were last checked (a probe turned a pod ready...). */
 let changed = false;
+/** Boot, rebuilds, questions and editor writes, in order; lines wait for what came before them here. */
 let chain: Promise<void> = Promise.resolve();
-/** Ends the current pacing wait early (Ctrl-C). */
-let stopWaiting: (() => void) | undefined;
+/** Each tab's lines, in order. */
+const tabChains = new Map<number, Promise<void>>();
+/** The line running in each tab, and its Ctrl-C. */
+const running = new Map<number, { ctrlC: AbortController; done: Promise<void> }>();
+
+/** Real time for waits: the browser's timers; Ctrl-C ends a wait early. */
+const REAL_TIME: RealTime = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
 
 const post = (m: FromWorker) => self.postMessage(m);
+const fatal = (err: unknown) => post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   // Interrupts cannot wait behind the command they interrupt.
   if (msg.type === 'interrupt') {
-    stopWaiting?.();
+    running.get(msg.tab ?? 0)?.ctrlC.abort();
+    return;
+  }
+  if (msg.type === 'run') {
+    const tab = msg.tab ?? 0;
+    const before = chain;
+    const next = (tabChains.get(tab) ?? Promise.resolve()).then(() => before).then(() => runLine(msg.id, msg.line, tab)).catch(fatal);
+    tabChains.set(tab, next);
     return;
   }
   // The editor's answer finishes the `kubectl edit` that is running; the editor's reads are
   // served even while a command runs (files are not a tty's keystrokes). Its writes are logged
-  // events, so they wait their turn behind the running line.
+  // events at their time (a line running in a tab overlaps them, as lines of two tabs do).
   if (msg.type === 'editDone') return finishEdit(msg.editId, msg.text, msg.unavailable === true);
   if (msg.type === 'listFiles' || msg.type === 'readFile') {
     void booted.then(() => handleFile(msg)).catch((err: unknown) => fileFailed(msg, err instanceof Error ? err.message : String(err)));
@@ -54,10 +78,43 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     chain = chain.then(() => handleFile(msg)).catch((err: unknown) => fileFailed(msg, err instanceof Error ? err.message : String(err)));
     return;
   }
-  chain = chain.then(() => handle(msg)).catch((err: unknown) => {
-    post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
-  });
+  chain = chain.then(() => handle(msg)).catch(fatal);
 };
+
+async function runLine(id: number, line: string, tab: number): Promise<void> {
+  const lab = need();
+  if (needsMoreInput(line)) {
+    const view = lab.tabViews()[tab] ?? { prompt: lab.tab(tab).session.prompt(), nested: false };
+    post({ type: 'result', id, output: '', ...view, exitCode: 0, incomplete: true, traces: [] });
+    return;
+  }
+  const ctrlC = new AbortController();
+  let finish!: () => void;
+  running.set(tab, { ctrlC, done: new Promise((r) => (finish = r)) });
+  // The command's connections, for the packet-path panel (replays and checks make none: probes send no Trace).
+  // Lines of two tabs running at once both see each other's.
+  const traces: Trace[] = [];
+  const stop = lab.cluster.onTrace((t) => {
+    traces.push(t);
+    if (traces.length > TRACES_PER_COMMAND) traces.shift();
+  });
+  try {
+    const r = await lab.run(line, { tab, signal: ctrlC.signal, time: REAL_TIME, onOutput: (text) => post({ type: 'chunk', id, text }) });
+    post({ type: 'result', id, ...r, incomplete: false, traces });
+  } finally {
+    stop();
+    running.delete(tab);
+    finish();
+  }
+  if (lab === rt) await afterChange();
+}
+
+/** Before a rebuild: Ctrl-C every running line and let it end. */
+async function stopAll(): Promise<void> {
+  const all = [...running.values()];
+  for (const r of all) r.ctrlC.abort();
+  await Promise.all(all.map((r) => r.done));
+}
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
@@ -66,7 +123,7 @@ async function handle(msg: ToWorker): Promise<void> {
       setup = msg.setup;
       const view = await rebuild(msg.restore ?? emptyLog(setup.slug, setup.seed, Math.floor(Date.now())));
       setInterval(() => {
-        if (busy || !rt) return;
+        if (running.size > 0 || !rt) return;
         rt.catchUp();
         // Tasks also turn done while the learner waits (pods turning ready after a scale).
         if (changed) chain = chain.then(checkTasks);
@@ -76,35 +133,10 @@ async function handle(msg: ToWorker): Promise<void> {
       await afterChange();
       return;
     }
-    case 'run': {
-      const lab = need();
-      if (needsMoreInput(msg.line)) {
-        post({ type: 'result', id: msg.id, output: '', prompt: lab.session.prompt(), exitCode: 0, nested: lab.nested, incomplete: true, traces: [] });
-        return;
-      }
-      busy = true;
-      // The command's connections, for the packet-path panel (replays and checks make none: probes send no Trace).
-      const traces: Trace[] = [];
-      const stop = lab.cluster.onTrace((t) => {
-        traces.push(t);
-        if (traces.length > TRACES_PER_COMMAND) traces.shift();
-      });
-      try {
-        const r = await lab.run(msg.line);
-        // The engine jumped ahead (`sleep 5`, a connect timeout): the learner waits it out.
-        await pace(lab);
-        post({ type: 'result', id: msg.id, ...r, incomplete: false, traces });
-      } finally {
-        stop();
-        busy = false;
-      }
-      await afterChange();
-      return;
-    }
     case 'complete': {
       let words: string[] = [];
       try {
-        words = await need().completer.answer(msg.query);
+        words = await need().tab(msg.tab ?? 0).completer.answer(msg.query);
       } catch {
         // A question we cannot answer completes nothing; it must not kill the worker.
       }
@@ -112,12 +144,14 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     }
     case 'load': {
+      await stopAll();
       const view = await rebuild(msg.log);
       post({ type: 'loaded', id: msg.id, ...view });
       await afterChange();
       return;
     }
     case 'undo': {
+      await stopAll();
       const log = need().log();
       const last = need().lastChange();
       const view = await rebuild({ ...log, events: log.events.filter((_, i) => i !== last) });
@@ -136,6 +170,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'transcript':
       post({ type: 'transcript', id: msg.id, transcript: [...need().transcript()] });
       return;
+    case 'run':
     case 'interrupt':
     case 'editDone':
     case 'listFiles':
@@ -172,7 +207,7 @@ async function rebuild(log: SessionLog): Promise<SessionView> {
     changed = true;
   });
   rt = next;
-  return { prompt: next.session.prompt(), nested: next.nested, notice, transcript: [...next.transcript()] };
+  return { prompt: next.session.prompt(), nested: next.nested, notice, transcript: [...next.transcript()], tabs: next.tabViews() };
 }
 
 /** After every change: the page saves the log and redraws the tasks. */
@@ -190,20 +225,6 @@ async function checkTasks(): Promise<void> {
   changed = false;
   const tasks = await evaluateTasks({ cluster: lab.cluster, readFile: (p) => lab.readFile(p) }, need(setup).tasks);
   post({ type: 'tasks', tasks });
-}
-
-function pace(lab: LabRuntime): Promise<void> {
-  const ms = Math.min(lab.clock.ahead(), MAX_PACE_MS);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      stopWaiting = undefined;
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    stopWaiting = done;
-  });
 }
 
 function need<T = LabRuntime>(x: T | undefined = rt as T | undefined): T {

@@ -110,7 +110,6 @@ describe('Ctrl-C', () => {
     expect(out + terminalText(r)).toBe('^C\n');
     expect(r.exitCode).toBe(130);
     expect(cluster.now() - t0).toBe(1200);
-    expect((await s.run('echo $?')).stdout).toBe('0\n');
   });
 
   it('kills curl waiting on a connect timeout (exit 130, no curl message)', async () => {

@@ -21,6 +21,8 @@ export interface MountOptions {
   banner?: string;
   screenReader?: boolean;
   onCommand?: (line: string, result: RunResult) => void;
+  /** Output as it is shown (the page's screen-reader live region). */
+  onOutput?: (text: string) => void;
 }
 
 export interface MountedTerminal {
@@ -105,6 +107,7 @@ export async function mountTerminal(el: HTMLElement, opts: MountOptions): Promis
     history: new History({ storage: localStore(), key: opts.historyKey }),
     prompt: opts.prompt,
     ...(opts.onCommand ? { onCommand: opts.onCommand } : {}),
+    ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
   });
   shell.start(opts.banner ?? '');
 

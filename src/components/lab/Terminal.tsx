@@ -6,6 +6,10 @@
  * It also owns the session: the worker's event log is saved per lab (debounced) and replayed
  * on the next visit, with the replayed commands back in the scrollback; Undo, Reset, Copy link
  * and Export all work on that log (src/lab/log.ts). Heavy or rare parts load on first use.
+ *
+ * On a lab page, two terminal tabs (a watch in one, curl in the other): each its own xterm and
+ * shell session on the one cluster in the one worker; the second is made when first opened.
+ * In screen-reader mode, output is also announced in a polite live region (role=log).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { startLab, type LabClient } from '../../lab/client';
@@ -19,7 +23,9 @@ import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
 import { compareModes, labChanges, labTraces, tracesLine } from '../trace/trace-state';
 import './terminal.css';
+import { TerminalTabs } from './TerminalTabs';
 import { labWorkspace } from './workspace';
+import './terminal.css';
 
 interface Props {
   /** The lab's slug (or a lesson block's id): history and the saved session are kept per slug. */
@@ -44,13 +50,26 @@ type Status = 'starting' | 'ready' | 'busy' | 'stopped';
 type Confirm = 'reset' | 'share-link' | undefined;
 
 const FIRST_PROMPT = 'user@workstation:~$ ';
+const TAB_LABELS = ['Terminal 1', 'Terminal 2'];
+/** The live region announces at most this much of the latest output (a screen reader reads it all). */
+const ANNOUNCE_CHARS = 2000;
 const SR_KEY = 'clusterpath:terminal:screen-reader';
 /** Saves wait this long after the last change, so a burst of commands is one write. */
 const SAVE_DEBOUNCE_MS = 300;
 
 export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Terminal', onTerminal }: Props) {
-  const host = useRef<HTMLDivElement>(null);
-  const mounted = useRef<MountedTerminal>();
+  /** Lab pages have tabs; a lesson's live block is one plain terminal. */
+  const tabLabels = lab ? TAB_LABELS : [label];
+  const ID = lab ? 'lab-term' : `term-${slug.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const hosts = useRef<(HTMLDivElement | null)[]>([]);
+  /** Each tab's terminal once mounted (index = tab). */
+  const terms = useRef<(MountedTerminal | undefined)[]>([]);
+  /** Scrollback and prompt for a tab not mounted yet (a restored session that used it). */
+  const pendingTab = useRef<({ text: string; prompt: string; nested: boolean } | undefined)[]>([]);
+  const [active, setActive] = useState(0);
+  const [opened, setOpened] = useState<number[]>([0]);
+  const [announce, setAnnounce] = useState('');
+  const spoken = useRef({ text: '', timer: 0 });
   const client = useRef<LabClient>();
   /** The worker's latest log (what a restart, a save or a link holds). */
   const log = useRef<SessionLog | undefined>();
@@ -81,24 +100,100 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     saveTimer.current = window.setTimeout(saveNow, SAVE_DEBOUNCE_MS);
   };
 
-  /** Shows a rebuilt session: the replayed commands and their output, then its prompt. */
+  /** Shows a rebuilt session in every tab: the replayed commands and their output, then its prompt. */
   const show = (view: SessionView, clear: boolean) => {
-    const m = mounted.current;
-    if (!m) {
+    if (!terms.current[0]) {
       pendingView.current = view;
       return;
     }
-    let text = clear ? '\x1b[2J\x1b[3J\x1b[H' : '';
+    const texts = tabLabels.map(() => (clear ? '\x1b[2J\x1b[3J\x1b[H' : ''));
     for (const e of view.transcript) {
-      if (e.kind === 'line') text += stylePrompt(e.prompt) + e.line.replace(/\n/g, '\n> ') + '\n' + e.output;
-      else text += `\x1b[2m# ${e.path} saved from the editor\x1b[0m\n`;
+      if (e.kind === 'line') texts[e.tab ?? 0] += stylePrompt(e.prompt) + e.line.replace(/\n/g, '\n> ') + '\n' + e.output + (e.output && !e.output.endsWith('\n') ? '\n' : '');
+      else texts[0] += `\x1b[2m# ${e.path} saved from the editor\x1b[0m\n`;
     }
-    if (view.notice) text += view.notice;
-    if (text) m.shell.notice(text);
-    // A rebuild (undo, reset) starts a fresh prompt; the first restore keeps what was typed meanwhile.
-    if (clear) m.shell.reset(view.prompt, view.nested);
-    else m.shell.setPrompt(view.prompt, view.nested);
+    if (view.notice) texts[0] += view.notice;
+    tabLabels.forEach((_, i) => {
+      const where = view.tabs[i] ?? { prompt: FIRST_PROMPT, nested: false };
+      const m = terms.current[i];
+      if (!m) {
+        pendingTab.current[i] = { text: texts[i] ?? '', ...where };
+        return;
+      }
+      if (texts[i]) m.shell.notice(texts[i]!);
+      // A rebuild (undo, reset) starts a fresh prompt; the first restore keeps what was typed meanwhile.
+      if (clear) m.shell.reset(where.prompt, where.nested);
+      else m.shell.setPrompt(where.prompt, where.nested);
+    });
   };
+
+  /** Screen-reader mode: the latest output, plain text, in a polite live region (debounced). */
+  const speak = (text: string) => {
+    if (!readFlag(SR_KEY)) return;
+    const s = spoken.current;
+    // eslint-disable-next-line no-control-regex
+    s.text = (s.text + text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).slice(-ANNOUNCE_CHARS);
+    window.clearTimeout(s.timer);
+    s.timer = window.setTimeout(() => {
+      setAnnounce(s.text.trim());
+      s.text = '';
+    }, 250);
+  };
+
+  /** Mounts tab `i`'s terminal in its panel; its backend talks to whichever worker is current. */
+  const mountTab = (i: number, banner: string, onMounted?: (m: MountedTerminal) => void) => {
+    const el = hosts.current[i];
+    if (!el || terms.current[i]) return;
+    const backend: ShellBackend = {
+      run: async (line, onOutput) => {
+        const r = await client.current!.run(line, i, onOutput);
+        // The packet-path panel shows the last command that made connections.
+        if (!r.incomplete && r.traces.length) {
+          labTraces.value = r.traces;
+          tracesLine.value = line;
+        }
+        return r;
+      },
+      interrupt: () => client.current?.interrupt(i),
+      complete: (q) => client.current!.complete(q, i),
+    };
+    void mountTerminal(el, {
+      backend,
+      prompt: FIRST_PROMPT,
+      historyKey: i === 0 ? `clusterpath:history:${slug}` : `clusterpath:history:${slug}:${i + 1}`,
+      banner,
+      screenReader: readFlag(SR_KEY),
+      onOutput: speak,
+      ...(lab ? { onCommand: (line: string) => labWorkspace.commandDone(line) } : {}),
+    }).then((m) => {
+      if (!hosts.current[i]?.isConnected) return m.dispose();
+      terms.current[i] = m;
+      el.setAttribute('data-accepting', 'true');
+      const pending = pendingTab.current[i];
+      if (pending) {
+        if (pending.text) m.shell.notice(pending.text);
+        m.shell.setPrompt(pending.prompt, pending.nested);
+        pendingTab.current[i] = undefined;
+      }
+      onMounted?.(m);
+    });
+  };
+
+  /** A tab clicked before its terminal existed gets the focus once it mounts (arrow keys keep it on the tab). */
+  const focusOnMount = useRef<number | undefined>();
+  const selectTab = (i: number, via: 'key' | 'click') => {
+    setActive(i);
+    if (!opened.includes(i)) setOpened((o) => [...o, i]);
+    if (via !== 'click') return;
+    if (terms.current[i]) window.setTimeout(() => terms.current[i]?.focus(), 0);
+    else focusOnMount.current = i;
+  };
+
+  // A tab's panel exists once opened; its terminal mounts into it then.
+  useEffect(() => {
+    for (const i of opened) {
+      if (i > 0) mountTab(i, '', (m) => focusOnMount.current === i && (m.focus(), (focusOnMount.current = undefined)));
+    }
+  }, [opened]);
 
   const boot = (restore: SessionLog | undefined) => {
     client.current?.terminate();
@@ -118,17 +213,17 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
         setUndo(undoLine);
         saveSoon();
       },
+      // `kubectl edit` opens its file in the page's editor (src/components/lab/Editor.tsx).
+      onEdit: (file) => labWorkspace.edit(file),
       onTasks: (states) => {
         if (lab) taskStates.value = states;
         // Tasks are checked after every change, idle ones too (a pod turning ready): panels that show the cluster refresh.
         labChanges.value++;
       },
-      // `kubectl edit` opens its file in the page's editor (src/components/lab/Editor.tsx).
-      onEdit: (file) => labWorkspace.edit(file),
       onCrash: (message) => {
         setStatus('stopped');
         setCrash(message);
-        mounted.current?.shell.notice(`\x1b[31mThe cluster stopped: ${message}\x1b[0m\nPress "Restart cluster" to start it again.\n`);
+        terms.current[0]?.shell.notice(`\x1b[31mThe cluster stopped: ${message}\x1b[0m\nPress "Restart cluster" to start it again.\n`);
       },
     });
   };
@@ -144,45 +239,23 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
         log.current = restore;
       }
       boot(restore && { v: restore.v, slug: restore.slug, seed: restore.seed, start: restore.start, events: restore.events });
-      // The terminal talks to whichever worker is current (a restart replaces it).
-      const backend: ShellBackend = {
-        run: async (line) => {
-          const r = await client.current!.run(line);
-          // The packet-path panel shows the last command that made connections.
-          if (!r.incomplete && r.traces.length) {
-            labTraces.value = r.traces;
-            tracesLine.value = line;
-          }
-          return r;
-        },
-        interrupt: () => client.current?.interrupt(),
-        complete: (q) => client.current!.complete(q),
-      };
-      void mountTerminal(host.current!, {
-        backend,
-        prompt: FIRST_PROMPT,
-        historyKey: `clusterpath:history:${slug}`,
-        banner: restore?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n',
-        screenReader,
-        ...(lab ? { onCommand: (line: string) => labWorkspace.commandDone(line) } : {}),
-      }).then((m) => {
-        if (disposed) return m.dispose();
-        mounted.current = m;
-        // On a lab page the editor's Apply types into this terminal; its files go through this worker.
+      mountTab(0, restore?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n', (m) => {
+        if (disposed) return;
+        performance.mark('clusterpath:terminal-accepting');
+        onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
+        // On a lab page the editor's Apply types into the first terminal; its files go through this worker.
         if (lab) {
           detachWorkspace = labWorkspace.attachTerminal({
             client: () => client.current,
             // Ctrl-E Ctrl-U first: a half-typed line must not become part of the applied command.
             type: (line) => {
+              setActive(0);
               m.term.input('\x05\x15', false);
               m.shell.type(line);
             },
             focus: () => m.focus(),
           });
         }
-        host.current?.setAttribute('data-accepting', 'true');
-        performance.mark('clusterpath:terminal-accepting');
-        onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
         if (pendingView.current) {
           show(pendingView.current, false);
           pendingView.current = undefined;
@@ -194,7 +267,8 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       start(undefined);
       return () => {
         disposed = true;
-        mounted.current?.dispose();
+        for (const m of terms.current) m?.dispose();
+        terms.current = [];
         client.current?.terminate();
       };
     }
@@ -228,11 +302,12 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
 
     return () => {
       disposed = true;
+      detachWorkspace();
       window.removeEventListener('hashchange', onHash);
       window.removeEventListener('pagehide', saveNow);
       saveNow();
-      detachWorkspace();
-      mounted.current?.dispose();
+      for (const m of terms.current) m?.dispose();
+      terms.current = [];
       client.current?.terminate();
     };
   }, []);
@@ -246,10 +321,11 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       log.current = emptyLog(slug, seed, Math.floor(Date.now()));
       saveNow();
       boot(undefined);
-      mounted.current?.shell.notice('\x1b[2J\x1b[3J\x1b[HStarting cluster…\n');
-      mounted.current?.shell.reset(FIRST_PROMPT);
+      for (const m of terms.current) m?.shell.notice('\x1b[2J\x1b[3J\x1b[H');
+      terms.current[0]?.shell.notice('Starting cluster…\n');
+      for (const m of terms.current) m?.shell.reset(FIRST_PROMPT);
       setMessage('The lab was reset to its setup.');
-      mounted.current?.focus();
+      terms.current[active]?.focus();
       return;
     }
     if (!c || status !== 'ready') return;
@@ -266,7 +342,7 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     } catch {
       // The worker died; onCrash says so.
     }
-    mounted.current?.focus();
+    terms.current[active]?.focus();
   };
 
   const copyLink = async () => {
@@ -307,17 +383,18 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     setCrash('');
     const l = log.current;
     boot(l && { v: l.v, slug: l.slug, seed: l.seed, start: l.start, events: l.events });
-    mounted.current?.shell.reset(FIRST_PROMPT);
-    mounted.current?.shell.notice(log.current?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n');
-    mounted.current?.focus();
+    for (const m of terms.current) m?.shell.reset(FIRST_PROMPT);
+    terms.current[0]?.shell.notice(log.current?.events.length ? 'Restoring your session…\n' : 'Starting cluster…\n');
+    terms.current[active]?.focus();
   };
 
   const toggleScreenReader = () => {
     const on = !screenReader;
     setScreenReader(on);
     writeFlag(SR_KEY, on);
-    mounted.current?.setScreenReader(on);
-    mounted.current?.focus();
+    for (const m of terms.current) m?.setScreenReader(on);
+    if (!on) setAnnounce('');
+    terms.current[active]?.focus();
   };
 
   /**
@@ -419,8 +496,26 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
           </label>
         </p>
       )}
-      {/* Keyed: xterm lives in this element, so Preact must never swap it for a sibling div. */}
-      <div key="screen" class="lab-terminal-screen" ref={host} onClick={() => mounted.current?.focus()} onKeyDownCapture={onKeyDownCapture} />
+      {lab && <TerminalTabs labels={tabLabels} active={active} idPrefix={ID} panelIds={tabLabels.map((_, i) => (opened.includes(i) ? `${ID}-panel-${i}` : undefined))} onSelect={selectTab} />}
+      {/* Keyed: xterm lives in these elements, so Preact must never swap one for a sibling div. */}
+      {opened.map((i) => (
+        <div
+          key={`screen-${i}`}
+          id={`${ID}-panel-${i}`}
+          {...(lab ? { role: 'tabpanel', 'aria-labelledby': `${ID}-tab-${i}` } : {})}
+          hidden={i !== active}
+          class="lab-terminal-screen"
+          ref={(el) => {
+            hosts.current[i] = el;
+          }}
+          onClick={() => terms.current[i]?.focus()}
+          onKeyDownCapture={onKeyDownCapture}
+        />
+      ))}
+      {/* role=log: a polite live region (implicit aria-live="polite") for the terminal's output. */}
+      <div key="announce" class="visually-hidden" role="log" aria-label={`${label} output`} data-testid="terminal-announce">
+        {screenReader ? announce : ''}
+      </div>
       <p class="lab-terminal-help">
         <kbd>Tab</kbd> completes; <kbd>Esc</kbd> then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+<kbd>Tab</kbd>) leaves the terminal.
       </p>

@@ -1,0 +1,150 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { watchProblems } from './site';
+
+// Ctrl-C on running commands, the second terminal tab and screen-reader mode, in the built site.
+// The lab: web (2 nginx pods) and client (busybox, with ping and wget).
+const LAB = '/labs/kube-proxy-first-look/';
+const SHOTS = 'test-results/terminal-control';
+
+/** Terminal tab `i`'s buffer as text (the island exposes it on each panel). */
+async function screen(page: Page, i = 0): Promise<string> {
+  return page.locator(`#lab-term-panel-${i}`).evaluate((el) => (el as HTMLElement & { terminalText: () => string }).terminalText());
+}
+
+async function lastLine(page: Page, i = 0): Promise<string> {
+  const rows = (await screen(page, i)).split('\n').map((r) => r.trimEnd()).filter(Boolean);
+  return rows[rows.length - 1] ?? '';
+}
+
+async function openLab(page: Page): Promise<void> {
+  await page.goto(LAB);
+  await expect(page.locator('#lab-term-panel-0[data-accepting]')).toBeVisible();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
+  await page.locator('#lab-term-panel-0').click();
+}
+
+async function run(page: Page, line: string): Promise<void> {
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/** Ctrl-C must end the command at once: the prompt is back within this (the shell's grace time is 1.5 s). */
+const AT_ONCE = { timeout: 1000 };
+
+test('Ctrl-C ends sleep 30 at once: ^C and a new prompt', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await run(page, 'sleep 30');
+  await page.waitForTimeout(800);
+  // Still running: no prompt under the line.
+  expect(await lastLine(page)).toBe('user@workstation:~$ sleep 30');
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => lastLine(page), AT_ONCE).toBe('user@workstation:~$');
+  expect(await screen(page)).toContain('user@workstation:~$ sleep 30\n^C\nuser@workstation:~$');
+  expect(problems).toEqual([]);
+});
+
+test('ping streams a reply a second until Ctrl-C, then prints its statistics', async ({ page }) => {
+  await openLab(page);
+  await run(page, `kubectl get pods -l app=web -o jsonpath='{.items[0].status.podIP}{"\\n"}'`);
+  await expect.poll(() => screen(page)).toMatch(/^10\.244\.\d+\.\d+$/m);
+  const ip = /^(10\.244\.\d+\.\d+)$/m.exec(await screen(page))![1]!;
+  await run(page, 'kubectl exec -it client -- sh');
+  await expect.poll(() => lastLine(page)).toBe('/ #');
+  await run(page, `ping ${ip}`);
+  await expect.poll(() => screen(page)).toMatch(/^PING [\d.]+ \([\d.]+\): 56 data bytes$/m);
+  // Replies arrive while it runs, one a second.
+  await expect.poll(async () => (await screen(page)).match(/^64 bytes from [\d.]+: seq=\d+ ttl=6\d time=[\d.]+ ms$/gm)?.length ?? 0, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => lastLine(page), AT_ONCE).toBe('/ #');
+  const text = await screen(page);
+  expect(text).toMatch(/ ms\n\^C\n--- [\d.]+ ping statistics ---\n\d+ packets transmitted, \d+ packets received, 0% packet loss\nround-trip min\/avg\/max = [\d.]+\/[\d.]+\/[\d.]+ ms\n\/ #/);
+  await run(page, 'exit');
+});
+
+test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keeps its own history; Ctrl-C ends the watch', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await run(page, 'kubectl get pods -w');
+  await expect.poll(() => screen(page)).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
+  // Keyboard only: Shift+Tab leaves the terminal for the tabs; the arrow opens Terminal 2.
+  const tab1 = page.getByRole('tab', { name: 'Terminal 1' });
+  const tab2 = page.getByRole('tab', { name: 'Terminal 2' });
+  await expect(tab1).toHaveAttribute('aria-selected', 'true');
+  await tab1.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tab2).toHaveAttribute('aria-selected', 'true');
+  await expect(tab2).toBeFocused();
+  await expect(page.locator('#lab-term-panel-1[data-accepting]')).toBeVisible();
+  await expect(page.locator('#lab-term-panel-0')).toBeHidden();
+  await page.keyboard.press('Tab');
+  await expect.poll(() => lastLine(page, 1)).toBe('user@workstation:~$');
+  await run(page, 'kubectl scale deployment web --replicas=3');
+  await expect.poll(() => screen(page, 1)).toContain('deployment.apps/web scaled');
+  await page.screenshot({ path: `${SHOTS}/two-tabs-desktop.png` });
+  // Back to Terminal 1: the watch printed the new pod's rows as they happened.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowLeft');
+  await expect(tab1).toHaveAttribute('aria-selected', 'true');
+  await expect.poll(() => screen(page, 0), { timeout: 10_000 }).toMatch(/^web-\S+ {3}0\/1 {3}(Pending|ContainerCreating) {3}0 {5}\d+s$/m);
+  await page.locator('.lab-terminal').screenshot({ path: `${SHOTS}/watch-tab-desktop.png` });
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => lastLine(page, 0), AT_ONCE).toBe('user@workstation:~$');
+  expect(await screen(page, 0)).toMatch(/\^C\nuser@workstation:~\$/);
+  // Own histories: Up in each tab recalls that tab's last line.
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(() => lastLine(page, 0)).toBe('user@workstation:~$ kubectl get pods -w');
+  await page.keyboard.press('Control+U');
+  await tab2.click();
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(() => lastLine(page, 1)).toBe('user@workstation:~$ kubectl scale deployment web --replicas=3');
+  await page.keyboard.press('Control+U');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${SHOTS}/two-tabs-phone.png` });
+  await page.locator('.lab-terminal').screenshot({ path: `${SHOTS}/two-tabs-phone-terminal.png` });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    expect(bad).toEqual([]);
+  }
+  expect(problems).toEqual([]);
+});
+
+test('both tabs are in the saved session: a reload shows each tab its own commands', async ({ page }) => {
+  await openLab(page);
+  await run(page, 'echo from-one');
+  await expect.poll(() => screen(page)).toMatch(/^from-one$/m);
+  await page.getByRole('tab', { name: 'Terminal 2' }).click();
+  await expect(page.locator('#lab-term-panel-1[data-accepting]')).toBeVisible();
+  await run(page, 'cd /tmp && echo from-two');
+  await expect.poll(() => screen(page, 1)).toMatch(/^from-two$/m);
+  await page.waitForTimeout(600);
+  await page.reload();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
+  await expect.poll(() => screen(page, 0)).toContain('user@workstation:~$ echo from-one');
+  expect(await screen(page, 0)).not.toContain('from-two');
+  await page.getByRole('tab', { name: 'Terminal 2' }).click();
+  await expect.poll(() => screen(page, 1)).toContain('user@workstation:~$ cd /tmp && echo from-two');
+  await expect.poll(() => lastLine(page, 1)).toBe('user@workstation:/tmp$');
+});
+
+test('screen-reader mode announces command output in a polite live region', async ({ page }) => {
+  await openLab(page);
+  const toggle = page.getByRole('button', { name: 'Screen reader mode' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#lab-term-panel-0 .xterm-accessibility-tree')).toBeAttached();
+  const region = page.getByTestId('terminal-announce');
+  await expect(region).toHaveAttribute('aria-live', 'polite');
+  await page.locator('#lab-term-panel-0').click();
+  await run(page, 'kubectl get deploy web');
+  await expect(region).toContainText(/web\s+2\/2\s+2\s+2/);
+  await toggle.click();
+  await expect(region).toHaveText('');
+});
