@@ -50,7 +50,7 @@ function fakeTime() {
 }
 
 describe('terminal tabs', () => {
-  it('a watch in tab 1 sees a pod made in tab 2; the log replays both to the same transcript and cluster', async () => {
+  it('a watch in tab 1 sees a pod made in tab 2; the log replays both to the same transcript and cluster', { timeout: 30_000 }, async () => {
     const { time, pass, now } = fakeTime();
     const rt = new LabRuntime(labSetup(), START, now);
     rt.clock.goLive();
@@ -85,7 +85,7 @@ describe('terminal tabs', () => {
     expect(again.tabViews()).toEqual(rt.tabViews());
   });
 
-  it('a line still running when the log is taken is logged as interrupted then (a reload ends it)', async () => {
+  it('a line still running when the log is taken is logged as interrupted then (a reload ends it)', { timeout: 30_000 }, async () => {
     const { time, pass, now } = fakeTime();
     const rt = new LabRuntime(labSetup(), START, now);
     rt.clock.goLive();

@@ -53,7 +53,7 @@ async function podIP(s: ReturnType<typeof createSession>, cluster: ReturnType<ty
 }
 
 describe('Ctrl-C', () => {
-  it('ends a live ping with its statistics, and a replay that knows where it stopped prints the same', async () => {
+  it('ends a live ping with its statistics, and a replay that knows where it stopped prints the same', { timeout: 30_000 }, async () => {
     const cluster = createCluster({ seed: 1, manifests: WEB });
     const s = createSession({ cluster, interactive: true });
     const ip = await podIP(s, cluster);
@@ -96,7 +96,7 @@ describe('Ctrl-C', () => {
     expect(again.now()).toBe(cluster.now());
   });
 
-  it('kills `sleep 30; echo done` at once: ^C, a newline from bash, exit 130, nothing after it runs', async () => {
+  it('kills `sleep 30; echo done` at once: ^C, a newline from bash, exit 130, nothing after it runs', { timeout: 30_000 }, async () => {
     const cluster = createCluster({ seed: 1 });
     const s = createSession({ cluster, interactive: true });
     const { time, pass } = fakeTime();
@@ -112,7 +112,7 @@ describe('Ctrl-C', () => {
     expect(cluster.now() - t0).toBe(1200);
   });
 
-  it('kills curl waiting on a connect timeout (exit 130, no curl message)', async () => {
+  it('kills curl waiting on a connect timeout (exit 130, no curl message)', { timeout: 30_000 }, async () => {
     const cluster = createCluster({ seed: 1 });
     const s = createSession({ cluster, interactive: true });
     const { time, pass } = fakeTime();
@@ -126,7 +126,7 @@ describe('Ctrl-C', () => {
     expect(r.exitCode).toBe(130);
   });
 
-  it('without real time (the CLI, tests) waits jump the clock and ping without -c stops after 4', async () => {
+  it('without real time (the CLI, tests) waits jump the clock and ping without -c stops after 4', { timeout: 30_000 }, async () => {
     const cluster = createCluster({ seed: 1, manifests: WEB });
     const s = createSession({ cluster });
     const ip = await podIP(s, cluster);
@@ -139,7 +139,7 @@ describe('Ctrl-C', () => {
 });
 
 describe('kubectl get -w', () => {
-  it('prints the list, then one row per change as it happens, each as wide as its own cells; Ctrl-C exits 1', async () => {
+  it('prints the list, then one row per change as it happens, each as wide as its own cells; Ctrl-C exits 1', { timeout: 30_000 }, async () => {
     const cluster = createCluster({ seed: 1, manifests: WEB });
     cluster.tick(60_000);
     const watcher = createSession({ cluster, interactive: true });
@@ -168,7 +168,7 @@ describe('kubectl get -w', () => {
     expect(r.exitCode).toBe(1);
   });
 
-  it('refuses to watch two kinds at once, as kubectl does', async () => {
+  it('refuses to watch two kinds at once, as kubectl does', { timeout: 30_000 }, async () => {
     const s = createSession({ cluster: createCluster({ seed: 1 }), interactive: true });
     const r = await s.run('kubectl get pods,svc -w');
     expect(terminalText(r)).toBe('error: watch is only supported on individual resources and resource collections - more than 1 resource was found\n');
@@ -177,7 +177,7 @@ describe('kubectl get -w', () => {
 });
 
 describe('tabs', () => {
-  it('share the workstation files and kubeconfig but keep their own directory', async () => {
+  it('share the workstation files and kubeconfig but keep their own directory', { timeout: 30_000 }, async () => {
     const cluster = createCluster({ seed: 1 });
     const a = createSession({ cluster });
     const b = createSession({ cluster, share: a });
