@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DIST, distFiles } from './site';
+import { DIST, distFiles, lessonSources } from './site';
 
 /** The dist/ file an internal URL path is served from, as a static host resolves it. */
 function target(path: string): string | undefined {
@@ -12,11 +12,20 @@ function target(path: string): string | undefined {
 
 test('no internal link or asset in dist/ points to a missing file', () => {
   const missing: string[] = [];
+  const pages = distFiles().filter((f) => f.endsWith('.html'));
+  // Every lesson is among the pages checked (the lesson list comes from its sources).
+  for (const lesson of lessonSources()) expect(pages).toContain(join(DIST, lesson, 'index.html'));
   let checked = 0;
-  for (const file of distFiles().filter((f) => f.endsWith('.html'))) {
+  for (const file of pages) {
     const html = readFileSync(file, 'utf8');
     for (const m of html.matchAll(/\s(?:href|src)="([^"]+)"/g)) {
       const url = m[1]!;
+      // A link within the page (a lesson's table of contents, a footnote): its target must exist.
+      if (url.startsWith('#') && url.length > 1) {
+        checked++;
+        if (!html.includes(`id="${decodeURIComponent(url.slice(1))}"`)) missing.push(`${file.slice(DIST.length)} → ${url} (no such id on the page)`);
+        continue;
+      }
       if (!url.startsWith('/') || url.startsWith('//')) continue;
       checked++;
       if (!target(url)) missing.push(`${file.slice(DIST.length)} → ${url}`);

@@ -1,9 +1,11 @@
 // Shared helpers for the browser tests: the list of built pages and the page types.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 
 export const DIST = new URL('../../dist/', import.meta.url).pathname;
+export const LESSONS = new URL('../../content/lessons/', import.meta.url).pathname;
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -23,6 +25,27 @@ export function builtPages(): string[] {
     .filter((f) => f.endsWith('.html') && !f.endsWith('404.html'))
     .map((f) => '/' + relative(DIST, f).replace(/index\.html$/, ''))
     .sort();
+}
+
+/** Every built lesson page (`/lessons/<slug>/`): what the per-lesson checks run over. */
+export function lessonPages(): string[] {
+  return builtPages().filter((p) => /^\/lessons\/[^/]+\/$/.test(p));
+}
+
+/** The lessons' sources (content/lessons/<slug>.mdx) as the page paths the build must produce. */
+export function lessonSources(): string[] {
+  return readdirSync(LESSONS)
+    .filter((f) => f.endsWith('.mdx'))
+    .map((f) => `/lessons/${f.replace(/\.mdx$/, '')}/`)
+    .sort();
+}
+
+/** axe's serious and critical violations on the page as it is now, one line each (empty = pass). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** One page of each type, for screenshots and accessibility checks. */
