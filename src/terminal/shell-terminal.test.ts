@@ -30,6 +30,8 @@ class FakeShell implements ShellBackend {
       this.prompt = WS;
       return { ...base, output: 'logout\nConnection to worker closed.\n', prompt: WS, nested: false };
     }
+    // Output without a final newline, like agnhost's /hostname through wget -qO-.
+    if (line === 'printf backend') return { ...base, output: 'backend', prompt: this.prompt };
     if (line.startsWith('sleep')) return new Promise((resolve) => this.hold.set(line, resolve));
     return { ...base, output: `ran: ${line.replace(/\n/g, '|')}\n`, prompt: this.prompt };
   }
@@ -119,6 +121,23 @@ describe('ShellTerminal', () => {
     await t.keys('\r');
     expect(t.shell.ran).toEqual(['kubectl get pods']);
     expect(t.lines().slice(-2)).toEqual(['ran: kubectl get pods', WS.trimEnd()]);
+  });
+
+  it('output without a final newline stays, and the prompt follows it on the same row as in bash', async () => {
+    const t = await setup({ cols: 40 });
+    await t.keys('printf backend\r');
+    expect(t.last()).toBe('backend' + WS.trimEnd());
+    expect(t.cursorX()).toBe('backend'.length + WS.length);
+    // Redraws (typing, Ctrl-A, Ctrl-U, wrapping past the row's end) start after the output.
+    await t.keys('kubectl get pods -o wide --all-namespaces');
+    expect(t.lines().slice(-1)).toEqual(['backend' + WS + 'kubectl get pods -o wide --all-namespaces']);
+    await t.keys('\x01');
+    expect(t.cursorX()).toBe('backend'.length + WS.length);
+    await t.keys('\x05\x15');
+    expect(t.last()).toBe('backend' + WS.trimEnd());
+    expect(t.cursorX()).toBe('backend'.length + WS.length);
+    await t.keys('ls\r');
+    expect(t.lines().slice(-3)).toEqual(['backend' + WS + 'ls', 'ran: ls', WS.trimEnd()]);
   });
 
   it('edits like readline: arrows, Home/End, Ctrl-A/E/U/K/W/Y, Delete', async () => {

@@ -69,6 +69,11 @@ export class ShellTerminal {
   #continued: string[] = [];
   /** Rows between the first row of the prompt and the cursor's row. */
   #rowsAbove = 0;
+  /**
+   * The column the prompt starts at: output without a final newline (agnhost's /hostname) stays
+   * on the row and bash prints its prompt right after it, so the redraws start there too.
+   */
+  #promptCol = 0;
   /** Pasted lines still to run, and a last partial line to leave in the editor. */
   #queue: string[] = [];
   #tail = '';
@@ -137,6 +142,7 @@ export class ShellTerminal {
     this.#clearLine();
     this.#term.write(crlf(text));
     this.#rowsAbove = 0;
+    this.#promptCol = this.#partialRow(text);
     this.#render();
   }
 
@@ -299,6 +305,7 @@ export class ShellTerminal {
       case '\x0c': // Ctrl-L: clear the screen, keep the line
         this.#term.write('\x1b[H\x1b[2J');
         this.#rowsAbove = 0;
+        this.#promptCol = 0;
         this.#render();
         return;
       case '\x03': // Ctrl-C: abandon the line
@@ -462,6 +469,7 @@ export class ShellTerminal {
       this.#moveToEnd();
       this.#term.write('\r\n' + crlf(formatMatches(done.matches, this.#cols, found.files)));
       this.#rowsAbove = 0;
+      this.#promptCol = 0;
       this.#render();
     }
   }
@@ -473,6 +481,7 @@ export class ShellTerminal {
     this.#moveToEnd();
     this.#term.write('\r\n');
     this.#rowsAbove = 0;
+    this.#promptCol = 0;
     this.#buf.set('');
     this.#run([...this.#continued, line].join('\n'), true);
   }
@@ -503,6 +512,7 @@ export class ShellTerminal {
         this.#continued = [];
         this.#remember(text);
         this.#term.write(crlf(r.output));
+        this.#promptCol = this.#partialRow(r.output);
         this.#onCommand?.(text, r);
         this.#afterPrompt();
       },
@@ -534,6 +544,7 @@ export class ShellTerminal {
     this.#term.write('^C\r\n');
     this.#mode = 'edit';
     this.#rowsAbove = 0;
+    this.#promptCol = 0;
     this.#render();
   }
 
@@ -541,6 +552,7 @@ export class ShellTerminal {
     this.#moveToEnd();
     this.#term.write('^C\r\n');
     this.#rowsAbove = 0;
+    this.#promptCol = 0;
     this.#history.reset();
     this.#continued = [];
     this.#queue = [];
@@ -577,10 +589,10 @@ export class ShellTerminal {
     if (this.#mode === 'search' && this.#search) {
       const s = this.#search;
       const p = `(${s.failed ? 'failed ' : ''}reverse-i-search)\`${s.query}': `;
-      return { prompt: p, width: p.length, text: this.#buf.text, cursor: this.#buf.cursor };
+      return { prompt: p, width: this.#promptCol + p.length, text: this.#buf.text, cursor: this.#buf.cursor };
     }
     const plain = this.#continued.length > 0 ? PS2 : this.#ps1;
-    return { prompt: stylePrompt(plain), width: plain.length, text: this.#buf.text, cursor: this.#buf.cursor };
+    return { prompt: stylePrompt(plain), width: this.#promptCol + plain.length, text: this.#buf.text, cursor: this.#buf.cursor };
   }
 
   /** Redraws prompt and line from the prompt's first row, then puts the cursor in place. */
@@ -588,7 +600,7 @@ export class ShellTerminal {
     const { prompt, width, text, cursor } = this.#view();
     const cols = this.#cols;
     let out = this.#rowsAbove > 0 ? `\x1b[${this.#rowsAbove}A` : '';
-    out += '\r\x1b[J' + prompt + text;
+    out += this.#toPromptStart() + '\x1b[J' + prompt + text;
     const total = width + text.length;
     // At a row's last column the cursor waits to wrap; make it wrap so row math holds.
     if (total > 0 && total % cols === 0) out += ' \b';
@@ -603,8 +615,19 @@ export class ShellTerminal {
   }
 
   #clearLine(): void {
-    this.#term.write((this.#rowsAbove > 0 ? `\x1b[${this.#rowsAbove}A` : '') + '\r\x1b[J');
+    this.#term.write((this.#rowsAbove > 0 ? `\x1b[${this.#rowsAbove}A` : '') + this.#toPromptStart() + '\x1b[J');
     this.#rowsAbove = 0;
+  }
+
+  /** From the prompt's first row to the column it starts at. */
+  #toPromptStart(): string {
+    return '\r' + (this.#promptCol > 0 ? `\x1b[${this.#promptCol}C` : '');
+  }
+
+  /** The width of what `text` leaves on its last row (0 when it ends with a newline). */
+  #partialRow(text: string): number {
+    const last = text.slice(text.lastIndexOf('\n') + 1).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    return last.length % this.#cols;
   }
 
   /** Cursor to the end of the line (before a newline), so output starts below the whole line. */
