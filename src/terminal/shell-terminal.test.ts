@@ -32,6 +32,8 @@ class FakeShell implements ShellBackend {
       this.prompt = WS;
       return { ...base, output: 'logout\nConnection to worker closed.\n', prompt: WS, nested: false };
     }
+    // Output without a final newline, like agnhost's /hostname through wget -qO-.
+    if (line === 'printf backend') return { ...base, output: 'backend', prompt: this.prompt };
     if (line.startsWith('sleep')) return new Promise((resolve) => this.hold.set(line, resolve));
     if (line.startsWith('ping')) {
       onOutput?.('PING web (10.96.0.10): 56 data bytes\n');
@@ -134,6 +136,23 @@ describe('ShellTerminal', () => {
     expect(t.lines().slice(-2)).toEqual(['ran: kubectl get pods', WS.trimEnd()]);
   });
 
+  it('output without a final newline stays, and the prompt follows it on the same row as in bash', async () => {
+    const t = await setup({ cols: 40 });
+    await t.keys('printf backend\r');
+    expect(t.last()).toBe('backend' + WS.trimEnd());
+    expect(t.cursorX()).toBe('backend'.length + WS.length);
+    // Redraws (typing, Ctrl-A, Ctrl-U, wrapping past the row's end) start after the output.
+    await t.keys('kubectl get pods -o wide --all-namespaces');
+    expect(t.lines().slice(-1)).toEqual(['backend' + WS + 'kubectl get pods -o wide --all-namespaces']);
+    await t.keys('\x01');
+    expect(t.cursorX()).toBe('backend'.length + WS.length);
+    await t.keys('\x05\x15');
+    expect(t.last()).toBe('backend' + WS.trimEnd());
+    expect(t.cursorX()).toBe('backend'.length + WS.length);
+    await t.keys('ls\r');
+    expect(t.lines().slice(-3)).toEqual(['backend' + WS + 'ls', 'ran: ls', WS.trimEnd()]);
+  });
+
   it('edits like readline: arrows, Home/End, Ctrl-A/E/U/K/W/Y, Delete', async () => {
     const t = await setup();
     await t.keys('kubectl get po');
@@ -208,10 +227,10 @@ describe('ShellTerminal', () => {
     expect(t.shown).toEqual(['PING web (10.96.0.10): 56 data bytes\n', '^C\n']);
   });
 
-  it('output that ends mid-line (echo -n) keeps its text; the prompt starts on the next row', async () => {
+  it('output that ends mid-line (echo -n) keeps its text; the prompt follows it on that row, as in bash', async () => {
     const t = await setup();
     await t.keys('echo -n hi\r');
-    expect(t.lines().slice(-2)).toEqual(['hi', WS.trimEnd()]);
+    expect(t.lines().slice(-1)).toEqual(['hi' + WS.trimEnd()]);
   });
 
   it('history: Up/Down walk it, the draft is kept, Ctrl-R searches backwards', async () => {

@@ -71,8 +71,6 @@ export class ShellTerminal {
   readonly #onCommand: ShellTerminalOptions['onCommand'];
   readonly #onOutput: ShellTerminalOptions['onOutput'];
   readonly #grace: number;
-  /** The last output written ended mid-line (`echo -n`, kubectl's `^C`): the prompt starts below. */
-  #midLine = false;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #buf = new LineBuffer();
   readonly #sub: { dispose(): void };
@@ -83,6 +81,11 @@ export class ShellTerminal {
   #continued: string[] = [];
   /** Rows between the first row of the prompt and the cursor's row. */
   #rowsAbove = 0;
+  /**
+   * The column the prompt starts at: output without a final newline (agnhost's /hostname) stays
+   * on the row and bash prints its prompt right after it, so the redraws start there too.
+   */
+  #promptCol = 0;
   /** Pasted lines still to run, and a last partial line to leave in the editor. */
   #queue: string[] = [];
   #tail = '';
@@ -153,6 +156,7 @@ export class ShellTerminal {
     this.#clearLine();
     this.#term.write(crlf(text));
     this.#rowsAbove = 0;
+    this.#promptCol = this.#partialRow(text);
     this.#render();
   }
 
@@ -316,6 +320,7 @@ export class ShellTerminal {
       case '\x0c': // Ctrl-L: clear the screen, keep the line
         this.#term.write('\x1b[H\x1b[2J');
         this.#rowsAbove = 0;
+        this.#promptCol = 0;
         this.#render();
         return;
       case '\x03': // Ctrl-C: abandon the line
@@ -479,6 +484,7 @@ export class ShellTerminal {
       this.#moveToEnd();
       this.#term.write('\r\n' + crlf(formatMatches(done.matches, this.#cols, found.files)));
       this.#rowsAbove = 0;
+      this.#promptCol = 0;
       this.#render();
     }
   }
@@ -490,6 +496,7 @@ export class ShellTerminal {
     this.#moveToEnd();
     this.#term.write('\r\n');
     this.#rowsAbove = 0;
+    this.#promptCol = 0;
     this.#buf.set('');
     this.#run([...this.#continued, line].join('\n'), true);
   }
@@ -504,11 +511,12 @@ export class ShellTerminal {
     this.#mode = 'busy';
     this.#running = text;
     const id = ++this.#runId;
-    this.#midLine = false;
+    this.#promptCol = 0;
     const show = (out: string) => {
       if (id !== this.#runId || this.#disposed || out === '') return;
       this.#term.write(crlf(out));
-      this.#midLine = !out.endsWith('\n');
+      // As in bash, the next prompt follows output that ended mid-line on the same row.
+      this.#promptCol = out.includes('\n') ? this.#partialRow(out) : (this.#promptCol + this.#partialRow(out)) % this.#cols;
       this.#onOutput?.(out);
     };
     this.#backend.run(text, show).then(
@@ -566,9 +574,9 @@ export class ShellTerminal {
     this.#tail = '';
     this.#typeahead = '';
     this.#term.write('^C\r\n');
-    this.#midLine = false;
     this.#mode = 'edit';
     this.#rowsAbove = 0;
+    this.#promptCol = 0;
     this.#render();
   }
 
@@ -576,6 +584,7 @@ export class ShellTerminal {
     this.#moveToEnd();
     this.#term.write('^C\r\n');
     this.#rowsAbove = 0;
+    this.#promptCol = 0;
     this.#history.reset();
     this.#continued = [];
     this.#queue = [];
@@ -586,9 +595,6 @@ export class ShellTerminal {
 
   /** A fresh prompt is up: run the next pasted line, or replay keys typed meanwhile. */
   #afterPrompt(): void {
-    // The prompt is drawn from the start of a row: after output that ended mid-line, go below it.
-    if (this.#midLine) this.#term.write('\r\n');
-    this.#midLine = false;
     this.#render();
     if (this.#queue.length > 0) {
       this.#buf.insert(this.#queue.shift()!);
@@ -615,10 +621,10 @@ export class ShellTerminal {
     if (this.#mode === 'search' && this.#search) {
       const s = this.#search;
       const p = `(${s.failed ? 'failed ' : ''}reverse-i-search)\`${s.query}': `;
-      return { prompt: p, width: p.length, text: this.#buf.text, cursor: this.#buf.cursor };
+      return { prompt: p, width: this.#promptCol + p.length, text: this.#buf.text, cursor: this.#buf.cursor };
     }
     const plain = this.#continued.length > 0 ? PS2 : this.#ps1;
-    return { prompt: stylePrompt(plain), width: plain.length, text: this.#buf.text, cursor: this.#buf.cursor };
+    return { prompt: stylePrompt(plain), width: this.#promptCol + plain.length, text: this.#buf.text, cursor: this.#buf.cursor };
   }
 
   /** Redraws prompt and line from the prompt's first row, then puts the cursor in place. */
@@ -626,7 +632,7 @@ export class ShellTerminal {
     const { prompt, width, text, cursor } = this.#view();
     const cols = this.#cols;
     let out = this.#rowsAbove > 0 ? `\x1b[${this.#rowsAbove}A` : '';
-    out += '\r\x1b[J' + prompt + text;
+    out += this.#toPromptStart() + '\x1b[J' + prompt + text;
     const total = width + text.length;
     // At a row's last column the cursor waits to wrap; make it wrap so row math holds.
     if (total > 0 && total % cols === 0) out += ' \b';
@@ -641,8 +647,19 @@ export class ShellTerminal {
   }
 
   #clearLine(): void {
-    this.#term.write((this.#rowsAbove > 0 ? `\x1b[${this.#rowsAbove}A` : '') + '\r\x1b[J');
+    this.#term.write((this.#rowsAbove > 0 ? `\x1b[${this.#rowsAbove}A` : '') + this.#toPromptStart() + '\x1b[J');
     this.#rowsAbove = 0;
+  }
+
+  /** From the prompt's first row to the column it starts at. */
+  #toPromptStart(): string {
+    return '\r' + (this.#promptCol > 0 ? `\x1b[${this.#promptCol}C` : '');
+  }
+
+  /** The width of what `text` leaves on its last row (0 when it ends with a newline). */
+  #partialRow(text: string): number {
+    const last = text.slice(text.lastIndexOf('\n') + 1).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    return last.length % this.#cols;
   }
 
   /** Cursor to the end of the line (before a newline), so output starts below the whole line. */
