@@ -188,3 +188,15 @@ describe('tabs', () => {
     expect((await a.run('kubectl config view --minify')).stdout).toContain('    namespace: kube-system\n');
   });
 });
+
+describe('which lines stream', () => {
+  it('only one command whose output is the terminal: a substitution, even in double quotes, is captured', async () => {
+    const { isOneCommand } = await import('./session');
+    expect(isOneCommand('kubectl get pods -w')).toBe(true);
+    expect(isOneCommand("echo 'a | b $(c)'")).toBe(true);
+    expect(isOneCommand('kubectl get pods | grep web')).toBe(false);
+    expect(isOneCommand('echo "lines: $(ssh worker iptables-save | grep -c web)"')).toBe(false);
+    expect(isOneCommand('echo "now `date`"')).toBe(false);
+    expect(isOneCommand('echo $(hostname)')).toBe(false);
+  });
+});

@@ -407,8 +407,9 @@ class TerminalSession implements Session {
 }
 
 /**
- * One command whose output goes straight to the terminal: no pipe, list, redirection,
- * substitution or here-document outside quotes. Only such a line streams its output.
+ * One command whose output goes straight to the terminal: no pipe, list, redirection or
+ * here-document outside quotes, and no command substitution anywhere but in single quotes.
+ * Only such a line streams its output.
  */
 export function isOneCommand(line: string): boolean {
   let quote: string | undefined;
@@ -417,6 +418,8 @@ export function isOneCommand(line: string): boolean {
     if (quote) {
       if (c === quote) quote = undefined;
       else if (c === '\\' && quote === '"') i++;
+      // Inside double quotes `$(…)` and backquotes still run commands, whose output is captured.
+      else if (quote === '"' && (c === '`' || (c === '$' && line[i + 1] === '('))) return false;
       continue;
     }
     if (c === '\\') i++;

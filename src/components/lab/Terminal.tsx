@@ -108,8 +108,9 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     }
     const texts = tabLabels.map(() => (clear ? '\x1b[2J\x1b[3J\x1b[H' : ''));
     for (const e of view.transcript) {
-      if (e.kind === 'line') texts[e.tab ?? 0] += stylePrompt(e.prompt) + e.line.replace(/\n/g, '\n> ') + '\n' + e.output + (e.output && !e.output.endsWith('\n') ? '\n' : '');
-      else texts[0] += `\x1b[2m# ${e.path} saved from the editor\x1b[0m\n`;
+      // Exactly what the live terminal showed: output that ends mid-line has the next prompt on
+      // its row (as bash shows it); an editor save printed nothing there, so it adds nothing here.
+      if (e.kind === 'line') texts[e.tab ?? 0] += stylePrompt(e.prompt) + e.line.replace(/\n/g, '\n> ') + '\n' + e.output;
     }
     if (view.notice) texts[0] += view.notice;
     tabLabels.forEach((_, i) => {
