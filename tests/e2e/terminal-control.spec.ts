@@ -96,7 +96,7 @@ test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keep
   await expect.poll(() => lastLine(page, 0), AT_ONCE).toBe('^Cuser@workstation:~$');
   // Own histories: Up in each tab recalls that tab's last line.
   await page.keyboard.press('ArrowUp');
-  await expect.poll(() => lastLine(page, 0)).toBe('user@workstation:~$ kubectl get pods -w');
+  await expect.poll(() => lastLine(page, 0)).toBe('^Cuser@workstation:~$ kubectl get pods -w');
   await page.keyboard.press('Control+U');
   await tab2.click();
   await page.keyboard.press('ArrowUp');
