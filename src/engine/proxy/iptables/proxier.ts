@@ -22,8 +22,8 @@ import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
-import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap, ServicePortSummary } from '../types';
-import { externallyAccessible } from '../types';
+import { block, EMPTY_BLOCK, TextBuffer, type Block } from '../textbuffer';
+import { externallyAccessible, type EndpointInfo, type EndpointsMap, type NamespacedName, type ServicePortInfo, type ServicePortMap, type ServicePortSummary } from '../types';
 
 export const KUBE_SERVICES = 'KUBE-SERVICES';
 export const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
@@ -200,65 +200,6 @@ interface ServicePortOutput {
   desc: ServicePortRules;
 }
 
-interface Block {
-  text: string;
-  lines: number;
-}
-
-const EMPTY_BLOCK: Block = { text: '', lines: 0 };
-
-/** One flat string of `lines` (V8 keeps template-literal results as rope trees until read). */
-function block(lines: string[]): Block {
-  if (lines.length === 0) return EMPTY_BLOCK;
-  const text = lines.join('\n');
-  // Reading a character flattens the rope once, here, rather than on every later join.
-  text.charCodeAt(0);
-  return { text, lines: lines.length };
-}
-
-const NO_LINES: string[] = [];
-/** Flush pending lines into one flat chunk past this many characters. */
-const CHUNK_CHARS = 1 << 19;
-
-/**
- * Lines accumulated, joined once at the end. Pending lines are joined into large flat
- * chunks as they pile up: a chunk that big is allocated outside the young generation, and
- * the lines (ropes of template literals) die young instead of being copied by every
- * scavenge until the end of the sync.
- */
-class Buffer {
-  private chunks: string[] = [];
-  private pending: string[] = [];
-  private pendingChars = 0;
-  lines = 0;
-  line(l: string): void {
-    this.pending.push(l);
-    this.lines++;
-    if ((this.pendingChars += l.length) > CHUNK_CHARS) this.flush();
-  }
-  all(ls: string[]): void {
-    for (let i = 0; i < ls.length; i++) this.line(ls[i]!);
-  }
-  add(b: Block): void {
-    if (b.lines === 0) return;
-    this.pending.push(b.text);
-    this.lines += b.lines;
-    if ((this.pendingChars += b.text.length) > CHUNK_CHARS) this.flush();
-  }
-  private flush(): void {
-    const chunk = this.pending.join('\n');
-    chunk.charCodeAt(0);
-    this.chunks.push(chunk);
-    this.pending = [];
-    this.pendingChars = 0;
-  }
-  text(): string {
-    if (this.lines === 0) return '';
-    if (this.pending.length > 0) this.flush();
-    return this.chunks.join('\n') + '\n';
-  }
-}
-
 /**
  * Define `key` on `obj` as computed on first read (then a plain value). Endpoint
  * descriptions are for the Trace; most syncs never read most of them.
@@ -287,10 +228,10 @@ interface ChainNames {
 
 /** The four parts of the restore input, in the order iptables-restore reads them. */
 interface Buffers {
-  filterChains: Buffer;
-  filterRules: Buffer;
-  natChains: Buffer;
-  natRules: Buffer;
+  filterChains: TextBuffer;
+  filterRules: TextBuffer;
+  natChains: TextBuffer;
+  natRules: TextBuffer;
 }
 
 const chainLine = (chain: string): string => ':' + chain + ' - [0:0]';
@@ -379,7 +320,7 @@ export class IptablesProxier extends ChangeTrackingProxier {
     const endpointUpdate = updateEndpointsMap(this.endpointsMap, this.endpointsChanges);
     if (serviceUpdate.updatedServices.size > 0 || this.sortedKeys === null) this.sortedKeys = null;
 
-    const b: Buffers = { filterChains: new Buffer(), filterRules: new Buffer(), natChains: new Buffer(), natRules: new Buffer() };
+    const b: Buffers = { filterChains: new TextBuffer(), filterRules: new TextBuffer(), natChains: new TextBuffer(), natRules: new TextBuffer() };
     const mark = this.masqueradeMark;
     for (const c of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]) b.filterChains.line(chainLine(c));
     for (const c of [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ]) b.natChains.line(chainLine(c));
@@ -704,8 +645,6 @@ export class IptablesProxier extends ChangeTrackingProxier {
       natRules.push(affinity ? `${head} -m recent --name ${ep.chainName} --set${dnat}${ep.endpoint}` : head + dnat + ep.endpoint);
     }
 
-    const itp = svc.internalPolicyLocal ? 'Local' : 'Cluster';
-    const etp = svc.externalPolicyLocal ? 'Local' : 'Cluster';
     const out: ServicePortRules = {
       name,
       protocol: svc.protocol,
@@ -717,8 +656,8 @@ export class IptablesProxier extends ChangeTrackingProxier {
       loadBalancerSourceRanges: svc.loadBalancerSourceRanges,
       sessionAffinity: svc.sessionAffinity,
       stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds,
-      externalTrafficPolicy: etp,
-      internalTrafficPolicy: itp,
+      externalTrafficPolicy: svc.externalPolicyLocal ? 'Local' : 'Cluster',
+      internalTrafficPolicy: svc.internalPolicyLocal ? 'Local' : 'Cluster',
       healthCheckNodePort: svc.healthCheckNodePort,
       chains,
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : internalFilter!,

@@ -23,8 +23,8 @@ import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
-import type { EndpointInfo, NamespacedName, ServicePortInfo, ServicePortSummary } from '../types';
-import { externallyAccessible } from '../types';
+import { TextBuffer } from '../textbuffer';
+import { externallyAccessible, type EndpointInfo, type NamespacedName, type ServicePortInfo, type ServicePortSummary } from '../types';
 
 export const NFT_TABLE = 'kube-proxy';
 const T = `ip ${NFT_TABLE}`;
@@ -219,37 +219,6 @@ export interface NftablesProxierOptions extends ProxierOptions {
 }
 
 /** Flush pending lines into one flat chunk past this many characters. */
-const CHUNK_CHARS = 1 << 19;
-
-/**
- * The transaction text, accumulated line by line and joined into large flat chunks as it
- * grows (as the iptables proxier does): the short-lived line strings die young instead of
- * living until a 400,000-line join at the end.
- */
-class Lines {
-  private chunks: string[] = [];
-  private pending: string[] = [];
-  private pendingChars = 0;
-  count = 0;
-  push(l: string): void {
-    this.pending.push(l);
-    this.count++;
-    if ((this.pendingChars += l.length) > CHUNK_CHARS) this.flush();
-  }
-  private flush(): void {
-    const chunk = this.pending.join('\n');
-    chunk.charCodeAt(0);
-    this.chunks.push(chunk);
-    this.pending = [];
-    this.pendingChars = 0;
-  }
-  text(): string {
-    if (this.count === 0) return '';
-    if (this.pending.length > 0) this.flush();
-    return this.chunks.join('\n') + '\n';
-  }
-}
-
 /** nftElementStorage: what a set or map holds, so partial syncs write only the differences. */
 class ElementStorage {
   private elements = new Map<string, { value: string; mark: number }>();
@@ -259,23 +228,23 @@ class ElementStorage {
   begin(): void {
     this.mark++;
   }
-  reset(out: Lines): void {
+  reset(out: TextBuffer): void {
     this.elements.clear();
-    out.push(`flush ${this.kind} ${T} ${this.name}`);
+    out.line(`flush ${this.kind} ${T} ${this.name}`);
   }
   /** `key` as knftables joins it ("a . b . c"); `value` "" for sets; `comment` optional. */
-  ensure(out: Lines, key: string, value: string, comment?: string): void {
+  ensure(out: TextBuffer, key: string, value: string, comment?: string): void {
     const elem = `${key}${comment !== undefined ? ` comment "${comment}"` : ''}${value ? ` : ${value}` : ''}`;
     const old = this.elements.get(key);
     if (old !== undefined) {
       if (old.value !== value) {
-        out.push(`delete element ${T} ${this.name} { ${key} }`);
-        out.push(`add element ${T} ${this.name} { ${elem} }`);
+        out.line(`delete element ${T} ${this.name} { ${key} }`);
+        out.line(`add element ${T} ${this.name} { ${elem} }`);
         old.value = value;
       }
       old.mark = this.mark;
     } else {
-      out.push(`add element ${T} ${this.name} { ${elem} }`);
+      out.line(`add element ${T} ${this.name} { ${elem} }`);
       this.elements.set(key, { value, mark: this.mark });
     }
   }
@@ -284,10 +253,10 @@ class ElementStorage {
     const e = this.elements.get(key);
     if (e) e.mark = this.mark;
   }
-  cleanupLeftovers(out: Lines): void {
+  cleanupLeftovers(out: TextBuffer): void {
     for (const [key, e] of this.elements) {
       if (e.mark === this.mark) continue;
-      out.push(`delete element ${T} ${this.name} { ${key} }`);
+      out.line(`delete element ${T} ${this.name} { ${key} }`);
       this.elements.delete(key);
     }
   }
@@ -318,63 +287,63 @@ interface FamilySetup {
 }
 
 /** setupNFTables: the table's skeleton (without the flushes of the element containers). */
-function setupFamily(out: Lines, f: FamilySetup): void {
+function setupFamily(out: TextBuffer, f: FamilySetup): void {
   const T = f.table;
-  out.push(`add table ${T} { comment "rules for kube-proxy" ; }`);
+  out.line(`add table ${T} { comment "rules for kube-proxy" ; }`);
   if (f.firstSync) {
     for (const bc of NFT_BASE_CHAINS) {
-      out.push(`add chain ${T} ${bc.name}`);
-      out.push(`delete chain ${T} ${bc.name}`);
+      out.line(`add chain ${T} ${bc.name}`);
+      out.line(`delete chain ${T} ${bc.name}`);
     }
   }
   for (const bc of NFT_BASE_CHAINS) {
-    out.push(`add chain ${T} ${bc.name} { type ${bc.type} hook ${bc.hook} priority ${bc.priority} ; }`);
-    out.push(`flush chain ${T} ${bc.name}`);
+    out.line(`add chain ${T} ${bc.name} { type ${bc.type} hook ${bc.hook} priority ${bc.priority} ; }`);
+    out.line(`flush chain ${T} ${bc.name}`);
   }
   const created = new Set<string>();
   const ensure = (c: string): void => {
     if (created.has(c)) return;
     created.add(c);
-    out.push(`add chain ${T} ${c}`);
-    out.push(`flush chain ${T} ${c}`);
+    out.line(`add chain ${T} ${c}`);
+    out.line(`flush chain ${T} ${c}`);
   };
   for (const j of JUMP_CHAINS) {
     ensure(j.dst);
-    out.push(`add rule ${T} ${j.src} ${j.extra}jump ${j.dst}`);
+    out.line(`add rule ${T} ${j.src} ${j.extra}jump ${j.dst}`);
   }
   for (const c of [SERVICES_CHAIN, CLUSTER_IPS_CHECK, MASQUERADING_CHAIN, MARK_MASQ_CHAIN]) ensure(c);
   const mark = f.mark;
-  out.push(`add rule ${T} ${MARK_MASQ_CHAIN} mark set mark or ${mark}`);
-  out.push(`add rule ${T} ${MASQUERADING_CHAIN} mark and ${mark} == 0 return`);
-  out.push(`add rule ${T} ${MASQUERADING_CHAIN} mark set mark xor ${mark}`);
-  out.push(`add rule ${T} ${MASQUERADING_CHAIN} masquerade fully-random`);
-  out.push(`add set ${T} ${CLUSTER_IPS_SET} { type ${f.addr} ; comment "Active ClusterIPs" ; }`);
-  out.push(`add rule ${T} ${CLUSTER_IPS_CHECK} ${f.ipX} daddr @${CLUSTER_IPS_SET} reject comment "Reject traffic to invalid ports of ClusterIPs"`);
+  out.line(`add rule ${T} ${MARK_MASQ_CHAIN} mark set mark or ${mark}`);
+  out.line(`add rule ${T} ${MASQUERADING_CHAIN} mark and ${mark} == 0 return`);
+  out.line(`add rule ${T} ${MASQUERADING_CHAIN} mark set mark xor ${mark}`);
+  out.line(`add rule ${T} ${MASQUERADING_CHAIN} masquerade fully-random`);
+  out.line(`add set ${T} ${CLUSTER_IPS_SET} { type ${f.addr} ; comment "Active ClusterIPs" ; }`);
+  out.line(`add rule ${T} ${CLUSTER_IPS_CHECK} ${f.ipX} daddr @${CLUSTER_IPS_SET} reject comment "Reject traffic to invalid ports of ClusterIPs"`);
   const cidrs = f.serviceCIDRs;
-  if (cidrs.length > 0) out.push(`add rule ${T} ${CLUSTER_IPS_CHECK} ${f.ipX} daddr { ${cidrs.join(',')} } drop comment "Drop traffic to unallocated ClusterIPs"`);
-  out.push(`add set ${T} ${NODEPORT_IPS_SET} { type ${f.addr} ; comment "IPs that accept NodePort traffic" ; }`);
+  if (cidrs.length > 0) out.line(`add rule ${T} ${CLUSTER_IPS_CHECK} ${f.ipX} daddr { ${cidrs.join(',')} } drop comment "Drop traffic to unallocated ClusterIPs"`);
+  out.line(`add set ${T} ${NODEPORT_IPS_SET} { type ${f.addr} ; comment "IPs that accept NodePort traffic" ; }`);
   const matchAll = f.nodePortIPs === null;
-  if (matchAll) out.push(`delete set ${T} ${NODEPORT_IPS_SET}`);
+  if (matchAll) out.line(`delete set ${T} ${NODEPORT_IPS_SET}`);
   else {
-    out.push(`flush set ${T} ${NODEPORT_IPS_SET}`);
-    for (const ip of f.nodePortIPs!) out.push(`add element ${T} ${NODEPORT_IPS_SET} { ${ip} }`);
+    out.line(`flush set ${T} ${NODEPORT_IPS_SET}`);
+    for (const ip of f.nodePortIPs!) out.line(`add element ${T} ${NODEPORT_IPS_SET} { ${ip} }`);
   }
-  out.push(`add map ${T} ${NO_ENDPOINT_SERVICES_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
-  out.push(`add map ${T} ${NO_ENDPOINT_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`);
-  out.push(`add chain ${T} ${REJECT_CHAIN} { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`);
-  out.push(`flush chain ${T} ${REJECT_CHAIN}`);
-  out.push(`add rule ${T} ${REJECT_CHAIN} reject`);
-  out.push(`add rule ${T} ${SERVICE_ENDPOINTS_CHECK} ${f.ipX} daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES_MAP}`);
-  if (matchAll) out.push(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ${f.noLocalhost} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
-  else out.push(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ${f.ipX} daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
-  out.push(`add map ${T} ${FIREWALL_IPS_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
+  out.line(`add map ${T} ${NO_ENDPOINT_SERVICES_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
+  out.line(`add map ${T} ${NO_ENDPOINT_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`);
+  out.line(`add chain ${T} ${REJECT_CHAIN} { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`);
+  out.line(`flush chain ${T} ${REJECT_CHAIN}`);
+  out.line(`add rule ${T} ${REJECT_CHAIN} reject`);
+  out.line(`add rule ${T} ${SERVICE_ENDPOINTS_CHECK} ${f.ipX} daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES_MAP}`);
+  if (matchAll) out.line(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ${f.noLocalhost} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
+  else out.line(`add rule ${T} ${NODEPORT_ENDPOINTS_CHECK} ${f.ipX} daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`);
+  out.line(`add map ${T} ${FIREWALL_IPS_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
   ensure(FIREWALL_CHECK);
-  out.push(`add rule ${T} ${FIREWALL_CHECK} ${f.ipX} daddr . meta l4proto . th dport vmap @${FIREWALL_IPS_MAP}`);
-  out.push(`add map ${T} ${SERVICE_IPS_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
-  out.push(`add map ${T} ${SERVICE_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`);
-  out.push(`add rule ${T} ${SERVICES_CHAIN} ${f.ipX} daddr . meta l4proto . th dport vmap @${SERVICE_IPS_MAP}`);
-  if (matchAll) out.push(`add rule ${T} ${SERVICES_CHAIN} fib daddr type local ${f.noLocalhost} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
-  else out.push(`add rule ${T} ${SERVICES_CHAIN} ${f.ipX} daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
+  out.line(`add rule ${T} ${FIREWALL_CHECK} ${f.ipX} daddr . meta l4proto . th dport vmap @${FIREWALL_IPS_MAP}`);
+  out.line(`add map ${T} ${SERVICE_IPS_MAP} { type ${f.addr} . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
+  out.line(`add map ${T} ${SERVICE_NODEPORTS_MAP} { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`);
+  out.line(`add rule ${T} ${SERVICES_CHAIN} ${f.ipX} daddr . meta l4proto . th dport vmap @${SERVICE_IPS_MAP}`);
+  if (matchAll) out.line(`add rule ${T} ${SERVICES_CHAIN} fib daddr type local ${f.noLocalhost} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
+  else out.line(`add rule ${T} ${SERVICES_CHAIN} ${f.ipX} daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`);
 }
 
 /**
@@ -383,11 +352,11 @@ function setupFamily(out: Lines, f: FamilySetup): void {
  * IPv4-only cluster: the skeleton, with no Service in it.
  */
 export function ipv6SkeletonTransaction(mark: string, firstSync: boolean): string {
-  const out = new Lines();
+  const out = new TextBuffer();
   const T6 = `ip6 ${NFT_TABLE}`;
   setupFamily(out, { table: T6, ipX: 'ip6', addr: 'ipv6_addr', noLocalhost: 'ip6 daddr != ::1', mark, firstSync, serviceCIDRs: [], nodePortIPs: null });
   for (const [kind, name] of [['set', CLUSTER_IPS_SET], ['map', SERVICE_IPS_MAP], ['map', FIREWALL_IPS_MAP], ['map', NO_ENDPOINT_SERVICES_MAP], ['map', NO_ENDPOINT_NODEPORTS_MAP], ['map', SERVICE_NODEPORTS_MAP]]) {
-    out.push(`flush ${kind} ${T6} ${name}`);
+    out.line(`flush ${kind} ${T6} ${name}`);
   }
   return out.text();
 }
@@ -439,7 +408,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
 
   // ---- setupNFTables ----
 
-  private setup(out: Lines): void {
+  private setup(out: TextBuffer): void {
     const matchAll = this.nodePortAddresses.matchAll;
     setupFamily(out, {
       table: T, ipX: 'ip', addr: 'ipv4_addr', noLocalhost: 'ip daddr != 127.0.0.0/8', mark: this.masqueradeMark, firstSync: !this.flushed,
@@ -477,7 +446,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
     // Upstream finds the others still there, and stamps them again.
     for (const chain of this.staleChains.keys()) this.staleChains.set(chain, start);
 
-    const out = new Lines();
+    const out = new TextBuffer();
     const storages = [this.clusterIPs, this.serviceIPs, this.firewallIPs, this.noEndpointServices, this.noEndpointNodePorts, this.serviceNodePorts];
     for (const st of storages) st.begin();
     if (!tryPartialSync) this.setup(out);
@@ -556,13 +525,13 @@ export class NftablesProxier extends ChangeTrackingProxier {
       for (const a of droppedSets) if (existsSets.has(a)) staleSets.push(a);
     }
     for (const chain of new Set(stale)) {
-      out.push(`flush chain ${T} ${chain}`);
+      out.line(`flush chain ${T} ${chain}`);
       this.staleChains.set(chain, start);
       this.knownChains.delete(chain);
     }
     // Stale affinity sets go at once.
     for (const set of new Set(staleSets)) {
-      out.push(`delete set ${T} ${set}`);
+      out.line(`delete set ${T} ${set}`);
       this.knownSets.delete(set);
     }
     for (const st of storages) st.cleanupLeftovers(out);
@@ -576,7 +545,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
       services,
       updatedServices: [...updated].sort(),
       staleChains: [...new Set(stale)],
-      stats: { services: this.svcPortMap.size, endpoints: totalEndpoints, lines: out.count },
+      stats: { services: this.svcPortMap.size, endpoints: totalEndpoints, lines: out.lines },
       conntrackCleanupRequired: endpointUpdate.conntrackCleanupRequired || serviceUpdate.deletedUDPClusterIPs.size > 0,
       healthCheckNodePorts: () => healthCheckNodePorts(this.svcPortMap),
       localReadyEndpoints: () => localReadyEndpoints(this.endpointsMap),
@@ -595,7 +564,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
   }
 
   /** Everything one service port contributes to the transaction (upstream's loop body). */
-  private writeServicePort(out: Lines, key: string, svc: ServicePortInfo): PortState {
+  private writeServicePort(out: TextBuffer, key: string, svc: ServicePortInfo): PortState {
     const protocol = svc.protocol.toLowerCase();
     const name = svc.nameString;
     const names = this.names(svc, protocol);
@@ -609,8 +578,8 @@ export class NftablesProxier extends ChangeTrackingProxier {
     const ensureChain = (c: string): void => {
       if (chains.includes(c)) return;
       chains.push(c);
-      out.push(`add chain ${T} ${c}\nflush chain ${T} ${c}`);
-      out.count++;
+      out.line(`add chain ${T} ${c}\nflush chain ${T} ${c}`);
+      out.lines++;
     };
     const elem = (storage: ElementStorage, k: string, value: string, comment?: string): void => {
       storage.ensure(out, k, value, comment);
@@ -700,20 +669,20 @@ export class NftablesProxier extends ChangeTrackingProxier {
 
     // Internal traffic: masquerade off-cluster traffic to a service VIP.
     if (hasInternalEndpoints) {
-      if (this.opts.masqueradeAll) out.push(`add rule ${T} ${internalTrafficChain} ip daddr ${svc.clusterIP} jump ${MARK_MASQ_CHAIN}`);
-      else if (this.localDetector.implemented) out.push(`add rule ${T} ${internalTrafficChain} ip daddr ${svc.clusterIP} ${detectorNft(this.localDetector, false)} jump ${MARK_MASQ_CHAIN}`);
+      if (this.opts.masqueradeAll) out.line(`add rule ${T} ${internalTrafficChain} ip daddr ${svc.clusterIP} jump ${MARK_MASQ_CHAIN}`);
+      else if (this.localDetector.implemented) out.line(`add rule ${T} ${internalTrafficChain} ip daddr ${svc.clusterIP} ${detectorNft(this.localDetector, false)} jump ${MARK_MASQ_CHAIN}`);
     }
     if (usesExternalTrafficChain) {
       if (!svc.externalPolicyLocal) {
-        out.push(`add rule ${T} ${externalTrafficChain} jump ${MARK_MASQ_CHAIN}`);
+        out.line(`add rule ${T} ${externalTrafficChain} jump ${MARK_MASQ_CHAIN}`);
       } else {
         if (this.localDetector.implemented) {
-          out.push(`add rule ${T} ${externalTrafficChain} ${detectorNft(this.localDetector, true)} goto ${clusterPolicyChain} comment "short-circuit pod traffic"`);
+          out.line(`add rule ${T} ${externalTrafficChain} ${detectorNft(this.localDetector, true)} goto ${clusterPolicyChain} comment "short-circuit pod traffic"`);
         }
-        out.push(`add rule ${T} ${externalTrafficChain} fib saddr type local jump ${MARK_MASQ_CHAIN} comment "masquerade local traffic"`);
-        out.push(`add rule ${T} ${externalTrafficChain} fib saddr type local goto ${clusterPolicyChain} comment "short-circuit local traffic"`);
+        out.line(`add rule ${T} ${externalTrafficChain} fib saddr type local jump ${MARK_MASQ_CHAIN} comment "masquerade local traffic"`);
+        out.line(`add rule ${T} ${externalTrafficChain} fib saddr type local goto ${clusterPolicyChain} comment "short-circuit local traffic"`);
       }
-      if (hasExternalEndpoints) out.push(`add rule ${T} ${externalTrafficChain} goto ${externalPolicyChain}`);
+      if (hasExternalEndpoints) out.line(`add rule ${T} ${externalTrafficChain} goto ${externalPolicyChain}`);
     }
     if (usesFWChain) {
       const sources: string[] = [];
@@ -724,11 +693,11 @@ export class NftablesProxier extends ChangeTrackingProxier {
         if (c && cidrContains(c, this.opts.nodeIP)) allowFromNode = true;
       }
       if (allowFromNode) sources.push(...svc.loadBalancerVIPs);
-      out.push(`add rule ${T} ${fwChain} ip saddr != { ${sources.join(' , ')} } drop`);
+      out.line(`add rule ${T} ${fwChain} ip saddr != { ${sources.join(' , ')} } drop`);
     }
     if (affinity) {
       for (const ep of allReachableEndpoints) {
-        out.push(`add set ${T} ${epBase.get(ep)!.affinity} { type ipv4_addr ; flags dynamic,timeout ; timeout ${svc.stickyMaxAgeSeconds}s ; }`);
+        out.line(`add set ${T} ${epBase.get(ep)!.affinity} { type ipv4_addr ; flags dynamic,timeout ; timeout ${svc.stickyMaxAgeSeconds}s ; }`);
       }
     }
     if (usesClusterPolicyChain) this.writeServiceToEndpointRules(out, affinity, clusterPolicyChain, clusterEndpoints, epBase);
@@ -736,24 +705,24 @@ export class NftablesProxier extends ChangeTrackingProxier {
     for (const ep of allReachableEndpoints) {
       const b = epBase.get(ep)!;
       const head = `add rule ${T} ${b.chain} `;
-      out.push(`${head}ip saddr ${ep.ip} jump ${MARK_MASQ_CHAIN}\n${affinity ? `${head}update @${b.affinity} { ip saddr }\n` : ''}${head}meta l4proto ${protocol} dnat to ${ep.endpoint}`);
-      out.count += affinity ? 2 : 1;
+      out.line(`${head}ip saddr ${ep.ip} jump ${MARK_MASQ_CHAIN}\n${affinity ? `${head}update @${b.affinity} { ip saddr }\n` : ''}${head}meta l4proto ${protocol} dnat to ${ep.endpoint}`);
+      out.lines += affinity ? 2 : 1;
     }
     return { desc, chains, affinitySets, elements };
   }
 
-  private writeServiceToEndpointRules(out: Lines, affinity: boolean, chain: string, endpoints: EndpointInfo[], epBase: Map<EndpointInfo, EndpointNames>): void {
+  private writeServiceToEndpointRules(out: TextBuffer, affinity: boolean, chain: string, endpoints: EndpointInfo[], epBase: Map<EndpointInfo, EndpointNames>): void {
     if (affinity) {
       for (const ep of endpoints) {
         const b = epBase.get(ep)!;
-        out.push(`add rule ${T} ${chain} ip saddr @${b.affinity} goto ${b.chain}`);
+        out.line(`add rule ${T} ${chain} ip saddr @${b.affinity} goto ${b.chain}`);
       }
     }
     let elements = '';
     for (let i = 0; i < endpoints.length; i++) {
       elements += `${i} : goto ${epBase.get(endpoints[i]!)!.chain}${i !== endpoints.length - 1 ? ' , ' : ''}`;
     }
-    out.push(`add rule ${T} ${chain} numgen random mod ${endpoints.length} vmap { ${elements} }`);
+    out.line(`add rule ${T} ${chain} numgen random mod ${endpoints.length} vmap { ${elements} }`);
   }
 
   private describe(
