@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   site: process.env.SITE_URL ?? 'https://clusterpath.dev',
   trailingSlash: 'ignore',
+  // Several git worktrees may share one node_modules (and so Astro's default cache in it);
+  // ASTRO_CACHE_DIR gives each its own content cache.
+  ...(process.env.ASTRO_CACHE_DIR ? { cacheDir: process.env.ASTRO_CACHE_DIR } : {}),
   integrations: [mdx(), preact(), sitemap()],
   build: {
     // External stylesheets keep the Content-Security-Policy simple: every <style>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
   addMockReport, catchUp, chooseMockQuestions, LENGTHS, loadState, MINUTES, MOCK_KEY, nextQuestion, parseMock, remaining, saveState,
   scoreMock, setAnswer, startMock, type BankQuestion, type MockReport, type MockSession,
@@ -191,7 +191,9 @@ function Running({ mock, bank, now, onChange, onNext }: { mock: MockSession; ban
   const last = mock.index === mock.ids.length - 1;
   const answer = mock.answers[mock.index] ?? '';
   // Keys 1–N pick a predicted output (outside text fields); Ctrl+Enter goes on from anywhere.
-  useEffect(() => {
+  // A layout effect: the keys work from the moment the question is on screen (a plain
+  // effect waits for the next frame, and a key pressed right after a reload was lost).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
         e.preventDefault();
