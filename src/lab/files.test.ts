@@ -42,6 +42,13 @@ describe('loadLab', () => {
     expect(labSlugs(dir)).toEqual(['demo']);
   });
 
+  it('names the line and column of a YAML syntax error, with no stack trace', () => {
+    const bad = LAB.replace('    title: A task', '   title: A task');
+    expect(loadLab('demo', labsDir(bad, { 'manifests/web.yaml': '' }))).toEqual({
+      ok: false, error: 'labs/demo/lab.yaml: line 9, column 1: Sequence item without - indicator',
+    });
+  });
+
   it('reports a missing setup file and a schema error with the field', () => {
     expect(loadLab('demo', labsDir(LAB))).toEqual({ ok: false, error: 'labs/demo/lab.yaml: setup file manifests/web.yaml does not exist' });
     const bad = loadLab('demo', labsDir(LAB.replace('level: basic', 'level: expert'), { 'manifests/web.yaml': '' }));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { labSchema, type LabData } from './schema';
 
 /**
@@ -25,7 +25,15 @@ export function loadLab(slug: string, dir = LABS_DIR): LabLoad {
     const known = existsSync(dir) ? labSlugs(dir).join(', ') : '';
     return { ok: false, error: `no lab "${slug}"${known ? ` (labs: ${known})` : ''}` };
   }
-  const parsed = labSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  // A YAML syntax error names its line and column, never a stack trace.
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const at = syntax.linePos?.[0];
+    const where = at ? ` line ${at.line}, column ${at.col}:` : '';
+    return { ok: false, error: `labs/${slug}/lab.yaml:${where} ${syntax.message.split(' at line ')[0]!.split('\n')[0]}` };
+  }
+  const parsed = labSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, error: `labs/${slug}/lab.yaml: ${issue.path.join('.')}: ${issue.message}` };
