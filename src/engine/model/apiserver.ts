@@ -153,7 +153,10 @@ export class ApiServer {
       if (old.status === undefined) delete o.status;
       else o.status = clone(old.status);
     }
-    if (r.kind === 'Service') this.#keepAllocated(o as Service, old as Service);
+    if (r.kind === 'Service') {
+      this.#keepAllocated(o as Service, old as Service);
+      dropTypeDependentFields(o as Service, old as Service);
+    }
     defaultObject(o);
     const errs = [...validateObject(o, r.namespaced), ...validateUpdate(o, old)];
     if (errs.length) this.#invalid(r, o, errs);
@@ -319,5 +322,42 @@ export class ApiServer {
       for (const n of oldPorts) if (!now.has(n)) this.nodePorts.used.delete(n);
       if (oldHC && !now.has(oldHC)) this.nodePorts.used.delete(oldHC);
     }
+  }
+}
+
+const sameJSON = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const needsClusterIP = (s: Service): boolean => (s.spec.type ?? 'ClusterIP') !== 'ExternalName';
+const needsNodePorts = (s: Service): boolean => s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';
+const needsHealthCheckNodePort = (s: Service): boolean => s.spec.type === 'LoadBalancer' && s.spec.externalTrafficPolicy === 'Local';
+const externallyAccessible = (s: Service): boolean => needsNodePorts(s) || ((s.spec.type ?? 'ClusterIP') === 'ClusterIP' && (s.spec.externalIPs ?? []).length > 0);
+
+/**
+ * pkg/registry/core/service/strategy.go dropTypeDependentFields: a Service changing type
+ * loses the fields only the old type used, when the update left them as they were (a patch
+ * or apply that merely changes `type` keeps them in the object). A value the user changed
+ * stays, and validation then refuses it.
+ */
+function dropTypeDependentFields(s: Service, old: Service): void {
+  if (needsClusterIP(old) && !needsClusterIP(s)) {
+    if (s.spec.clusterIP === old.spec.clusterIP && sameJSON(s.spec.clusterIPs, old.spec.clusterIPs)) {
+      delete s.spec.clusterIP;
+      delete s.spec.clusterIPs;
+    }
+    if (sameJSON(s.spec.ipFamilies, old.spec.ipFamilies)) delete s.spec.ipFamilies;
+    if (s.spec.ipFamilyPolicy === old.spec.ipFamilyPolicy) delete s.spec.ipFamilyPolicy;
+    if (s.spec.internalTrafficPolicy === old.spec.internalTrafficPolicy) delete s.spec.internalTrafficPolicy;
+  }
+  const nodePorts = (x: Service) => (x.spec.ports ?? []).map((p) => p.nodePort ?? 0);
+  if (needsNodePorts(old) && !needsNodePorts(s) && sameJSON(nodePorts(s), nodePorts(old).slice(0, nodePorts(s).length))) {
+    for (const p of s.spec.ports ?? []) delete p.nodePort;
+  }
+  if (needsHealthCheckNodePort(old) && !needsHealthCheckNodePort(s) && s.spec.healthCheckNodePort === old.spec.healthCheckNodePort) {
+    delete s.spec.healthCheckNodePort;
+  }
+  if (old.spec.type === 'LoadBalancer' && s.spec.type !== 'LoadBalancer' && s.spec.allocateLoadBalancerNodePorts === old.spec.allocateLoadBalancerNodePorts) {
+    delete s.spec.allocateLoadBalancerNodePorts;
+  }
+  if (externallyAccessible(old) && !externallyAccessible(s) && s.spec.externalTrafficPolicy === old.spec.externalTrafficPolicy) {
+    delete s.spec.externalTrafficPolicy;
   }
 }

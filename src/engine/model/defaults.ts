@@ -189,7 +189,9 @@ export function defaultObject(o: KubeObject): void {
           spec.ipFamilies ??= ['IPv4'];
           spec.ipFamilyPolicy ??= 'SingleStack';
         }
-        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+        // Externally accessible Services (node ports, LB IPs, or external IPs) get Cluster.
+        const external = spec.type === 'NodePort' || spec.type === 'LoadBalancer' || (spec.type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+        if (external) spec.externalTrafficPolicy ??= 'Cluster';
         if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
         if (spec.clusterIP === 'None' && !spec.clusterIPs) spec.clusterIPs = ['None'];
         if (typeof spec.clusterIP === 'string' && spec.clusterIP && !spec.clusterIPs) spec.clusterIPs = [spec.clusterIP];

@@ -258,8 +258,18 @@ export function validateService(o: KubeObject): StatusCause[] {
     const v = spec[f];
     if (v !== undefined && v !== 'Cluster' && v !== 'Local') errs.push(fieldErr.notSupported(`spec.${f}`, v, ['Cluster', 'Local']));
   }
-  if (spec.externalTrafficPolicy !== undefined && type !== 'NodePort' && type !== 'LoadBalancer') {
-    errs.push(fieldErr.invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"));
+  // validateServiceExternalTrafficPolicy: the policy only means something where traffic
+  // comes from outside (node ports, LB IPs, external IPs); the health-check port only for
+  // a LoadBalancer whose nodes answer for their own endpoints.
+  const externallyAccessible = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+  if (spec.externalTrafficPolicy !== undefined && !externallyAccessible) {
+    errs.push(fieldErr.invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services'));
+  }
+  const hc = spec.healthCheckNodePort;
+  if (hc !== undefined && hc !== 0) {
+    if (type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') {
+      errs.push(fieldErr.invalid('spec.healthCheckNodePort', hc, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+    } else if (!isValidPortNum(hc)) errs.push(fieldErr.invalid('spec.healthCheckNodePort', hc, PORT_RANGE_MSG));
   }
   return errs;
 }
@@ -272,6 +282,11 @@ export function validateServiceUpdate(next: KubeObject, old: KubeObject): Status
     // validateUpgradeDowngradeClusterIPs + ValidateImmutableField on spec.clusterIP.
     errs.push(fieldErr.invalid('spec.clusterIPs[0]', ns.clusterIPs ?? [ns.clusterIP], 'may not change once set'));
     errs.push(fieldErr.invalid('spec.clusterIP', ns.clusterIP ?? '', IMMUTABLE));
+  }
+  // validateServiceExternalTrafficFieldsUpdate: a LoadBalancer + Local keeps its health-check port.
+  const needsHC = (s: Obj) => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+  if (needsHC(os) && needsHC(ns) && ns.healthCheckNodePort !== os.healthCheckNodePort) {
+    errs.push(fieldErr.forbidden('spec.healthCheckNodePort', 'field is immutable'));
   }
   return errs;
 }
