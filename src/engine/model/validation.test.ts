@@ -46,7 +46,7 @@ describe('validation messages', () => {
     const before = got('lb') as unknown as { spec: Record<string, unknown> };
     expect(before.spec.healthCheckNodePort).toEqual(expect.any(Number));
     // The whole old object with only `type` changed, as `kubectl patch -p '{"spec":{"type":"ClusterIP"}}'` sends it.
-    const next = structuredClone(before) as { spec: Record<string, unknown> };
+    const next = JSON.parse(JSON.stringify(before)) as { spec: Record<string, unknown> };
     next.spec.type = 'ClusterIP';
     const [r] = c.apply(JSON.stringify(next));
     expect(r?.ok).toBe(true);

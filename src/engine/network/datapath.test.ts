@@ -89,6 +89,20 @@ describe('connect', () => {
     expect(r.trace.seenClient).toMatch(/^(172\.18\.0\.3|10\.244\.\d+\.1)$/);
   });
 
+  it('IPVS, Local NodePort on a node without a local endpoint: forwarded (upstream PR 97081), but the un-NATed reply never reaches the client', () => {
+    const kp = '---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n';
+    const pod = '---\napiVersion: v1\nkind: Pod\nmetadata: {name: solo, labels: {app: solo}}\nspec:\n  nodeName: worker\n  containers: [{name: web, image: nginx}]\n';
+    const np = '---\napiVersion: v1\nkind: Service\nmetadata: {name: solo}\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local\n  selector: {app: solo}\n  ports: [{port: 80, nodePort: 30081}]\n';
+    const { cluster } = setup(kp + pod + np);
+    // On the endpoint's node the reply passes the conntrack entry that did the DNAT.
+    expect(cluster.connect({ from: { external: true }, to: { ip: '172.18.0.3', port: 30081 } }).outcome).toBe('connected');
+    // On worker2 IPVS sends it to worker's pod without SNAT; the pod answers the client
+    // directly, from its own address: the client discards it and the connect times out.
+    const r = cluster.connect({ from: { external: true }, to: { ip: '172.18.0.4', port: 30081 } });
+    expect(r.outcome).toBe('timed-out');
+    expect(r.trace.summary).toMatch(/the reply came from 10\.244\.1\.\d+:80, not 172\.18\.0\.4:30081/);
+  });
+
   it('ping: a ClusterIP does not answer in iptables mode, a pod IP does', () => {
     const { cluster, svc, pods } = setup();
     expect(cluster.connect({ from, to: { ip: svc('web').spec.clusterIP!, protocol: 'ICMP' }, icmp: { id: 7, seq: 1 } }).outcome).toBe('timed-out');

@@ -285,7 +285,7 @@ export class DataPath implements Controller {
       if (!listener) {
         // No socket: TCP answers RST, SCTP an ABORT (RFC 9260 §8.4: "Out of the blue" INIT), UDP ICMP port unreachable.
         app(protocol === 'TCP' ? 'rst' : protocol === 'SCTP' ? 'abort' : 'icmp-port-unreachable');
-        const back = this.#replyWalk(arrival, pkt, hops, client);
+        const back = this.#replyWalk(arrival, pkt, hops, client, sent);
         if (back !== true) return finish('timed-out', `${what}: ${back}`, common);
         // UDP: the ICMP error reaches a connected socket as ECONNREFUSED; resolvers' unconnected sockets ignore it (the caller decides).
         return finish('refused', `${what}: nothing listens on ${pkt.dst}:${port}/${protocol} in ${where}: ${protocol === 'TCP' ? 'RST' : protocol === 'SCTP' ? 'ABORT' : 'ICMP port unreachable'}${nat}`, common);
@@ -300,7 +300,7 @@ export class DataPath implements Controller {
       }
     }
     app(response.action, { ...(response.answer ? { answer: response.answer } : {}), ...(response.container ? { container: response.container } : {}) });
-    const back = this.#replyWalk(arrival, pkt, hops, client);
+    const back = this.#replyWalk(arrival, pkt, hops, client, sent);
     if (back !== true) return finish('timed-out', `${what}: ${back}`, common);
     if (protocol === 'TCP' && client && !this.#dry) {
       // The handshake's ACK (and the request) complete the flow in conntrack (ESTABLISHED, ASSURED).
@@ -322,7 +322,7 @@ export class DataPath implements Controller {
   }
 
   /** Walk the server's answer back to the client; true when it arrived. */
-  #replyWalk(arrival: Extract<Arrival, { kind: 'pod' | 'node' }>, pkt: Packet, hops: Hop[], client: Loc | undefined): true | string {
+  #replyWalk(arrival: Extract<Arrival, { kind: 'pod' | 'node' }>, pkt: Packet, hops: Hop[], client: Loc | undefined, sent: Packet): true | string {
     if (!client || this.#dry) return true; // inside the pod's own namespace; a probe stops at the server
     const reply: Packet = {
       src: pkt.dst, dst: pkt.src, proto: pkt.proto, sport: pkt.proto === 'icmp' ? pkt.sport : pkt.dport, dport: pkt.sport,
@@ -336,7 +336,16 @@ export class DataPath implements Controller {
       (client.kind === 'pod' && back.kind === 'pod' && back.pod.metadata.uid === client.pod.metadata.uid)
       || (client.kind === 'node' && back.kind === 'node' && back.node === client.node)
       || (client.kind === 'external' && back.kind === 'external');
-    return ok ? true : `the reply went to ${back.kind === 'pod' ? `pod ${back.pod.metadata.name}` : back.kind === 'node' ? `node ${back.node.name}` : back.ip} instead of the client (no conntrack entry to undo the NAT)`;
+    if (!ok) return `the reply went to ${back.kind === 'pod' ? `pod ${back.pod.metadata.name}` : back.kind === 'node' ? `node ${back.node.name}` : back.ip} instead of the client (no conntrack entry to undo the NAT)`;
+    // The client's socket only takes an answer from where it sent: a reply that came back by
+    // another path (the DNAT was done on a node it did not cross again) still carries the
+    // server's own address, and the client's stack answers it with a RST.
+    const got = back.packet;
+    const port = (p: Packet) => (p.proto === 'icmp' ? '' : `:${p.sport}`);
+    if (got.src !== sent.dst || (sent.proto !== 'icmp' && got.sport !== sent.dport)) {
+      return `the reply came from ${got.src}${port(got)}, not ${sent.dst}${sent.proto === 'icmp' ? '' : `:${sent.dport}`} where the client sent it (it came back another way, so no conntrack entry undid the DNAT); the client discards it`;
+    }
+    return true;
   }
 
   /**

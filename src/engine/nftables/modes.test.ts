@@ -2,9 +2,10 @@
 // with the same shares, for every flow of random clusters: ClusterIP flows from a pod and
 // from the node, NodePort flows from outside (Cluster and Local external traffic policy).
 // One known difference is left out: an outside flow to a Local NodePort on a node without a
-// local endpoint is dropped by iptables and nftables, while our IPVS proxier falls back to
-// the cluster's endpoints (its reading of upstream's syncEndpoint, kubernetes PR 97081);
-// for those flows only iptables and nftables are compared.
+// local endpoint is dropped by iptables and nftables, while the IPVS proxier, like upstream's
+// syncEndpoint (kubernetes PR 97081), forwards it to the cluster's endpoints unmasqueraded —
+// the reply then bypasses the node and the client discards it, so end to end it fails in all
+// three modes (src/engine/network/datapath.test.ts); here only iptables and nftables are compared.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster, type NodeHost, type Service } from '../index';
