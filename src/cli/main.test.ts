@@ -45,6 +45,14 @@ describe('clusterpath run', () => {
     expect((await cli('run', '--bogus')).code).toBe(2);
   });
 
+  it('-h/--help after a subcommand prints the usage and succeeds', async () => {
+    for (const argv of [['run', '--help'], ['run', '-h'], ['lab', 'verify', '--help']]) {
+      const r = await cli(...argv);
+      expect(r.out).toMatch(/^Usage:\n  clusterpath run /);
+      expect([r.err, r.code]).toEqual(['', 0]);
+    }
+  });
+
   it('--trace prints each connection of a line after its output', async () => {
     const r = await cli('run', '--trace', '-c', 'ssh worker curl -s -m 1 10.96.0.1:443');
     expect(r.err).toMatch(/^trace: TCP node worker \(172\.18\.0\.3\) -> 10\.96\.0\.1:443$/m);

@@ -122,6 +122,10 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
       case '--trace':
         trace = true;
         break;
+      case '-h':
+      case '--help':
+        term.out(USAGE);
+        return 0;
       default:
         term.err(`clusterpath: unknown option ${a}\n${USAGE}`);
         return 2;
@@ -140,7 +144,10 @@ async function labCommand(argv: string[], term: Terminal): Promise<number> {
   let verbose = false;
   for (const a of rest) {
     if (a === '-v' || a === '--verbose') verbose = true;
-    else if (a.startsWith('-')) {
+    else if (a === '-h' || a === '--help') {
+      term.out(USAGE);
+      return 0;
+    } else if (a.startsWith('-')) {
       term.err(`clusterpath: unknown option ${a}\n${USAGE}`);
       return 2;
     } else slugs.push(a);
