@@ -55,6 +55,30 @@ describe('compare modes', () => {
     for (const l of lines) expect(saved).toContain(l);
   });
 
+  it('nftables: the Service\'s part of `nft list table ip kube-proxy`, shadow or live, as a real nftables node prints it', async () => {
+    const NFT = IPVS.replace('mode: ipvs', 'mode: nftables');
+    const shadow = compareModes(createCluster({ seed: 2, manifests: WEB })).views[2]!;
+    expect(shadow).toMatchObject({ mode: 'nftables', live: false, command: 'nft list table ip kube-proxy  # the elements and chains of default/web' });
+    const real = await onNode(WEB + NFT, 'nft list table ip kube-proxy');
+    // Its own chains, each exactly as the whole table lists it (nft 1.0 format, tab-indented).
+    const chains = shadow.text.match(/\tchain [^\n]+ \{\n(?:\t\t[^\n]*\n)*\t\}\n/g) ?? [];
+    expect(chains.map((c) => c.split(' ')[1])).toEqual([
+      expect.stringMatching(/^endpoint-[A-Z2-7]{8}-default\/web\/tcp\/http__10\.244\.\d+\.\d+\/80$/),
+      expect.stringMatching(/^endpoint-[A-Z2-7]{8}-default\/web\/tcp\/http__10\.244\.\d+\.\d+\/80$/),
+      expect.stringMatching(/^service-[A-Z2-7]{8}-default\/web\/tcp\/http$/),
+    ]);
+    for (const c of chains) expect(real).toContain(c);
+    // Only its elements of the shared set and map: the cluster IP, and the verdict to its chain.
+    expect(shadow.text).toMatch(/\tset cluster-ips \{\n[^}]*elements = \{ 10\.96\.110\.110 \}/);
+    const element = /elements = \{ (10\.96\.110\.110 \. tcp \. 80 : goto service-\S+) \}/.exec(shadow.text)?.[1];
+    expect(element).toBeDefined();
+    expect(real).toContain(element!);
+    expect(shadow.text).not.toContain('10.96.0.10');
+    const live = compareModes(createCluster({ seed: 2, manifests: WEB + NFT })).views[2]!;
+    expect(live).toMatchObject({ mode: 'nftables', live: true });
+    for (const c of chains) expect(live.text).toContain(c);
+  });
+
   it('another Service and node on request; an unknown one falls back to the default', () => {
     const c = createCluster({ seed: 2, manifests: WEB });
     const dns = compareModes(c, 'kube-system/kube-dns', 'worker2');

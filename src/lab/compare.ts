@@ -1,7 +1,7 @@
 /**
  * The lab's "compare modes" view (lab.yaml `modeSwitch: true`): one Service as kube-proxy
- * programs it in iptables mode (its iptables-save lines) and in IPVS mode (`ipvsadm -Ln -t
- * VIP:PORT`), on one node. The node's own mode shows its live rules; the other mode comes from
+ * programs it in iptables mode (its iptables-save lines), in IPVS mode (`ipvsadm -Ln -t
+ * VIP:PORT`) and in nftables mode (its part of `nft list table ip kube-proxy`), on one node. The node's own mode shows its live rules; the other mode comes from
  * the engine's shadow proxier (cluster.serviceRules), so the learner's cluster never changes.
  */
 import type { Cluster, RulesMode, Service } from '../engine';
@@ -27,7 +27,7 @@ export interface CompareView {
   views: ModeView[];
 }
 
-const MODES: RulesMode[] = ['iptables', 'ipvs'];
+const MODES: RulesMode[] = ['iptables', 'ipvs', 'nftables'];
 
 export function compareModes(cluster: Cluster, wanted?: string, wantedNode?: string): CompareView {
   const all = cluster.list<Service>('Service');
@@ -45,6 +45,9 @@ export function compareModes(cluster: Cluster, wanted?: string, wantedNode?: str
     const v = r.value;
     if (mode === 'iptables') {
       return { mode, live: v.live, command: `iptables-save  # the chains and rules of ${service}`, text: v.iptables.length ? v.iptables.join('\n') + '\n' : '(no rules for this Service)\n' };
+    }
+    if (mode === 'nftables') {
+      return { mode, live: v.live, command: `nft list table ip kube-proxy  # the elements and chains of ${service}`, text: v.nft || '(no nftables rules for this Service)\n' };
     }
     const svc = cluster.get<Service>('Service', ns, name);
     const vip = svc.ok ? svc.value.spec.clusterIP : '';

@@ -135,7 +135,7 @@ EOF`);
   await expect(denied.locator('.pp-detail')).toContainText('isolated by: default-deny');
 });
 
-test('Compare modes: a Service under iptables beside its IPVS virtual server, updated live', async ({ page, baseURL }) => {
+test('Compare modes: a Service under iptables beside its IPVS virtual server and nftables chains, updated live', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page, 'ipvs-mode');
   const panel = page.locator('.compare-panel');
@@ -148,11 +148,15 @@ test('Compare modes: a Service under iptables beside its IPVS virtual server, up
   await expect(ipvs.locator('.cmp-command')).toHaveText('ipvsadm -Ln -t 10.96.110.110:80');
   await expect(ipvs.locator('pre')).toContainText(/TCP {2}10\.96\.110\.110:80 rr/);
   await expect.poll(async () => ((await ipvs.locator('pre').textContent()) ?? '').match(/-> 10\.244\./g)?.length).toBe(2);
+  const nft = panel.locator('[data-mode="nftables"]');
+  await expect(nft).toContainText('if kube-proxy ran this mode');
+  await expect(nft.locator('pre')).toContainText(/10\.96\.110\.110 \. tcp \. 80 : goto service-[A-Z2-7]{8}-default\/web\/tcp\/http/);
 
   // Scale up: both columns follow once the new Pods are ready.
   await run(page, 'kubectl scale deployment web --replicas=3');
   await expect.poll(async () => ((await ipvs.locator('pre').textContent()) ?? '').match(/-> 10\.244\./g)?.length, { timeout: 30_000 }).toBe(3);
   await expect.poll(async () => ((await ipt.locator('pre').textContent()) ?? '').match(/-j DNAT/g)?.length, { timeout: 30_000 }).toBe(3);
+  await expect.poll(async () => ((await nft.locator('pre').textContent()) ?? '').match(/numgen random mod 3 vmap/g)?.length, { timeout: 30_000 }).toBe(1);
 
   // Another Service, picked with the keyboard.
   await panel.getByLabel('Service').selectOption('kube-system/kube-dns');

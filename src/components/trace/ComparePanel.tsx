@@ -1,7 +1,7 @@
 /**
  * The lab page's "Compare modes" panel (lab.yaml `modeSwitch: true`): one Service as kube-proxy
- * programs it in iptables mode and in IPVS mode, side by side (stacked on phones). The node's
- * own mode shows its live rules; the other is a shadow proxier's (src/lab/compare.ts). It
+ * programs it in iptables, IPVS and nftables mode, side by side (stacked on phones). The node's
+ * own mode shows its live rules; the others are shadow proxiers' (src/lab/compare.ts). It
  * refreshes after every command, so scaling a Deployment shows up in both columns.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -9,7 +9,7 @@ import type { CompareView } from '../../lab/compare';
 import { compareModes, labChanges } from './trace-state';
 import './packet-path.css';
 
-const MODE_TITLE = { iptables: 'iptables mode', ipvs: 'IPVS mode' } as const;
+const MODE_TITLE = { iptables: 'iptables mode', ipvs: 'IPVS mode', nftables: 'nftables mode' } as const;
 
 export default function ComparePanel() {
   const [open, setOpen] = useState(true);

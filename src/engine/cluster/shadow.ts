@@ -1,11 +1,11 @@
 /**
  * One Service's kube-proxy rules on a node, in a mode of our choice, for the lab's "compare
- * modes" view. When the node's kube-proxy runs that mode, they are the node's own rules.
+ * modes" view (iptables, IPVS or nftables). When the node's kube-proxy runs that mode, they are the node's own rules.
  * Otherwise a shadow kube-proxy of that mode — the real proxier, fed the same Services and
  * EndpointSlices, with the node's addresses and the KubeProxyConfiguration a restart would
  * read — syncs once into a scratch network namespace. The cluster is not touched: no node
  * state, PRNG draw, event or log line changes. Rules are read back with the same printers the
- * node's commands use (iptables-save here; the IPVS table for `ipvsadm`).
+ * node's commands use (iptables-save here; the IPVS table for `ipvsadm`; `nft list table`).
  */
 import { parse } from 'yaml';
 import { applyKubeProxyConfiguration, type ClusterConfig, type KubeProxyConfiguration } from './config';
@@ -13,13 +13,15 @@ import type { Clock } from '../core/clock';
 import { isPlainObject } from '../core/json';
 import { applyIptablesSync, applyIpvsState, ensureChainsAndJumps } from '../controllers/kubeproxy';
 import { iptablesRestore, iptablesSaveCommand } from '../netfilter';
+import { findTable, listTable, nftRun, type NftElement, type NftSet, type NftTable } from '../nftables';
+import { parseIPv4 } from '../core/ip';
 import { NodeHost } from '../node/host';
 import type { IpvsService } from '../node/ipvs';
-import { IptablesProxier, IpvsProxier, proxierOptionsFromConfig } from '../proxy';
+import { IptablesProxier, IpvsProxier, NFT_TABLE, NftablesProxier, nftablesProxierOptions, proxierOptionsFromConfig } from '../proxy';
 import type { ConfigMap, EndpointSlice, Node, Service } from '../model/types';
 
-/** The modes a shadow proxier renders (nftables, now on main, is not wired in here yet). */
-export type RulesMode = 'iptables' | 'ipvs';
+/** The modes a shadow proxier renders. */
+export type RulesMode = 'iptables' | 'ipvs' | 'nftables';
 
 export interface ServiceRules {
   mode: RulesMode;
@@ -34,6 +36,11 @@ export interface ServiceRules {
   iptables: string[];
   /** The Service's IPVS virtual servers with their real servers (`ipvsadm -Ln -t VIP:PORT`). */
   virtualServers: IpvsService[];
+  /**
+   * `nft list table ip kube-proxy` cut down to the Service: its map and set elements and its
+   * own chains (service-, external-, firewall-, endpoint-…), as printed; '' without the table.
+   */
+  nft: string;
   /** The namespace the rules were read from (format IPVS entries with the node's tools). */
   host: NodeHost;
 }
@@ -58,7 +65,7 @@ export function serviceRules(deps: ShadowDeps, svc: Service, nodeName: string, m
   const running = deps.runningMode(nodeName);
   const live = running === mode;
   const host = live ? real : shadowHost(deps, real, nodeName, mode);
-  return { mode, node: nodeName, live, iptables: serviceLines(host, svc), virtualServers: serviceVirtualServers(host, svc), host };
+  return { mode, node: nodeName, live, iptables: serviceLines(host, svc), virtualServers: serviceVirtualServers(host, svc), nft: serviceNftText(host, svc), host };
 }
 
 /** The KubeProxyConfiguration a kube-proxy starting now would read (the ConfigMap, else the cluster's). */
@@ -93,16 +100,21 @@ function shadowHost(deps: ShadowDeps, real: NodeHost, nodeName: string, mode: Ru
   // Every address but kube-ipvs0's, as kube-proxy's netlink query reports node IPs.
   const addresses = real.interfaces.filter((l) => l.name !== 'kube-ipvs0').flatMap((l) => l.addresses.map((a) => a.address));
   const node = deps.get('Node', undefined, nodeName) as Node | undefined;
+  const kpConfig = currentConfig(deps);
   const opts = {
-    ...proxierOptionsFromConfig(currentConfig(deps), { name: nodeName, ip: real.ip, addresses, podCIDR: node?.spec.podCIDR, labels: node?.metadata.labels }),
+    ...proxierOptionsFromConfig(kpConfig, { name: nodeName, ip: real.ip, addresses, podCIDR: node?.spec.podCIDR, labels: node?.metadata.labels }),
     nodeAddresses: addresses,
     now: () => deps.clock.now(),
     existingNatChains: () => host.netfilter.tables.get('nat')?.chains.keys() ?? [],
   };
-  const p = mode === 'ipvs' ? new IpvsProxier(opts) : new IptablesProxier(opts);
+  const p = mode === 'ipvs' ? new IpvsProxier(opts) : mode === 'nftables' ? new NftablesProxier(nftablesProxierOptions(kpConfig, opts, deps.config.serviceCIDR)) : new IptablesProxier(opts);
   for (const s of deps.services()) p.onServiceAdd(s);
   for (const s of deps.slices()) p.onEndpointSliceAdd(s);
-  if (p instanceof IpvsProxier) {
+  if (p instanceof NftablesProxier) {
+    const r = p.sync();
+    if (r.cleanup) nftRun(host.nft, r.cleanup);
+    nftRun(host.nft, r.transaction);
+  } else if (p instanceof IpvsProxier) {
     const r = p.sync();
     applyIpvsState(host, r);
     ensureChainsAndJumps(host, r.ensureChains, r.ensureRules);
@@ -153,4 +165,35 @@ function serviceVirtualServers(host: NodeHost, svc: Service): IpvsService[] {
     if (p.nodePort) nodePorts.add(`${proto} ${p.nodePort}`);
   }
   return host.ipvs.sortedServices().filter((s) => vips.has(`${s.protocol} ${s.address}:${s.port}`) || nodePorts.has(`${s.protocol} ${s.port}`));
+}
+
+/**
+ * The Service's part of kube-proxy's nftables table, printed as `nft list table` prints it:
+ * its own chains and sets (their names carry "ns/name/"), and the elements of the shared
+ * maps and sets that lead to them, name it in their comment, or hold its cluster IP.
+ */
+export function serviceNftText(host: NodeHost, svc: Service): string {
+  const table = findTable(host.nft, 'ip', NFT_TABLE);
+  if (!table) return '';
+  const own = `-${svc.metadata.namespace}/${svc.metadata.name}/`;
+  const mine = (name: string) => name.includes(own);
+  const clusterIP = parseIPv4(svc.spec.clusterIP ?? '');
+  const name = `${svc.metadata.namespace}/${svc.metadata.name}`;
+  const wanted = (e: NftElement) =>
+    (e.verdict !== undefined && 'chain' in e.verdict && mine(e.verdict.chain))
+    || (e.comment !== undefined && (e.comment === name || e.comment.startsWith(`${name}:`)))
+    || (e.key.length === 1 && e.key[0]!.t === 'addr' && e.key[0]!.bits === 32 && e.key[0]!.base === clusterIP);
+  const sets = new Map<string, NftSet>();
+  for (const [n, set] of table.sets) {
+    if (mine(n)) {
+      sets.set(n, set);
+      continue;
+    }
+    const elements = new Map([...set.elements].filter(([, e]) => wanted(e)));
+    if (elements.size > 0) sets.set(n, { ...set, elements });
+  }
+  const chains = new Map([...table.chains].filter(([n]) => mine(n)));
+  if (sets.size === 0 && chains.size === 0) return '';
+  const cut: NftTable = { ...table, sets, chains };
+  return listTable(cut);
 }

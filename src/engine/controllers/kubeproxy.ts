@@ -46,7 +46,7 @@ import { nftRun } from '../nftables';
 import type { NodeHost } from '../node/host';
 import type { IpvsProtocol } from '../node/ipvs';
 import {
-  canUseIPVSProxier, cleanupSteps, healthCheckNodePorts, IptablesProxier, IpvsProxier, NftablesProxier, ipv6SkeletonTransaction, NFT_TABLE, isNftServiceChainName,
+  canUseIPVSProxier, cleanupSteps, healthCheckNodePorts, nftablesProxierOptions, IptablesProxier, IpvsProxier, NftablesProxier, ipv6SkeletonTransaction, NFT_TABLE, isNftServiceChainName,
   localReadyEndpoints, parseDurationMs, proxierHealthReply, proxierOptionsFromConfig, PROXY_HEALTHZ_PORT, RS_CHECK_DELETE_INTERVAL_MS, serviceHealthReply,
   type CleanupStep, type HealthReply, type IptablesSyncResult, type IpvsSyncResult, type NftablesSyncResult, type ProxyMode,
 } from '../proxy';
@@ -345,16 +345,11 @@ export class KubeProxyController implements Controller {
       }
     } else if (mode === 'nftables') {
       log('I', 'server_linux.go:233', '"Using nftables Proxier"', 30_000);
-      const nft = cfg.nftables as { masqueradeAll?: boolean; masqueradeBit?: number } | undefined;
       const table = (): ReturnType<typeof host.nft.tables.find> => host.nft.tables.find((t) => t.family === 'ip' && t.name === NFT_TABLE);
       proxier = {
         mode: 'nftables',
         p: new NftablesProxier({
-          ...opts,
-          masqueradeAll: nft?.masqueradeAll ?? false,
-          masqueradeBit: nft?.masqueradeBit ?? 14,
-          nodePortAddresses: cfg.nodePortAddresses && cfg.nodePortAddresses.length > 0 ? cfg.nodePortAddresses : ['primary'],
-          serviceCIDRs: this.ctx.config.serviceCIDR.split(','),
+          ...nftablesProxierOptions(cfg, opts, this.ctx.config.serviceCIDR),
           existingChains: () => [...(table()?.chains.keys() ?? [])].filter(isNftServiceChainName),
           existingSets: () => [...(table()?.sets.keys() ?? [])],
         }),

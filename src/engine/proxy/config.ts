@@ -155,3 +155,19 @@ export function proxierOptionsFromConfig(kp: KubeProxyConfiguration, node: NodeF
     ipvsExcludeCIDRs: kp.ipvs?.excludeCIDRs ?? null,
   };
 }
+
+/**
+ * The nftables proxier's options on top of the common ones: its own masquerade settings
+ * (the `nftables:` section), node ports on the primary address by default, and the
+ * Service CIDRs it drops unallocated ClusterIP traffic for.
+ */
+export function nftablesProxierOptions<T extends ProxierOptions>(kp: KubeProxyConfiguration, base: T, serviceCIDR: string): T & { nodePortAddresses: string[]; serviceCIDRs: string[] } {
+  const nft = kp.nftables as { masqueradeAll?: boolean; masqueradeBit?: number } | undefined;
+  return {
+    ...base,
+    masqueradeAll: nft?.masqueradeAll ?? false,
+    masqueradeBit: nft?.masqueradeBit ?? 14,
+    nodePortAddresses: kp.nodePortAddresses && kp.nodePortAddresses.length > 0 ? kp.nodePortAddresses : ['primary'],
+    serviceCIDRs: serviceCIDR.split(','),
+  };
+}

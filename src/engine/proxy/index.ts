@@ -80,6 +80,7 @@ export { platformCleanup, cleanupSteps, iptablesCleanupLeftovers, ipvsCleanupLef
 export type { ProxyMode, CleanupStep } from './cleanup';
 export {
   proxierOptionsFromConfig,
+  nftablesProxierOptions,
   detectLocalByCIDR,
   detectLocalByInterfaceNamePrefix,
   detectLocalByBridgeInterface,
