@@ -118,6 +118,7 @@ test('Again puts a question back at the end of the session', async ({ page }) =>
   const first = await current(page);
   if (first.type === 'recall') await page.keyboard.press('Control+Enter');
   else if (first.type === 'predict' && first.mode === 'type') {
+    await expect(page.locator('#practice-value')).toBeFocused();
     await page.keyboard.type('not it');
     await page.keyboard.press('Enter');
   } else if (first.type === 'predict') await page.keyboard.press(String(((first.answer + 1) % first.choices.length) + 1));
@@ -266,6 +267,7 @@ test('a mock interview with predict-the-output questions: pick, type, and the re
       await expect(page.locator('#mock-value')).toBeFocused();
       await page.keyboard.type(q.truth);
     } else {
+      await expect(page.locator('#mock-answer')).toBeFocused();
       await page.keyboard.type(goodAnswer(q));
     }
     kinds.push(q.type === 'predict' ? q.mode : q.type);

@@ -187,7 +187,8 @@ function Running({ mock, bank, now, onChange, onNext }: { mock: MockSession; ban
   const box = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   const heading = useRef<HTMLDivElement>(null);
   const choose = q.type === 'predict' && q.mode === 'choose';
-  useEffect(() => (choose ? heading.current : box.current)?.focus({ preventScroll: true }), [mock.index]);
+  // Focus moves with the question as it is drawn (a layout effect): keys typed at once land in it.
+  useLayoutEffect(() => (choose ? heading.current : box.current)?.focus({ preventScroll: true }), [mock.index]);
   const last = mock.index === mock.ids.length - 1;
   const answer = mock.answers[mock.index] ?? '';
   // Keys 1–N pick a predicted output (outside text fields); Ctrl+Enter goes on from anywhere.

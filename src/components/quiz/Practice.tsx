@@ -97,10 +97,11 @@ export default function Practice() {
   const typing = q?.type === 'recall' || (q?.type === 'predict' && q.mode === 'type');
 
   // Focus follows the step: the text box for a recall answer, the question otherwise,
-  // and the suggested rating once the answer shows (Enter then accepts it).
+  // and the suggested rating once the answer shows (Enter then accepts it). A layout effect:
+  // focus moves as the step is drawn, so keys typed at once land in the right place.
   const step = session ? `${session.index}:${session.phase}` : '';
   const first = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!session) return;
     const initial = first.current;
     first.current = false;
