@@ -102,6 +102,37 @@ describe('terminal tabs', () => {
     expect(again.clock.now()).toBe(START + 2000);
   });
 
+  it('lines that stream (a loop; a pipe from a watch) stopped by Ctrl-C replay to exactly what the terminal showed', { timeout: 30_000 }, async () => {
+    const { time, pass, now } = fakeTime();
+    const rt = new LabRuntime(labSetup(), START, now);
+    rt.clock.goLive();
+    /** Runs `line` for `ms` of real time, then Ctrl-C: what it had shown by then, and in the end. */
+    const live = async (line: string, ms: number) => {
+      const ctrlC = new AbortController();
+      let text = '';
+      const running = rt.run(line, { onOutput: (t) => (text += t), signal: ctrlC.signal, time });
+      await pass(ms);
+      const before = text;
+      ctrlC.abort();
+      const r = await running;
+      return { before, screen: text + r.output };
+    };
+    const loop = await live('for i in 1 2 3; do kubectl get pods -o name | head -1; sleep 1; done', 1500);
+    expect(loop.before).toMatch(/^pod\/\S+\npod\/\S+\n$/);
+    expect(loop.screen).toBe(loop.before + '^C\n');
+    const pipe = await live('kubectl get pods -w | grep web', 2000);
+    expect(pipe.before).toBe('');
+    expect(pipe.screen).toMatch(/^(web-\S+ +1\/1 +Running +0 +\S+\n)+\^C\n$/);
+
+    const log = rt.log();
+    // Both were interrupted; the replay stops each where it stopped.
+    expect(log.events.map((e) => e.kind === 'line' && e.ran! > 0)).toEqual([true, true]);
+    const again = new LabRuntime(labSetup(), START, () => 0);
+    await again.replay(log.events);
+    expect(rt.transcript().map((e) => e.kind === 'line' && e.output)).toEqual([loop.screen, pipe.screen]);
+    expect(again.transcript()).toEqual(rt.transcript());
+  });
+
   it('refuses a save with a tab out of range or a negative run time', () => {
     const base = { v: 1, slug: 's', seed: 1, start: 0 };
     expect(parseSave({ ...base, events: [{ at: 1, kind: 'line', line: 'ls', tab: 9 }] }, 's')).toMatchObject({ ok: false, reason: 'corrupt' });

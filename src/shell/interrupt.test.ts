@@ -189,14 +189,95 @@ describe('tabs', () => {
   });
 });
 
-describe('which lines stream', () => {
-  it('only one command whose output is the terminal: a substitution, even in double quotes, is captured', async () => {
-    const { isOneCommand } = await import('./session');
-    expect(isOneCommand('kubectl get pods -w')).toBe(true);
-    expect(isOneCommand("echo 'a | b $(c)'")).toBe(true);
-    expect(isOneCommand('kubectl get pods | grep web')).toBe(false);
-    expect(isOneCommand('echo "lines: $(ssh worker iptables-save | grep -c web)"')).toBe(false);
-    expect(isOneCommand('echo "now `date`"')).toBe(false);
-    expect(isOneCommand('echo $(hostname)')).toBe(false);
+describe('streaming: bash writes each command of a line to the tty as it runs', () => {
+  /** A live line in a session on WEB, Ctrl-C-able, with what the terminal has shown so far. */
+  async function liveLine(line: string) {
+    const cluster = createCluster({ seed: 1, manifests: WEB });
+    cluster.tick(60_000);
+    const s = createSession({ cluster, interactive: true });
+    const other = createSession({ cluster, interactive: true, share: s });
+    const { time, pass } = fakeTime();
+    const ctrlC = new AbortController();
+    const shown = { text: '' };
+    const running = s.run(line, { onOutput: (t) => (shown.text += t), signal: ctrlC.signal, time, endless: true });
+    const stop = async () => {
+      ctrlC.abort();
+      const r = await running;
+      return { r, screen: shown.text + terminalText(r) };
+    };
+    return { shown, pass, other, stop };
+  }
+
+  it('a loop: each command shows when it ends, long before the line does; Ctrl-C keeps what was printed', { timeout: 30_000 }, async () => {
+    const t = await liveLine('for i in 1 2 3; do echo "try $i"; kubectl get deployment web -o name; sleep 1; done; echo after');
+    await t.pass(100);
+    expect(t.shown.text).toBe('try 1\ndeployment.apps/web\n');
+    await t.pass(1000);
+    expect(t.shown.text).toBe('try 1\ndeployment.apps/web\ntry 2\ndeployment.apps/web\n');
+    const { r, screen } = await t.stop();
+    // sleep dies of SIGINT: bash ends the whole line, the tty echoed ^C, bash prints a newline.
+    expect(screen).toBe('try 1\ndeployment.apps/web\ntry 2\ndeployment.apps/web\n^C\n');
+    expect(r.exitCode).toBe(130);
+  });
+
+  it('a watch in a list prints each change as it happens; Ctrl-C ends it there and the list with it', { timeout: 30_000 }, async () => {
+    const t = await liveLine('kubectl get pods -w && echo done');
+    await t.pass(100);
+    expect(t.shown.text.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    const before = t.shown.text;
+    expect((await t.other.run('kubectl scale deployment web --replicas=4')).stdout).toBe('deployment.apps/web scaled\n');
+    await t.pass(5000);
+    expect(t.shown.text.slice(before.length)).toMatch(/^web-\S+ {3}0\/1 {3}Pending {3}0 {5}0s\n/);
+    const { r, screen } = await t.stop();
+    expect(screen.endsWith('\n^C')).toBe(true);
+    expect(screen).not.toContain('done');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('a pipe from a watch: grep prints on Ctrl-C what it had printed by then; tail and grep -c had printed nothing', { timeout: 30_000 }, async () => {
+    for (const [filter, shows] of [['grep web', true], ['tail -2', false], ['grep -c web', false], ['cat | grep web', true], ['cut -c1-3 | grep web', false]] as const) {
+      const t = await liveLine(`kubectl get pods -w | ${filter}`);
+      await t.pass(100);
+      // just-bash runs grep only once the watch has ended: nothing yet.
+      expect(t.shown.text, filter).toBe('');
+      await t.other.run('kubectl scale deployment web --replicas=4');
+      await t.pass(5000);
+      const { r, screen } = await t.stop();
+      const lines = screen.split('\n');
+      // The last stage dies of SIGINT: ^C, then bash's newline; the pipeline's status is 128+2.
+      expect(lines.slice(-2), filter).toEqual(['^C', '']);
+      expect(r.exitCode, filter).toBe(130);
+      if (!shows) {
+        expect(screen, filter).toBe('^C\n');
+        continue;
+      }
+      // The three pods listed at the start, then the new one's rows as it was made.
+      expect(lines.slice(0, -2).every((l) => /^web-\S+\s+\d\/1\s+\S+\s+\d+\s+\d+[sm]$/.test(l)), screen).toBe(true);
+      expect(lines.slice(0, -2).filter((l) => / 0\/1 {3}Pending /.test(l)).length, screen).toBeGreaterThan(0);
+      expect(lines.length, screen).toBeGreaterThan(5);
+    }
+  });
+
+  it('writes in the order bash does: stderr between the stdout lines around it; redirections and substitutions as typed', { timeout: 30_000 }, async () => {
+    const cluster = createCluster({ seed: 1, manifests: WEB });
+    const s = createSession({ cluster, interactive: true });
+    const show = async (line: string) => {
+      const chunks: string[] = [];
+      const r = await s.run(line, { onOutput: (t) => chunks.push(t) });
+      return { chunks, rest: terminalText(r), exitCode: r.exitCode };
+    };
+    expect(await show('echo a; echo b >&2; echo c')).toEqual({ chunks: ['a\n', 'b\n', 'c\n'], rest: '', exitCode: 0 });
+    expect(await show('kubectl get nope 2>/dev/null; echo "status $?"')).toEqual({ chunks: ['status 1\n'], rest: '', exitCode: 0 });
+    expect(await show('kubectl get nope 2>&1 | tr a-z A-Z')).toEqual({ chunks: ['ERROR: THE SERVER DOESN\'T HAVE A RESOURCE TYPE "NOPE"\n'], rest: '', exitCode: 0 });
+    // Captured output is not the terminal's: only echo prints it.
+    expect(await show('names=$(kubectl get deployment -o name); echo "got $names"')).toEqual({ chunks: ['got deployment.apps/web\n'], rest: '', exitCode: 0 });
+    expect(await show('kubectl get deployment -o name > ~/d.txt; cat ~/d.txt >/dev/null; wc -l < ~/d.txt')).toEqual({ chunks: ['1\n'], rest: '', exitCode: 0 });
+    expect(await show('{ echo x; kubectl get deployment -o name; } | wc -l')).toEqual({ chunks: ['2\n'], rest: '', exitCode: 0 });
+    expect(await show('cd /tmp && pwd; export GREETING=hi')).toEqual({ chunks: ['/tmp\n'], rest: '', exitCode: 0 });
+    expect(await show('echo "$GREETING from $(pwd)"; nosuch')).toEqual({ chunks: ['hi from /tmp\n', 'bash: nosuch: command not found\n'], rest: '', exitCode: 127 });
+    expect(await show('echo héllo ✓ | cat; echo to the tty >/dev/tty')).toEqual({ chunks: ['héllo ✓\n', 'to the tty\n'], rest: '', exitCode: 0 });
+    // Without a terminal (the CLI) the same lines give the same text, all at the end.
+    const cli = createSession({ cluster });
+    expect(terminalText(await cli.run('for i in 1 2; do echo $i; done; echo to the tty >/dev/tty'))).toBe('to the tty\n1\n2\n');
   });
 });

@@ -7,13 +7,14 @@
  * just-bash resets variables and the working directory on every exec(); a terminal keeps them,
  * so we carry the exported environment and PWD from one line to the next ourselves.
  */
-import { Bash, decodeBytesToUtf8, type IFileSystem } from 'just-bash';
+import { Bash, decodeBytesToUtf8, InMemoryFs, type IFileSystem } from 'just-bash';
 import { imageProfile, type Cluster } from '../engine';
 import { commandsFor } from './registry';
 import type { CommandModule, CommandResult, ExternalEditor, KubeConfigState, SessionControl, ShellPlace } from './types';
 import { inShellDialect } from './dialect';
 import { podEnv, podFiles } from './podfiles';
 import { terminalText } from './display';
+import { terminalFs, terminalMark, toTerminal, type PipeRest } from './tty';
 
 export interface SessionOptions {
   cluster: Cluster;
@@ -41,7 +42,10 @@ export interface RealTime {
 }
 
 export interface RunOptions {
-  /** Output as it is printed; a line that is one command writing to the terminal streams through it. */
+  /**
+   * The terminal: output as it is printed. Each command of the line that writes to the terminal
+   * (tty.ts) shows here when it ends, our commands as they print; the result holds the rest.
+   */
   onOutput?: (text: string) => void;
   /** Ctrl-C: the line's waits end, the running command is interrupted. */
   signal?: AbortSignal;
@@ -93,11 +97,16 @@ interface Line {
   interrupted: boolean;
   /** A command that catches SIGINT finished after it with this status (its own result stands). */
   caught: number | undefined;
+  /** The tty's `^C` echo is due: printed before the interrupted command's last words (ping's statistics) or at the end. */
+  echoDue: boolean;
   onOutput: ((text: string) => void) | undefined;
-  /** One command whose stdout is the terminal: it streams. */
-  streams: boolean;
-  /** Commands running inside commands (kubectl exec POD -- ping): only depth 0 streams. */
-  depth: number;
+  /** The next script just-bash parses is this line's: rewrite it so its output goes to the terminal (tty.ts). */
+  armed: boolean;
+  /** The pipes whose first stages are marked (tty.ts), and the one running now with what it printed into it. */
+  pipes: PipeRest[];
+  pipe: { rest: PipeRest; text: string } | undefined;
+  /** Written to /dev/tty by a line that has no terminal (the CLI): shown before its output. */
+  unshown: string;
   time: RealTime | undefined;
   endless: boolean;
   stoppedAt: number | undefined;
@@ -172,9 +181,12 @@ class TerminalSession implements Session {
       stopAt: opts.stopAt,
       interrupted: false,
       caught: undefined,
+      echoDue: false,
       onOutput: opts.onOutput,
-      streams: opts.onOutput !== undefined && isOneCommand(text),
-      depth: 0,
+      armed: false,
+      pipes: [],
+      pipe: undefined,
+      unshown: '',
       time: opts.time,
       endless: opts.endless ?? false,
       stoppedAt: undefined,
@@ -190,7 +202,8 @@ class TerminalSession implements Session {
       while (line.waiting) await line.waiting;
       // Ctrl-C between two waits (or before the first): the line ends here all the same.
       if (line.abort.signal.aborted) this.#interrupted(line);
-      if (!line.interrupted) return r;
+      if (!line.interrupted) return line.unshown ? { ...r, stdout: line.unshown + r.stdout } : r;
+      this.#echo(line);
       const stoppedAt = line.stoppedAt ?? this.#cluster.now();
       // A command that caught SIGINT ended as it chose; otherwise the foreground job died of
       // it and bash prints a newline after the `^C` echo: exit status 128 + SIGINT.
@@ -230,7 +243,10 @@ class TerminalSession implements Session {
     await sh.ready;
     // rawScript keeps leading whitespace, which YAML in a here-document needs.
     // The signal stops the script at the next statement (`sleep 30; echo done` prints nothing after ^C).
+    state.armed = state.onOutput !== undefined;
     const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, signal: state.abort.signal });
+    state.armed = false;
+    if (state.pipe && state.abort.signal.aborted) await this.#restOfPipe(sh, state.pipe);
     sh.env = { ...r.env };
     if (r.env['PWD']) sh.cwd = r.env['PWD'];
     const pending = this.#takePending();
@@ -290,12 +306,33 @@ class TerminalSession implements Session {
     until(start + ms);
   }
 
-  /** Ctrl-C reached the line: the tty echoes `^C`; every later wait returns at once. */
+  /**
+   * Ctrl-C was pressed in a pipe's first stage (`kubectl get pods -w | grep web`): in bash the
+   * later stages had been reading it all along, and had printed what they print for it by now.
+   * just-bash runs them only after the first ends and stops at Ctrl-C, so they run here, on what
+   * the first stage printed before Ctrl-C; stages that print only at the end (`tail`, `wc`) had
+   * printed nothing when Ctrl-C killed them.
+   */
+  async #restOfPipe(sh: Shell, pipe: { rest: PipeRest; text: string }): Promise<void> {
+    const line = this.#line;
+    if (!line?.onOutput || !pipe.rest.streams || pipe.text === '') return;
+    const r = await sh.bash.exec(pipe.rest.script, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, stdin: pipe.text });
+    line.onOutput(terminalText({ stdout: r.stdout, stderr: inShellDialect(r.stderr, sh.place), exitCode: r.exitCode }));
+  }
+
+  /** Ctrl-C reached the line: every later wait returns at once; the tty's `^C` echo is due. */
   #interrupted(line: Line): void {
     if (line.interrupted) return;
     line.interrupted = true;
+    line.echoDue = true;
     line.stoppedAt = this.#cluster.now();
     line.abort.abort();
+  }
+
+  /** The `^C` the tty echoed when Ctrl-C was pressed, once, before what follows it. */
+  #echo(line: Line): void {
+    if (!line.echoDue) return;
+    line.echoDue = false;
     line.onOutput?.('^C');
   }
 
@@ -311,15 +348,17 @@ class TerminalSession implements Session {
     const key = placeKey(place);
     const existing = this.#shells.get(key);
     if (existing) return existing;
-    const fs = this.#shared.fs.get(key);
+    const fs = this.#shared.fs.get(key) ?? new InMemoryFs(files);
     const env = { ...baseEnv(place), ...(place.kind === 'pod' ? podEnv(this.#cluster, place) : {}) };
     const cwd = startDir(place);
+    const commands = commandsFor(place);
     const bash = new Bash({
       cwd,
       env,
-      ...(fs ? { fs } : files ? { files } : {}),
+      // This tab's /dev/tty is this tab's terminal, whichever files it shares with other tabs.
+      fs: terminalFs(fs, (text) => this.#tty(text)),
       sleep: (ms: number) => this.#sleep(ms),
-      customCommands: commandsFor(place).map(({ name, load }) => ({
+      customCommands: commands.map(({ name, load }) => ({
         name,
         load: async () => {
           const mod = await load();
@@ -327,13 +366,26 @@ class TerminalSession implements Session {
         },
       })),
     });
+    const names = new Set(commands.map((c) => c.name));
+    bash.registerTransformPlugin({
+      name: 'terminal',
+      transform: ({ ast }) => {
+        const line = this.#line;
+        // Only the line typed at the prompt; not what its commands run (`bash -c`, `eval`, kubectl exec).
+        if (line?.armed) {
+          line.armed = false;
+          line.pipes = toTerminal(ast, names);
+        }
+        return { ast };
+      },
+    });
     // The directories every Linux box has; just-bash lays out only its own defaults otherwise.
     const dirs = Promise.all(baseDirs(place).map((dir) => bash.fs.mkdir(dir, { recursive: true })));
     // A pod's /etc/resolv.conf and /etc/hosts are the kubelet's (network/podfiles.ts).
     const ready = place.kind === 'pod'
       ? dirs.then(() => Promise.all(Object.entries(podFiles(this.#cluster, place)).map(([path, text]) => bash.fs.writeFile(path, text))))
       : dirs;
-    this.#shared.fs.set(key, bash.fs);
+    this.#shared.fs.set(key, fs);
     const shell: Shell = { place, bash, env, cwd, ready };
     this.#shells.set(key, shell);
     return shell;
@@ -343,10 +395,16 @@ class TerminalSession implements Session {
     mod: CommandModule,
     place: ShellPlace,
     args: string[],
-    jctx: { fs: IFileSystem; cwd: string; env: Map<string, string>; stdin: Parameters<typeof decodeBytesToUtf8>[0] },
+    jctx: { fs: IFileSystem; cwd: string; env: Map<string, string>; stdin: Parameters<typeof decodeBytesToUtf8>[0]; fileDescriptors?: Map<number, string> },
   ): Promise<CommandResult> {
     const line = this.#line;
-    const top = line !== undefined && line.streams && line.depth === 0;
+    const mark = line?.onOutput ? terminalMark(jctx.fileDescriptors) : undefined;
+    // Its stdout is the terminal: what it prints shows at once.
+    const top = mark?.kind === 'terminal' ? { line: line!, stderr: mark.stderr } : undefined;
+    // It feeds a pipe whose last stage writes to the terminal: keep what it printed for Ctrl-C.
+    const rest = mark?.kind === 'pipe' ? line!.pipes[mark.index] : undefined;
+    const piped = rest ? { rest, text: '' } : undefined;
+    if (piped) line!.pipe = piped;
     let early = '';
     let catches = false;
     const control: SessionControl = {
@@ -357,8 +415,13 @@ class TerminalSession implements Session {
       signal: line?.abort.signal ?? new AbortController().signal,
       endless: this.#interactive && line !== undefined && line.endless,
       write: (text) => {
-        if (top) line.onOutput!(text);
-        else early += text;
+        if (top) {
+          this.#echo(top.line);
+          top.line.onOutput!(text);
+          return;
+        }
+        early += text;
+        if (piped && !line?.interrupted) piped.text += text;
       },
       enter: (p, onExit) => {
         this.#pendingEnter = { place: p, onExit };
@@ -367,7 +430,6 @@ class TerminalSession implements Session {
       wait: (ms) => this.#sleep(ms),
       editor: this.#editor,
     };
-    if (line) line.depth++;
     try {
       const r = await mod.execute(args, {
         cluster: this.#cluster,
@@ -381,19 +443,28 @@ class TerminalSession implements Session {
       });
       if (line?.interrupted) {
         if (!catches) return { stdout: '', stderr: '', exitCode: 130 };
-        line.caught = r.exitCode;
-      }
+        // In a pipe the line's status is the last stage's, and SIGINT killed that one.
+        if (!piped) line.caught = r.exitCode;
+      } else if (piped && line?.pipe === piped) line.pipe = undefined;
       if (!top) return early ? { ...r, stdout: early + r.stdout } : r;
-      // Streaming: the rest of its output follows what it printed already.
-      line.onOutput!(terminalText(r));
-      return { stdout: '', stderr: '', exitCode: r.exitCode };
+      // The rest of its output follows what it printed already (after the `^C` if it caught one).
+      this.#echo(top.line);
+      // Its stderr goes where the line sent it (`2>/dev/null`) unless that is the terminal too.
+      const shown = top.stderr ? terminalText(r) : r.stdout;
+      if (shown) top.line.onOutput!(shown);
+      return { stdout: '', stderr: top.stderr ? '' : r.stderr, exitCode: r.exitCode };
     } catch (e) {
       // User errors are values; an exception here is a bug in `mod`. Say so plainly.
       this.bugs.push(`${mod.name} ${args.join(' ')}: ${String((e as Error)?.stack ?? e)}`);
       return { stdout: '', stderr: `${mod.name}: internal error: ${(e as Error)?.message ?? e}\n`, exitCode: 1 };
-    } finally {
-      if (line) line.depth--;
     }
+  }
+
+  /** Written to /dev/tty: the running line's terminal (a line without one shows it first in its output). */
+  #tty(text: string): void {
+    const line = this.#line;
+    if (line?.onOutput) line.onOutput(text);
+    else if (line) line.unshown += text;
   }
 
   /** One command in another place (ssh NODE CMD, kubectl exec POD -- CMD); nothing carries over. */
@@ -404,29 +475,6 @@ class TerminalSession implements Session {
     const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}), ...(signal ? { signal } : {}) });
     return { stdout: r.stdout, stderr: inShellDialect(r.stderr, place), exitCode: r.exitCode };
   }
-}
-
-/**
- * One command whose output goes straight to the terminal: no pipe, list, redirection or
- * here-document outside quotes, and no command substitution anywhere but in single quotes.
- * Only such a line streams its output.
- */
-export function isOneCommand(line: string): boolean {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"') i++;
-      // Inside double quotes `$(…)` and backquotes still run commands, whose output is captured.
-      else if (quote === '"' && (c === '`' || (c === '$' && line[i + 1] === '('))) return false;
-      continue;
-    }
-    if (c === '\\') i++;
-    else if (c === "'" || c === '"') quote = c;
-    else if ('|;&<>`\n('.includes(c) || (c === '$' && line[i + 1] === '(')) return false;
-  }
-  return true;
 }
 
 function placeKey(p: ShellPlace): string {

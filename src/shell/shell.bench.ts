@@ -28,4 +28,8 @@ describe('shell', () => {
   bench('kubectl get pods -A, 5,000 pods (budget 50 ms)', async () => {
     await session.run('kubectl get pods -A');
   });
+  // The browser terminal's way: the line is rewritten so its output goes to the tty (tty.ts).
+  bench('kubectl get pods -A, 5,000 pods, printed to the terminal as it runs', async () => {
+    await session.run('kubectl get pods -A', { onOutput: () => undefined });
+  });
 });
