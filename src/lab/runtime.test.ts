@@ -177,6 +177,38 @@ describe('LabRuntime: replaying the log rebuilds the session', () => {
     expect(await changed('kubectl exec client -- wget -qO- -T 2 http://web')).toBe(false);
   });
 
+  it('an editor save then Apply (which saves the same text again) is one write: once in the log, once after a replay', async () => {
+    const setup = labSetup();
+    const { rt, pass } = live(setup);
+    await rt.writeLearnerFile('~/svc.yaml', SERVICE_FILE);
+    pass(200);
+    await rt.writeLearnerFile('~/svc.yaml', SERVICE_FILE);
+    await rt.run('kubectl apply -f ~/svc.yaml');
+    await rt.run('ls ~');
+    const log = rt.log();
+    expect(log.events.map((e) => (e.kind === 'write' ? `write ${e.path}` : e.line))).toEqual(['write /home/user/svc.yaml', 'kubectl apply -f ~/svc.yaml', 'ls ~']);
+
+    const again = new LabRuntime(setup, log.start, () => 0);
+    await again.replay(JSON.parse(JSON.stringify(log.events)) as typeof log.events);
+    expect(again.log().events).toEqual(log.events);
+    expect(again.transcript()).toEqual(rt.transcript());
+    expect(again.transcript().filter((e) => e.kind === 'write')).toHaveLength(1);
+    expect(again.transcript().at(-1)).toMatchObject({ line: 'ls ~', output: 'svc.yaml\n' });
+    expect(await again.readFile('~/svc.yaml')).toBe(SERVICE_FILE);
+    // Undo takes back the apply, then the save: the file is gone after two, not three.
+    const undo = async (x: LabRuntime) => {
+      const l = x.log();
+      const back = new LabRuntime(setup, l.start, () => 0);
+      await back.replay(l.events.filter((_, i) => i !== x.lastChange()));
+      return back;
+    };
+    const twice = await undo(await undo(again));
+    expect(await twice.readFile('~/svc.yaml')).toBeUndefined();
+    // A save that changes the text is a write of its own.
+    await rt.writeLearnerFile('~/svc.yaml', SERVICE_FILE.replace('8080', '8081'));
+    expect(rt.log().events.filter((e) => e.kind === 'write')).toHaveLength(2);
+  });
+
   it('writes learner files under the home directory', () => {
     expect(learnerPath('~/web.yaml')).toBe('/home/user/web.yaml');
     expect(learnerPath('web.yaml')).toBe('/home/user/web.yaml');

@@ -152,10 +152,13 @@ export class LabRuntime {
   /**
    * The one way a file gets into the learner's file system from outside the shell (the
    * editor): written into the workstation's files and logged, so undo, resume and share see it.
+   * Saving the text the file already has (the editor's Apply saves before it applies, so
+   * Ctrl+S then Apply saves twice) changes nothing and logs nothing: one save, one event.
    */
   async writeLearnerFile(path: string, text: string): Promise<string> {
     this.catchUp();
     const abs = learnerPath(path);
+    if ((await this.readFile(abs)) === text) return abs;
     await this.#write({ at: this.clock.now(), kind: 'write', path: abs, text });
     return abs;
   }

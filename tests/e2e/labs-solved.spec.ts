@@ -4,9 +4,18 @@ import { watchProblems } from './site';
 
 // Labs 1, 7 and 10 solved end to end the way a learner would: commands typed into the terminal,
 // manifests written in the editor and applied, values read off the screen and saved in files.
-// Lab 1 also reloads mid-lab; lab 7 also opens its share link in a fresh browser context.
+// Lab 1 also reloads mid-lab, lab 10 right after an editor save; lab 7 also opens its share
+// link in a fresh browser context.
 test.describe.configure({ timeout: 90_000 });
 const SHOTS = 'test-results/labs-solved';
+
+/** The files saved from the editor, one entry per save, in the lab's saved session. */
+async function savedWrites(page: Page, slug: string): Promise<string[]> {
+  return page.evaluate((key) => {
+    const save = JSON.parse(localStorage.getItem(key) ?? '{"events":[]}') as { events: { kind: string; path?: string }[] };
+    return save.events.filter((e) => e.kind === 'write').map((e) => e.path!);
+  }, `clusterpath:lab:${slug}`);
+}
 
 /** A viewport shot with the task list in view, to look at. */
 async function shot(page: Page, name: string): Promise<void> {
@@ -171,8 +180,10 @@ test('lab 7, NetworkPolicy default deny: policies written in the editor; the sha
   expect(await run(other, 'kubectl get networkpolicy -n shop -o name')).toBe(
     'networkpolicy.networking.k8s.io/default-deny-ingress\nnetworkpolicy.networking.k8s.io/frontend-to-backend-api',
   );
-  // The files written in the editor came along.
+  // The files written in the editor came along, each once (Ctrl+S then Apply is one save).
+  expect(await run(other, 'ls -1 ~')).toBe('default-deny.yaml\nfrontend-to-api.yaml');
   expect(await run(other, 'cat ~/frontend-to-api.yaml')).toBe(FRONTEND_TO_API.trimEnd());
+  expect(await savedWrites(other, 'networkpolicy-default-deny')).toEqual(['/home/user/default-deny.yaml', '/home/user/frontend-to-api.yaml']);
   expect(await run(other, intruder)).toBe(TIMED_OUT);
   await shot(other, 'networkpolicy-shared-phone');
   expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -221,6 +232,16 @@ test('lab 10, source IP and externalTrafficPolicy: the Service change applied fr
   await expectProgress(page, ['see-the-snat'], 3);
 
   await applyFromEditor(page, 'web-local.yaml', WEB_LOCAL, /^service\/web configured$/m);
+  await expectProgress(page, ['see-the-snat', 'switch-to-local'], 3);
+  // Reload after the editor's save: the file was saved once (Ctrl+S, then Apply) and comes back once.
+  await expect.poll(() => savedWrites(page, 'source-ip-external-traffic-policy')).toEqual(['/home/user/web-local.yaml']);
+  const before = scrollback(await screen(page));
+  await page.reload();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
+  await expect.poll(() => lastLine(page)).toBe(PROMPT);
+  expect(scrollback(await screen(page))).toBe(before);
+  expect(await savedWrites(page, 'source-ip-external-traffic-policy')).toEqual(['/home/user/web-local.yaml']);
+  expect(await run(page, 'ls -1 ~')).toBe('cluster-client-ip.txt\nweb-local.yaml');
   await expectProgress(page, ['see-the-snat', 'switch-to-local'], 3);
   expect(await run(page, "ssh worker iptables-save -t filter | grep 'no local endpoints'")).toBe(
     '-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment "default/web:http has no local endpoints" -m addrtype --dst-type LOCAL -m tcp --dport 30080 -j DROP',
