@@ -63,6 +63,37 @@ test('ping streams a reply a second until Ctrl-C, then prints its statistics', a
   await run(page, 'exit');
 });
 
+test('a loop prints each round as it runs and a watch piped into grep shows its matches on Ctrl-C; a reload shows the same', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await run(page, 'for i in 1 2 3 4 5 6; do echo "round $i"; kubectl get deployment web -o name; sleep 1; done');
+  // Round 2 is on the screen while the loop still runs (no prompt under it yet).
+  await expect.poll(() => screen(page), { timeout: 5000 }).toMatch(/^round 2\ndeployment\.apps\/web$/m);
+  expect(await lastLine(page)).toBe('deployment.apps/web');
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => lastLine(page), AT_ONCE).toBe('user@workstation:~$');
+  // sleep dies of SIGINT: the rounds so far, the tty's ^C, bash's newline, the prompt; no round 6.
+  expect((await screen(page)).trimEnd()).toMatch(/\$ for i in .*\nround 1\ndeployment\.apps\/web\nround 2\ndeployment\.apps\/web\n(round \d\ndeployment\.apps\/web\n)*\^C\nuser@workstation:~\$$/);
+  expect(await screen(page)).not.toContain('round 6');
+
+  // just-bash runs grep when the watch ends; Ctrl-C shows what grep had printed by then.
+  await run(page, 'kubectl get pods -w | grep web');
+  await page.waitForTimeout(1500);
+  expect(await lastLine(page)).toBe('user@workstation:~$ kubectl get pods -w | grep web');
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => lastLine(page), AT_ONCE).toBe('user@workstation:~$');
+  expect((await screen(page)).trimEnd()).toMatch(/\$ kubectl get pods -w \| grep web\n(web-\S+ +1\/1 +Running +0 +\S+\n){2}\^C\nuser@workstation:~\$$/);
+
+  const before = await screen(page);
+  await page.waitForTimeout(600);
+  await page.reload();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
+  await expect.poll(() => lastLine(page)).toBe('user@workstation:~$');
+  // The restored scrollback is the live one (its first line says it was restored).
+  expect((await screen(page)).replace(/^Restoring your session…\n/, '')).toBe(before.replace(/^Starting cluster…\n/, ''));
+  expect(problems).toEqual([]);
+});
+
 test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keeps its own history; Ctrl-C ends the watch', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page);
