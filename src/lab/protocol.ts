@@ -14,9 +14,6 @@ import type { TranscriptEntry } from './runtime';
 
 export type { SessionLog, TranscriptEntry, CompareView };
 
-/** A command's connections travel with its result; a lookup through the search list makes many, keep the last few. */
-export const TRACES_PER_COMMAND = 8;
-
 /** What the terminal may ask for completion (the same shape as src/terminal's CompletionQuery). */
 export type CompletionQuery =
   | { kind: 'commands' }
@@ -83,7 +80,7 @@ export type FromWorker =
   | { type: 'transcript'; id: number; transcript: TranscriptEntry[] }
   /** Output of run `id` while it runs; its `result` carries the rest. */
   | { type: 'chunk'; id: number; text: string }
-  /** `traces`: the connections the command made (the last TRACES_PER_COMMAND), for the packet-path panel. */
+  /** `traces`: the connections the line made in its own tab (the last few: runtime.ts TRACES_PER_COMMAND), for the packet-path panel. */
   | { type: 'result'; id: number; output: string; prompt: string; exitCode: number; nested: boolean; incomplete: boolean; traces: Trace[] }
   | { type: 'compare'; id: number; view?: CompareView | undefined; error?: string | undefined }
   | { type: 'completion'; id: number; words: string[] }

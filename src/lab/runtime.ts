@@ -4,7 +4,7 @@
  * class. Every input goes through here and is logged with its engine time, so replaying the
  * log on a fresh runtime reaches the same state (see SessionClock for why time replays).
  */
-import { createCluster, formatKubectlError, type ApplyResult, type Cluster } from '../engine';
+import { createCluster, formatKubectlError, type ApplyResult, type Cluster, type Trace } from '../engine';
 import { createSession, terminalText, type ExternalEditor, type RealTime, type RunOptions, type Session } from '../shell';
 import { SessionClock } from './clock';
 import { Completer } from './complete';
@@ -31,12 +31,28 @@ export interface LiveRun {
   time?: RealTime;
 }
 
+/** A line's connections travel with its result; a lookup through the search list makes many, keep the last few. */
+export const TRACES_PER_COMMAND = 8;
 
 export interface RunOutcome {
   output: string;
   prompt: string;
   exitCode: number;
   nested: boolean;
+  /** The connections this line made (its last TRACES_PER_COMMAND), never another tab's. */
+  traces: Trace[];
+}
+
+/** One terminal tab: its shell, its completion, and the Traces of the line running in it. */
+interface Tab {
+  session: Session;
+  completer: Completer;
+  traces: TraceSink;
+}
+
+/** Where a tab's connections go: the running live line's list (a replay keeps none). */
+interface TraceSink {
+  line: Trace[] | undefined;
 }
 
 /** The learner's home on the workstation; `~/x` in a write means this. */
@@ -57,7 +73,7 @@ export class LabRuntime {
   readonly session: Session;
   readonly completer: Completer;
   /** Tab 0 is `session`; more tabs share its file systems and kubeconfig. */
-  readonly #tabs: { session: Session; completer: Completer }[] = [];
+  readonly #tabs: Tab[] = [];
   /** Lines running now (live tabs run at once), for the log: a save taken meanwhile stops them there. */
   readonly #running = new Set<Extract<SessionEvent, { kind: 'line' }>>();
   /** Errors from the setup manifests, as kubectl would print them. */
@@ -85,31 +101,34 @@ export class LabRuntime {
       .filter((r): r is Extract<ApplyResult, { ok: false }> => !r.ok)
       .map((r) => formatKubectlError(r.error, { verb: 'creating', ...(r.name ? { name: r.name } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) }) + '\n')
       .join('');
-    this.session = this.#newSession();
-    this.completer = new Completer(this.session, cluster);
-    this.#tabs.push({ session: this.session, completer: this.completer });
+    const first = this.#newTab();
+    this.session = first.session;
+    this.completer = first.completer;
+    this.#tabs.push(first);
   }
 
   /** The shell of terminal tab `tab` (0 is the first), made on first use. */
   tab(tab: number): { session: Session; completer: Completer } {
+    return this.#tab(tab);
+  }
+
+  #tab(tab: number): Tab {
     if (!Number.isInteger(tab) || tab < 0 || tab >= MAX_TABS) throw new RangeError(`no terminal tab ${tab}`);
-    while (this.#tabs.length <= tab) {
-      const session = this.#newSession(this.session);
-      this.#tabs.push({ session, completer: new Completer(session, this.cluster) });
-    }
+    while (this.#tabs.length <= tab) this.#tabs.push(this.#newTab(this.session));
     return this.#tabs[tab]!;
   }
 
   /** A tab's shell; `share`: the first tab's, whose files and kubeconfig it shares. */
-  #newSession(share?: Session): Session {
+  #newTab(share?: Session): Tab {
+    const traces: TraceSink = { line: undefined };
     const self: { session?: Session } = {};
     self.session = createSession({
-      cluster: this.#counting(this.cluster),
+      cluster: this.#tabCluster(this.cluster, traces),
       interactive: true,
       ...(share ? { share } : {}),
       ...(this.#editor ? { editor: (f: { path: string; text: string }) => this.#edit(self.session!, f) } : {}),
     });
-    return self.session;
+    return { session: self.session, completer: new Completer(self.session, this.cluster), traces };
   }
 
   /** Where each open tab's shell is (the page draws their prompts). */
@@ -214,7 +233,8 @@ export class LabRuntime {
 
   async #run(e: Extract<SessionEvent, { kind: 'line' }>, opts: RunOptions & { replay?: boolean }): Promise<RunOutcome> {
     const { replay = false, ...runOpts } = opts;
-    const session = this.tab(e.tab ?? 0).session;
+    const tab = this.#tab(e.tab ?? 0);
+    const session = tab.session;
     const prompt = session.prompt();
     // Logged when it starts (lines of two tabs overlap); the transcript entry keeps the same index.
     const ev: Extract<SessionEvent, { kind: 'line' }> = { ...e };
@@ -224,6 +244,9 @@ export class LabRuntime {
     this.#running.add(ev);
     const editing = { edits: replay ? [...(e.edits ?? [])] : [], replay };
     this.#editing.set(session, editing);
+    // A tab runs one line at a time, so what its shell connects to from now on is this line's.
+    const traces: Trace[] = [];
+    tab.traces.line = replay ? undefined : traces;
     try {
       const before = await this.#fingerprint(session);
       const onNode = session.place.kind === 'node' || /(^|[;&|(]\s*)ssh\s/.test(e.line);
@@ -245,10 +268,11 @@ export class LabRuntime {
       entry.exitCode = r.exitCode;
       entry.changed = before !== after || (onNode && nodesBefore !== this.#nodesFingerprint()) || SHELL_STATE.test(e.line);
       // The page already showed what streamed; the result carries the rest.
-      return { output: truncateOutput(onOutput ? rest : streamed + rest), prompt: session.prompt(), exitCode: r.exitCode, nested: session.place.kind !== 'workstation' };
+      return { output: truncateOutput(onOutput ? rest : streamed + rest), prompt: session.prompt(), exitCode: r.exitCode, nested: session.place.kind !== 'workstation', traces };
     } finally {
       this.#running.delete(ev);
       this.#editing.delete(session);
+      tab.traces.line = undefined;
     }
   }
 
@@ -299,10 +323,40 @@ export class LabRuntime {
     return parts.join('\n');
   }
 
-  /** The cluster as the session sees it, counting successful writes (see #fingerprint). */
-  #counting(cluster: Cluster): Cluster {
+  /**
+   * The cluster as one tab's shell sees it: successful writes are counted (see #fingerprint),
+   * and each connection's Trace goes to the line running in this tab. The engine hands every
+   * Trace back to its caller (`connect`'s result, the resolver's queries), so attribution needs
+   * no "current tab" state: lines of two tabs interleave at their waits, but a connection is
+   * made inside one synchronous call that this tab's shell made.
+   */
+  #tabCluster(cluster: Cluster, sink: TraceSink): Cluster {
+    const keep = (t: Trace) => {
+      const line = sink.line;
+      if (!line) return;
+      line.push(t);
+      if (line.length > TRACES_PER_COMMAND) line.shift();
+    };
+    const connect: Cluster['connect'] = (req) => {
+      const r = cluster.connect(req);
+      keep(r.trace);
+      return r;
+    };
+    const resolver: Cluster['resolver'] = (from, conf) => {
+      const env = cluster.resolver(from, conf);
+      // Each query is a connection too (the DNS A and AAAA before curl's TCP).
+      const exchange: typeof env.exchange = (query, server) => {
+        const seen = env.traces.length;
+        const answer = env.exchange(query, server);
+        for (const t of env.traces.slice(seen)) keep(t);
+        return answer;
+      };
+      return { ...env, exchange };
+    };
     return new Proxy(cluster, {
       get: (target, prop, receiver) => {
+        if (prop === 'connect') return connect;
+        if (prop === 'resolver') return resolver;
         const v = Reflect.get(target, prop, receiver) as unknown;
         if (typeof prop !== 'string' || !WRITES.has(prop) || typeof v !== 'function') return v;
         return (...args: unknown[]) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RealTime } from '../shell';
 import { loadLab } from './files';
 import { parseSave } from './log';
-import { LabRuntime, type RuntimeSetup } from './runtime';
+import { LabRuntime, TRACES_PER_COMMAND, type RuntimeSetup } from './runtime';
 
 const START = Date.UTC(2026, 10, 27, 17, 0, 0);
 
@@ -46,7 +46,9 @@ function fakeTime() {
     }
     now = end;
   }
-  return { time, pass, now: () => now };
+  /** Lets the lines run until one more of them waits. */
+  const nextSleep = () => settle(sleeps);
+  return { time, pass, now: () => now, nextSleep };
 }
 
 describe('terminal tabs', () => {
@@ -131,6 +133,40 @@ describe('terminal tabs', () => {
     await again.replay(log.events);
     expect(rt.transcript().map((e) => e.kind === 'line' && e.output)).toEqual([loop.screen, pipe.screen]);
     expect(again.transcript()).toEqual(rt.transcript());
+  });
+
+  it("each line's result carries only its own connections, while a ping in the other tab makes its own", { timeout: 30_000 }, async () => {
+    const { time, pass, now, nextSleep } = fakeTime();
+    const rt = new LabRuntime(labSetup(), START, now);
+    rt.clock.goLive();
+    const ips = (await rt.run(`kubectl get pods -l app=web -o jsonpath='{.items[*].status.podIP}'`, { time })).output.split(' ');
+    expect(ips).toHaveLength(2);
+    const [a, b] = ips as [string, string];
+    const ctrlC = new AbortController();
+    let pinged = '';
+    expect((await rt.run('kubectl exec -it client -- sh', { tab: 1, time })).prompt).toBe('/ # ');
+    const ping = rt.run(`ping ${b}`, { tab: 1, signal: ctrlC.signal, time, onOutput: (t) => (pinged += t) });
+    await pass(1500);
+    // Tab 1's ping sends an echo request a second while tab 0's line waits between its two connections.
+    const waiting = nextSleep();
+    const fetch = rt.run(`kubectl exec client -- wget -q -O /dev/null http://${a}; sleep 3; kubectl exec client -- wget -q -O /dev/null http://${b}`, { time });
+    await waiting;
+    await pass(5000);
+    const f = await fetch;
+    expect(f.exitCode).toBe(0);
+    expect(f.traces.map((t) => `${t.protocol} ${t.to.ip}:${t.to.port}`)).toEqual([`TCP ${a}:80`, `TCP ${b}:80`]);
+    expect(f.traces.every((t) => t.outcome === 'connected')).toBe(true);
+    ctrlC.abort();
+    const p = await ping;
+    pinged += p.output;
+    expect(pinged).toMatch(/^\d+ packets transmitted, \d+ packets received, 0% packet loss$/m);
+    const sent = Number(/^(\d+) packets transmitted/m.exec(pinged)![1]);
+    expect(sent).toBeGreaterThanOrEqual(6);
+    // The last few of the ping's echo requests, and nothing of tab 0's.
+    expect(p.traces).toHaveLength(Math.min(sent, TRACES_PER_COMMAND));
+    expect(p.traces.every((t) => t.protocol === 'ICMP' && t.to.ip === b)).toBe(true);
+    // A line that connects nowhere has none, though the other tab's ping ran through it earlier.
+    expect((await rt.run('echo quiet', { time })).traces).toEqual([]);
   });
 
   it('refuses a save with a tab out of range or a negative run time', () => {

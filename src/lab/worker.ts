@@ -8,11 +8,10 @@
  * in the other). Waits take real time here; Ctrl-C ends them.
  */
 import { needsMoreInput, type ExternalEditor, type RealTime } from '../shell';
-import type { Trace } from '../engine';
 import { compareModes } from './compare';
 import { evaluateTasks } from './checks';
 import { emptyLog, type SessionLog } from './log';
-import { TRACES_PER_COMMAND, type FromWorker, type LabSetup, type SessionView, type ToWorker } from './protocol';
+import type { FromWorker, LabSetup, SessionView, ToWorker } from './protocol';
 import { LabRuntime } from './runtime';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -91,18 +90,11 @@ async function runLine(id: number, line: string, tab: number): Promise<void> {
   const ctrlC = new AbortController();
   let finish!: () => void;
   running.set(tab, { ctrlC, done: new Promise((r) => (finish = r)) });
-  // The command's connections, for the packet-path panel (replays and checks make none: probes send no Trace).
-  // Lines of two tabs running at once both see each other's.
-  const traces: Trace[] = [];
-  const stop = lab.cluster.onTrace((t) => {
-    traces.push(t);
-    if (traces.length > TRACES_PER_COMMAND) traces.shift();
-  });
   try {
+    // The result carries the line's own connections (r.traces), for the packet-path panel.
     const r = await lab.run(line, { tab, signal: ctrlC.signal, time: REAL_TIME, onOutput: (text) => post({ type: 'chunk', id, text }) });
-    post({ type: 'result', id, ...r, incomplete: false, traces });
+    post({ type: 'result', id, ...r, incomplete: false });
   } finally {
-    stop();
     running.delete(tab);
     finish();
   }

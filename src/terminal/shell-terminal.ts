@@ -126,6 +126,11 @@ export class ShellTerminal {
     return this.#mode === 'busy';
   }
 
+  /** At its PS2 prompt (`> `): what is typed now continues the command (a here-document). */
+  get continuing(): boolean {
+    return this.#mode !== 'busy' && this.#continued.length > 0;
+  }
+
   /** The line being edited (for tests and the lab runner). */
   get line(): string {
     return this.#buf.text;

@@ -223,6 +223,91 @@ test('kubectl edit opens the live object in the editor; Save applies it, Cancel 
   expect(problems).toEqual([]);
 });
 
+/** Terminal tab `i`'s buffer as text (with two tabs open there are two screens). */
+async function tabScreen(page: Page, i: number): Promise<string> {
+  return page.locator(`#lab-term-panel-${i}`).evaluate((el) => (el as HTMLElement & { terminalText: () => string }).terminalText());
+}
+
+async function tabLastLine(page: Page, i: number): Promise<string> {
+  const rows = (await tabScreen(page, i)).split('\n').map((r) => r.trimEnd()).filter(Boolean);
+  return rows[rows.length - 1] ?? '';
+}
+
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: x
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+`;
+
+test('Apply types into the terminal tab in view, or the idle one when it runs a command; kubectl edit in tab 2 answers tab 2', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  const tab1 = page.getByRole('tab', { name: 'Terminal 1' });
+  const tab2 = page.getByRole('tab', { name: 'Terminal 2' });
+  await tab2.click();
+  await expect(page.locator('#lab-term-panel-1[data-accepting]')).toBeVisible();
+  await openEditor(page);
+  await page.getByRole('button', { name: 'New file' }).click();
+  await page.getByLabel('New file in ~/').fill('x.yaml');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.lab-editor-host .monaco-editor.focused')).toBeVisible();
+  await pasteIntoEditor(page, SERVICE);
+  await expect(page.locator('.lab-editor-problems')).toHaveText('No problems', { timeout: 15_000 });
+  // Apply by keyboard (Escape leaves Monaco for Save; Tab reaches Apply): into Terminal 2, the tab in view.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Apply' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => tabScreen(page, 1)).toMatch(/^user@workstation:~\$ kubectl apply -f ~\/x\.yaml\nservice\/x created$/m);
+  await expect(page.locator('.lab-editor-status')).toHaveText('Saved ~/x.yaml and ran kubectl apply -f ~/x.yaml in Terminal 2');
+  await expect(tab2).toHaveAttribute('aria-selected', 'true');
+  expect(await tabScreen(page, 0)).not.toContain('kubectl apply');
+
+  // Terminal 2 busy with a ping that runs until Ctrl-C: Apply goes to Terminal 1 and shows it.
+  await page.locator('#lab-term-panel-1').click();
+  await page.keyboard.type('ping 172.18.0.3');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => tabScreen(page, 1)).toMatch(/^64 bytes from 172\.18\.0\.3: icmp_seq=1 /m);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(tab1).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('#lab-term-panel-0')).toBeVisible();
+  await expect.poll(() => tabScreen(page, 0)).toMatch(/^user@workstation:~\$ kubectl apply -f ~\/x\.yaml\nservice\/x unchanged$/m);
+  await expect(page.locator('.lab-editor-status')).toHaveText('Saved ~/x.yaml. Terminal 2 is running a command, so kubectl apply -f ~/x.yaml ran in Terminal 1.');
+  await page.locator('.lab-terminal').screenshot({ path: 'test-results/screenshots/editor-apply-busy-tab-terminal.png' });
+  await page.locator('.lab-editor-panel').screenshot({ path: 'test-results/screenshots/editor-apply-busy-tab-editor.png' });
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  // The ping never saw the line.
+  expect((await tabScreen(page, 1)).match(/kubectl apply/g)).toHaveLength(1);
+  await tab2.click();
+  await page.locator('#lab-term-panel-1').click();
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => tabLastLine(page, 1)).toBe('user@workstation:~$');
+
+  // kubectl edit typed in Terminal 2 while Terminal 1 is in view meanwhile: the saved edit goes back to Terminal 2's kubectl.
+  await page.keyboard.type('kubectl edit svc x');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => editorText(page)).toContain('# Please edit the object below.');
+  await tab1.click();
+  await page.locator('.lab-editor-host .monaco-editor').click();
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type('sessionAffinity: None');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('End');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.type('ClientIP');
+  await page.keyboard.press('Control+S');
+  await expect.poll(() => tabScreen(page, 1)).toMatch(/^user@workstation:~\$ kubectl edit svc x\nservice\/x edited$/m);
+  expect(await tabScreen(page, 0)).not.toContain('edited');
+  await expect.poll(() => tabLastLine(page, 1)).toBe('user@workstation:~$');
+  expect(problems).toEqual([]);
+});
+
 test('axe finds nothing serious with the editor open, in both themes', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page);

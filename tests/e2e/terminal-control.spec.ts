@@ -29,6 +29,12 @@ async function run(page: Page, line: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** The page with the packet-path panel's title at the top of its (sticky, scrolling) column. */
+async function shotPanel(page: Page, path: string): Promise<void> {
+  await page.locator('.trace-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path });
+}
+
 /** Ctrl-C must end the command at once: the prompt is back within this (the shell's grace time is 1.5 s). */
 const AT_ONCE = { timeout: 1000 };
 
@@ -148,6 +154,64 @@ test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keep
   expect(problems).toEqual([]);
 });
 
+test("a ping in tab 2 stays out of tab 1's packet path; the panel shows the tab in view", async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await run(page, `kubectl get pods -l app=web -o jsonpath='{.items[0].status.podIP}{"\\n"}'`);
+  await expect.poll(() => screen(page)).toMatch(/^10\.244\.\d+\.\d+$/m);
+  const web = /^(10\.244\.\d+\.\d+)$/m.exec(await screen(page))![1]!;
+  const panel = page.locator('.trace-panel');
+  await expect(panel.locator('.trace-panel-line')).toHaveText('Terminal 1');
+  // The panel is an island hydrated when the page is idle (client:idle): on a busy machine, late.
+  await expect(page.locator('astro-island:has(.trace-panel):not([ssr])')).toHaveCount(1, { timeout: 30_000 });
+  // Terminal 2: ping worker from the workstation, an echo request a second until Ctrl-C.
+  const tab1 = page.getByRole('tab', { name: 'Terminal 1' });
+  const tab2 = page.getByRole('tab', { name: 'Terminal 2' });
+  await tab2.click();
+  await expect(page.locator('#lab-term-panel-1[data-accepting]')).toBeVisible();
+  await page.locator('#lab-term-panel-1').click();
+  await run(page, 'ping 172.18.0.3');
+  await expect.poll(() => screen(page, 1)).toMatch(/^64 bytes from 172\.18\.0\.3: icmp_seq=1 /m);
+  // Terminal 1 meanwhile: a curl from the worker node after two seconds of pings next door.
+  await tab1.click();
+  await page.locator('#lab-term-panel-0').click();
+  await run(page, `sleep 2; ssh worker "curl -s -o /dev/null -w '%{http_code}\\n' http://${web}"`);
+  await expect.poll(() => lastLine(page, 0), { timeout: 10_000 }).toBe('user@workstation:~$');
+  expect(await screen(page, 0)).toMatch(/^200$/m);
+  expect(await screen(page, 1)).toMatch(/icmp_seq=3 /);
+  // Only the curl's connection: one TCP path from worker to the pod, no ICMP, no tabs of connections.
+  await expect(panel.locator('.trace-panel-line')).toHaveText(/^Terminal 1: sleep 2; ssh worker/);
+  await expect(panel.locator('.pp-outcome')).toContainText(`TCP ${web} port 80: connected`);
+  await expect(panel.getByRole('tab')).toHaveCount(0);
+  await expect(panel).not.toContainText('ICMP');
+  await expect(panel.locator('[role="status"]')).toHaveText(`Packet path updated: Terminal 1: 1 connection, the last TCP ${web}:80: Connected`);
+  await shotPanel(page, `${SHOTS}/trace-own-tab-desktop.png`);
+  // Terminal 2 in view: its ping has not ended, so it has no packet path yet.
+  await tab2.click();
+  await expect(panel.locator('.trace-panel-line')).toHaveText('Terminal 2');
+  await expect(panel).toContainText('No connection yet');
+  await page.locator('#lab-term-panel-1').click();
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => screen(page, 1), AT_ONCE).toMatch(/^--- 172\.18\.0\.3 ping statistics ---$/m);
+  // Now its echo requests (the last eight at most), and nothing of the curl.
+  const sent = Number(/^(\d+) packets transmitted/m.exec(await screen(page, 1))![1]);
+  expect(sent).toBeGreaterThanOrEqual(4);
+  await expect(panel.locator('.trace-panel-line')).toHaveText('Terminal 2: ping 172.18.0.3');
+  const connections = panel.getByRole('tab');
+  await expect(connections).toHaveCount(Math.min(sent, 8));
+  await expect(connections.filter({ hasText: /^\d+ ICMP 172\.18\.0\.3/ })).toHaveCount(Math.min(sent, 8));
+  await expect(panel).not.toContainText('TCP');
+  await shotPanel(page, `${SHOTS}/trace-ping-tab-desktop.png`);
+  // Back to Terminal 1 (keyboard: the tab list's arrows): the curl's path again.
+  await tab2.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tab1).toHaveAttribute('aria-selected', 'true');
+  await expect(panel.locator('.pp-outcome')).toContainText(`TCP ${web} port 80: connected`);
+  const results = await new AxeBuilder({ page }).include('.trace-panel').analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
 test('both tabs are in the saved session: a reload shows each tab its own commands', async ({ page }) => {
   await openLab(page);
   await run(page, 'echo from-one');
@@ -162,6 +226,7 @@ test('both tabs are in the saved session: a reload shows each tab its own comman
   await expect.poll(() => screen(page, 0)).toContain('user@workstation:~$ echo from-one');
   expect(await screen(page, 0)).not.toContain('from-two');
   await page.getByRole('tab', { name: 'Terminal 2' }).click();
+  await expect(page.locator('#lab-term-panel-1[data-accepting]')).toBeVisible();
   await expect.poll(() => screen(page, 1)).toContain('user@workstation:~$ cd /tmp && echo from-two');
   await expect.poll(() => lastLine(page, 1)).toBe('user@workstation:/tmp$');
 });

@@ -2,8 +2,9 @@
  * The open editor (loaded by Editor.tsx on first open): Monaco with YAML for the files in the
  * learner's home (~) on the lab's workstation, the very files `cat ~/web.yaml` reads. Save
  * writes the file through the lab worker; Apply saves and types `kubectl apply -f ~/FILE` into
- * the terminal; after every command the open file is read again, so a change made in the
- * terminal shows here (kept as undoable, or offered when the buffer has unsaved edits).
+ * the terminal tab in view (or another, see applyTarget in workspace.ts); after every command
+ * the open file is read again, so a change made in the terminal shows here (kept as undoable,
+ * or offered when the buffer has unsaved edits).
  * `kubectl edit` opens its temp file here: Save hands the text back to kubectl, Cancel
  * closes it unsaved, as quitting $EDITOR without writing does.
  */
@@ -124,8 +125,12 @@ export default function EditorPanel({ visible, onClose, register }: EditorPanelP
       setStatus('The terminal is not ready yet: run kubectl apply there once it is.');
       return;
     }
-    terminal.type(`kubectl apply -f ~/${name}`);
-    setStatus(`Saved ~/${name} and ran kubectl apply -f ~/${name} in the terminal`);
+    const line = `kubectl apply -f ~/${name}`;
+    const typed = terminal.type(line);
+    if (!typed) setStatus(`Saved ~/${name}. Every terminal tab is in the middle of a command (at its > prompt): finish it or press Ctrl-C, then Apply again.`);
+    else if (typed.queued) setStatus(`Saved ~/${name}. Every terminal tab is running a command: ${line} runs in ${typed.tab} when its command ends (Ctrl-C there ends it).`);
+    else if (typed.instead) setStatus(`Saved ~/${name}. ${typed.instead} is running a command, so ${line} ran in ${typed.tab}.`);
+    else setStatus(`Saved ~/${name} and ran ${line} in ${typed.tab}`);
   };
 
   /** Ends a `kubectl edit`: its text (null = closed unsaved), then back to the learner's file. */
@@ -143,7 +148,8 @@ export default function EditorPanel({ visible, onClose, register }: EditorPanelP
 
   const editRequest: EditRequest = (file) =>
     new Promise((resolve) => {
-      // A request while another is open (cannot happen with one terminal) cancels the first.
+      // A request while another is open (`kubectl edit` in both terminal tabs) cancels the first:
+      // that tab's kubectl says "Edit cancelled, no changes made."; each answer goes to the tab that asked.
       const returnTo = pendingEdit.current?.returnTo ?? currentRef.current;
       if (pendingEdit.current) finishEdit(null);
       pendingEdit.current = { path: file.path, resolve, returnTo };

@@ -21,10 +21,9 @@ import { encodeShare, sharePayload } from '../../lab/share';
 import { stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
-import { compareModes, labChanges, labTraces, tracesLine } from '../trace/trace-state';
-import './terminal.css';
+import { compareModes, labChanges, shownTab, tabTraces } from '../trace/trace-state';
 import { TerminalTabs } from './TerminalTabs';
-import { labWorkspace } from './workspace';
+import { applyTarget, labWorkspace, TERMINAL_TABS, type TabState, type Typed } from './workspace';
 import './terminal.css';
 
 interface Props {
@@ -50,7 +49,6 @@ type Status = 'starting' | 'ready' | 'busy' | 'stopped';
 type Confirm = 'reset' | 'share-link' | undefined;
 
 const FIRST_PROMPT = 'user@workstation:~$ ';
-const TAB_LABELS = ['Terminal 1', 'Terminal 2'];
 /** The live region announces at most this much of the latest output (a screen reader reads it all). */
 const ANNOUNCE_CHARS = 2000;
 const SR_KEY = 'clusterpath:terminal:screen-reader';
@@ -59,7 +57,7 @@ const SAVE_DEBOUNCE_MS = 300;
 
 export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Terminal', onTerminal }: Props) {
   /** Lab pages have tabs; a lesson's live block is one plain terminal. */
-  const tabLabels = lab ? TAB_LABELS : [label];
+  const tabLabels = lab ? TERMINAL_TABS : [label];
   const ID = lab ? 'lab-term' : `term-${slug.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const hosts = useRef<(HTMLDivElement | null)[]>([]);
   /** Each tab's terminal once mounted (index = tab). */
@@ -67,7 +65,12 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
   /** Scrollback and prompt for a tab not mounted yet (a restored session that used it). */
   const pendingTab = useRef<({ text: string; prompt: string; nested: boolean } | undefined)[]>([]);
   const [active, setActive] = useState(0);
+  /** `active` for callbacks made once (the editor's port). */
+  const activeRef = useRef(0);
+  activeRef.current = active;
   const [opened, setOpened] = useState<number[]>([0]);
+  /** A line the editor's Apply sent to a tab whose terminal was not mounted yet. */
+  const typeOnMount = useRef<(string | undefined)[]>([]);
   const [announce, setAnnounce] = useState('');
   const spoken = useRef({ text: '', timer: 0 });
   const client = useRef<LabClient>();
@@ -147,10 +150,11 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     const backend: ShellBackend = {
       run: async (line, onOutput) => {
         const r = await client.current!.run(line, i, onOutput);
-        // The packet-path panel shows the last command that made connections.
-        if (!r.incomplete && r.traces.length) {
-          labTraces.value = r.traces;
-          tracesLine.value = line;
+        // The packet-path panel shows, for the tab in view, its last command that made connections.
+        if (lab && !r.incomplete && r.traces.length) {
+          const all = [...tabTraces.value];
+          all[i] = { line, traces: r.traces };
+          tabTraces.value = all;
         }
         return r;
       },
@@ -181,10 +185,10 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
 
   /** A tab clicked before its terminal existed gets the focus once it mounts (arrow keys keep it on the tab). */
   const focusOnMount = useRef<number | undefined>();
-  const selectTab = (i: number, via: 'key' | 'click') => {
+  const selectTab = (i: number, focus: boolean) => {
     setActive(i);
-    if (!opened.includes(i)) setOpened((o) => [...o, i]);
-    if (via !== 'click') return;
+    setOpened((o) => (o.includes(i) ? o : [...o, i]));
+    if (!focus) return;
     if (terms.current[i]) window.setTimeout(() => terms.current[i]?.focus(), 0);
     else focusOnMount.current = i;
   };
@@ -192,9 +196,49 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
   // A tab's panel exists once opened; its terminal mounts into it then.
   useEffect(() => {
     for (const i of opened) {
-      if (i > 0) mountTab(i, '', (m) => focusOnMount.current === i && (m.focus(), (focusOnMount.current = undefined)));
+      if (i === 0) continue;
+      mountTab(i, '', (m) => {
+        if (focusOnMount.current === i) {
+          m.focus();
+          focusOnMount.current = undefined;
+        }
+        const line = typeOnMount.current[i];
+        typeOnMount.current[i] = undefined;
+        if (line !== undefined) typeInto(i, line);
+      });
     }
   }, [opened]);
+
+  // The packet-path panel follows the tab in view.
+  useEffect(() => {
+    if (lab) shownTab.value = { index: active, label: tabLabels[active]! };
+  }, [active]);
+
+  /** Types a line into tab `i` and runs it; a tab not mounted yet gets it once it is. */
+  const typeInto = (i: number, line: string) => {
+    const m = terms.current[i];
+    if (!m) {
+      typeOnMount.current[i] = line;
+      return;
+    }
+    // Ctrl-E Ctrl-U first: a half-typed line must not become part of the typed command.
+    m.term.input('\x05\x15', false);
+    m.shell.type(line);
+  };
+
+  /** The editor's Apply: into the tab `applyTarget` picks (see there why), shown to the learner. */
+  const typeForEditor = (line: string): Typed | undefined => {
+    const states = tabLabels.map((_, i): TabState => {
+      const sh = terms.current[i]?.shell;
+      return sh?.busy ? 'running' : sh?.continuing ? 'continuing' : 'idle';
+    });
+    const shown = activeRef.current;
+    const target = applyTarget(shown, states);
+    if (!target) return undefined;
+    if (target.tab !== shown) selectTab(target.tab, false);
+    typeInto(target.tab, line);
+    return { tab: tabLabels[target.tab]!, queued: target.queued, ...(target.tab !== shown ? { instead: tabLabels[shown]! } : {}) };
+  };
 
   const boot = (restore: SessionLog | undefined) => {
     client.current?.terminate();
@@ -244,17 +288,12 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
         if (disposed) return;
         performance.mark('clusterpath:terminal-accepting');
         onTerminal?.({ type: (line) => m.shell.type(line), focus: () => m.focus() });
-        // On a lab page the editor's Apply types into the first terminal; its files go through this worker.
+        // On a lab page the editor's Apply types into a terminal tab; its files go through this worker.
         if (lab) {
           detachWorkspace = labWorkspace.attachTerminal({
             client: () => client.current,
-            // Ctrl-E Ctrl-U first: a half-typed line must not become part of the applied command.
-            type: (line) => {
-              setActive(0);
-              m.term.input('\x05\x15', false);
-              m.shell.type(line);
-            },
-            focus: () => m.focus(),
+            type: typeForEditor,
+            focus: () => terms.current[activeRef.current]?.focus(),
           });
         }
         if (pendingView.current) {
@@ -336,8 +375,7 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
       const view = what === 'undo' ? await c.undo() : await c.load(emptyLog(slug, seed, Math.floor(Date.now())));
       show(view, true);
       // The old connections belong to a session that no longer exists.
-      labTraces.value = [];
-      tracesLine.value = '';
+      tabTraces.value = [];
       setMessage(what === 'undo' ? 'The last change was undone.' : 'The lab was reset to its setup.');
       setStatus('ready');
     } catch {
@@ -497,7 +535,7 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
           </label>
         </p>
       )}
-      {lab && <TerminalTabs labels={tabLabels} active={active} idPrefix={ID} panelIds={tabLabels.map((_, i) => (opened.includes(i) ? `${ID}-panel-${i}` : undefined))} onSelect={selectTab} />}
+      {lab && <TerminalTabs labels={tabLabels} active={active} idPrefix={ID} panelIds={tabLabels.map((_, i) => (opened.includes(i) ? `${ID}-panel-${i}` : undefined))} onSelect={(i, via) => selectTab(i, via === 'click')} />}
       {/* Keyed: xterm lives in these elements, so Preact must never swap one for a sibling div. */}
       {opened.map((i) => (
         <div

@@ -7,12 +7,45 @@
  */
 import type { LabClient } from '../../lab/client';
 
+/** The lab terminal's tabs, by name (each its own shell on the one cluster). */
+export const TERMINAL_TABS = ['Terminal 1', 'Terminal 2'];
+
 export interface TerminalPort {
   /** The current lab worker (a restart replaces it), or none while stopped. */
   client(): LabClient | undefined;
-  /** Types `line` at the prompt and runs it, as if entered (it lands in the history). */
-  type(line: string): void;
+  /**
+   * Types `line` at a prompt and runs it, as if entered (it lands in that tab's history), in
+   * the tab `applyTarget` picks; says where, or undefined when no tab can take it now.
+   */
+  type(line: string): Typed | undefined;
   focus(): void;
+}
+
+/** Where a typed line went: the tab's name, and whether it waits for the command running there. */
+export interface Typed {
+  tab: string;
+  queued: boolean;
+  /** The tab the learner was looking at, when it was busy and the line went elsewhere. */
+  instead?: string;
+}
+
+/** A terminal tab as Apply sees it: at an empty prompt (or never opened), running a command, or at PS2. */
+export type TabState = 'idle' | 'running' | 'continuing';
+
+/**
+ * Which tab the editor's Apply types into. The one the learner is looking at, as they expect;
+ * if it is running a command (often one that never ends by itself: `ping`, `kubectl get -w`),
+ * another idle tab, shown to them, rather than leave the line behind a command that may never
+ * end. Only when every tab is running something does the line wait in the shown tab (a tty
+ * buffers what is typed meanwhile; the editor says so, and that Ctrl-C ends the command). A
+ * tab at the `> ` prompt would take the line into its here-document, so it never gets it.
+ */
+export function applyTarget(shown: number, tabs: readonly TabState[]): { tab: number; queued: boolean } | undefined {
+  const order = [shown, ...tabs.keys()].filter((t, i, all) => all.indexOf(t) === i);
+  const idle = order.find((t) => tabs[t] === 'idle');
+  if (idle !== undefined) return { tab: idle, queued: false };
+  const running = order.find((t) => tabs[t] === 'running');
+  return running === undefined ? undefined : { tab: running, queued: true };
 }
 
 /** A `kubectl edit` file: resolve with the saved text, or null when closed unsaved. */
