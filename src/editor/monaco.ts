@@ -169,7 +169,14 @@ export function createYamlEditor(el: HTMLElement, opts: YamlEditorOptions): Yaml
     () => opts.onEscape(),
     '!suggestWidgetVisible && !findWidgetVisible && !markersNavigationVisible && !parameterHintsVisible && !hasMultipleSelections && !inSnippetMode && !editorHoverFocused && !renameInputVisible',
   );
+  // Monaco hides a closed find widget with aria-hidden but leaves its inputs and buttons
+  // focusable (axe: aria-hidden-focus); `inert` takes the hidden widget out of the tab order too.
+  const hiddenWidgets = new MutationObserver(() => {
+    for (const w of el.querySelectorAll<HTMLElement>('.find-widget')) w.inert = w.getAttribute('aria-hidden') === 'true';
+  });
+  hiddenWidgets.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-hidden'] });
   const subs = [
+    { dispose: () => hiddenWidgets.disconnect() },
     editor.onDidChangeModelContent(() => opts.onChange()),
     monaco.editor.onDidChangeMarkers((uris) => {
       const model = editor.getModel();

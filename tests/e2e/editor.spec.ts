@@ -308,12 +308,18 @@ test('Apply types into the terminal tab in view, or the idle one when it runs a 
   expect(problems).toEqual([]);
 });
 
-test('axe finds nothing serious with the editor open, in both themes', async ({ page, baseURL }) => {
+test('axe finds nothing serious with the editor open, in both themes (also after the find widget was used)', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page);
   await openEditor(page);
   await pasteIntoEditor(page, BROKEN);
   await expect(page.locator(SQUIGGLE).first()).toBeVisible({ timeout: 15_000 });
+  // Opened and closed, Monaco's find widget stays in the page, hidden: nothing in it may take focus.
+  await page.locator('.lab-editor-host .monaco-editor').click();
+  await page.keyboard.press('Control+F');
+  await expect(page.locator('.find-widget.visible')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.find-widget[aria-hidden="true"]')).toHaveAttribute('inert', '');
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     const results = await new AxeBuilder({ page }).analyze();
