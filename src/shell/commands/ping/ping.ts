@@ -36,8 +36,9 @@ Send ICMP ECHO_REQUESTs to HOST
 `;
 
 function ttlOf(hops: Hop[]): number {
-  // The reply's TTL as the client reads it: 64 minus each node that forwarded the reply.
-  return 64 - hops.filter((h) => h.kind === 'node' && h.leg === 'reply' && h.delivered === 'forward').length;
+  // The reply's TTL as the client reads it: 64 minus each node that routed it on (a node
+  // that sent the reply itself, from a local process, does not count).
+  return 64 - hops.filter((h) => h.kind === 'node' && h.leg === 'reply' && h.origin === 'in' && h.delivered === 'forward').length;
 }
 
 /**
