@@ -84,9 +84,20 @@ export const SVC_F_SCHED3 = 0x20;
 
 const PROTO_NUM: Record<IpvsProto, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 
+/** A dotted quad (the table holds only valid IPv4 addresses) as an unsigned number, digit by digit: no garbage for 110,000 addresses. */
 function ipNum(ip: string): number {
-  const p = ip.split('.').map(Number);
-  return (((p[0]! << 24) >>> 0) + (p[1]! << 16) + (p[2]! << 8) + p[3]!) >>> 0;
+  let n = 0;
+  let octet = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46 /* . */) {
+      n = n * 256 + octet;
+      octet = 0;
+    } else {
+      octet = octet * 10 + (c - 48);
+    }
+  }
+  return n * 256 + octet;
 }
 
 /**
@@ -98,13 +109,18 @@ function cmpInt(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+// The sorts parse each address once, not at every comparison (10,000 Services make
+// 130,000 comparisons); the comparisons and so the order are the same.
 export function sortServices(list: readonly VirtualServiceView[]): VirtualServiceView[] {
-  return [...list].sort((a, b) =>
-    PROTO_NUM[a.protocol] - PROTO_NUM[b.protocol] || cmpInt(ipNum(a.address), ipNum(b.address)) || a.port - b.port);
+  return list.map((s) => ({ s, proto: PROTO_NUM[s.protocol], ip: ipNum(s.address) }))
+    .sort((a, b) => a.proto - b.proto || cmpInt(a.ip, b.ip) || a.s.port - b.s.port)
+    .map((k) => k.s);
 }
 
 export function sortDests(list: readonly RealServerView[]): RealServerView[] {
-  return [...list].sort((a, b) => cmpInt(ipNum(a.address), ipNum(b.address)) || a.port - b.port);
+  return list.map((d) => ({ d, ip: ipNum(d.address) }))
+    .sort((a, b) => cmpInt(a.ip, b.ip) || a.d.port - b.d.port)
+    .map((k) => k.d);
 }
 
 /** Name lookups ipvsadm does without -n (gethostbyaddr, getservbyport). */
@@ -157,7 +173,11 @@ function schedFlags(s: VirtualServiceView): string {
 const FWD_SWITCH: Record<RealServerView['forward'], string> = { Masq: '-m', Tunnel: '-i', Local: '-g', Route: '-g' };
 const PROTO_SWITCH: Record<IpvsProto, string> = { TCP: '-t', UDP: '-u', SCTP: '--sctp-service' };
 
-export function serviceEntry(s: VirtualServiceView, format: number, r?: Resolver): string {
+/**
+ * print_service_entry, one string per line pushed to `lines`: the listings join them once
+ * (10,000 Services are 110,000 lines; appending to one string keeps every piece alive as a rope).
+ */
+function pushServiceEntry(lines: string[], s: VirtualServiceView, format: number, r?: Resolver): void {
   const vname = addrport(s.address, s.port, s.protocol, format, r);
   let out = '';
   // "%-4s %s": `TCP  10.96.0.1:443`, `SCTP 10.0.2.15:31514` (kubernetes PR #81477 shows both).
@@ -184,41 +204,41 @@ export function serviceEntry(s: VirtualServiceView, format: number, r?: Resolver
     }
     if (s.flags & SVC_F_ONEPACKET) out += ' ops';
   }
-  out += '\n';
+  lines.push(out + '\n');
   const dests = format & FMT.NOSORT ? s.realServers : sortDests(s.realServers);
   for (const d of dests) {
     const full = addrport(d.address, d.port, s.protocol, format, r);
     const dname = format & FMT.RULE ? full : full.slice(0, 28);
     if (format & FMT.RULE) {
-      out += `-a ${svcName} -r ${dname} ${FWD_SWITCH[d.forward]} -w ${d.weight}\n`;
+      lines.push(`-a ${svcName} -r ${dname} ${FWD_SWITCH[d.forward]} -w ${d.weight}\n`);
     } else if (format & FMT.STATS) {
       const st = d.stats;
-      out += `  -> ${padR(dname, 28)}${[st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes].map((x) => largenum(x, format)).join('')}\n`;
+      lines.push(`  -> ${padR(dname, 28)}${[st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes].map((x) => largenum(x, format)).join('')}\n`);
     } else if (format & FMT.RATE) {
       const st = d.stats;
-      out += `  -> ${padR(dname, 28)} ${padL(String(st.cps), 8)} ${padL(String(st.inpps), 8)} ${padL(String(st.outpps), 8)}${largenum(st.inbps, format)}${largenum(st.outbps, format)}\n`;
+      lines.push(`  -> ${padR(dname, 28)} ${padL(String(st.cps), 8)} ${padL(String(st.inpps), 8)} ${padL(String(st.outpps), 8)}${largenum(st.inbps, format)}${largenum(st.outbps, format)}\n`);
     } else if (format & FMT.THRESHOLDS) {
-      out += `  -> ${padR(dname, 28)} ${[d.uThreshold, d.lThreshold, d.activeConns, d.inactConns].map((x) => padR(String(x), 10)).join(' ')}\n`;
+      lines.push(`  -> ${padR(dname, 28)} ${[d.uThreshold, d.lThreshold, d.activeConns, d.inactConns].map((x) => padR(String(x), 10)).join(' ')}\n`);
     } else if (format & FMT.PERSISTENTCONN) {
-      out += `  -> ${padR(dname, 28)} ${padR(String(d.weight), 9)} ${padR(String(d.persistConns), 11)} ${padR(String(d.activeConns), 10)} ${padR(String(d.inactConns), 10)}\n`;
+      lines.push(`  -> ${padR(dname, 28)} ${padR(String(d.weight), 9)} ${padR(String(d.persistConns), 11)} ${padR(String(d.activeConns), 10)} ${padR(String(d.inactConns), 10)}\n`);
     } else {
-      out += `  -> ${padR(dname, 28)} ${padR(d.forward, 7)} ${padR(String(d.weight), 6)} ${padR(String(d.activeConns), 10)} ${padR(String(d.inactConns), 10)}\n`;
+      lines.push(`  -> ${padR(dname, 28)} ${padR(d.forward, 7)} ${padR(String(d.weight), 6)} ${padR(String(d.activeConns), 10)} ${padR(String(d.inactConns), 10)}\n`);
     }
   }
-  return out;
 }
 
 /** `ipvsadm -L` (list_all): the version line (not with -S), the title, every service sorted. */
 export function listAll(services: readonly VirtualServiceView[], format: number, r?: Resolver): string {
-  let out = format & FMT.RULE ? '' : IPVS_VERSION_LINE + '\n';
-  out += title(format);
-  for (const s of format & FMT.NOSORT ? services : sortServices(services)) out += serviceEntry(s, format, r);
-  return out;
+  const lines = [format & FMT.RULE ? '' : IPVS_VERSION_LINE + '\n', title(format)];
+  for (const s of format & FMT.NOSORT ? services : sortServices(services)) pushServiceEntry(lines, s, format, r);
+  return lines.join('');
 }
 
 /** `ipvsadm -L -t VIP:PORT` (list_service): the title and that one service, no version line. */
 export function listService(s: VirtualServiceView, format: number, r?: Resolver): string {
-  return title(format) + serviceEntry(s, format, r);
+  const lines = [title(format)];
+  pushServiceEntry(lines, s, format, r);
+  return lines.join('');
 }
 
 /** `ipvsadm -Lc` (list_conn over /proc/net/ip_vs_conn). */

@@ -134,6 +134,21 @@ describe('ipvsadm -Ln', () => {
     expect(run(['-Sn'], t).stdout).toBe('-A -t 10.96.0.1:443 -s rr\n-a -t 10.96.0.1:443 -r 172.18.0.2:6443 -m -w 1\n');
   });
 
+  it('sorts addresses like libipvs, by ntohl(a) - ntohl(b) in an int: 192.168.x (a difference past 2^31) before 10.x', () => {
+    const svc = (address: string, dests: ReturnType<typeof rs>[]): VirtualServiceView => ({
+      protocol: 'TCP', address, port: 80, scheduler: 'rr', flags: 0, timeout: 0, stats: { ...ZERO_STATS }, realServers: dests,
+    });
+    const t = fakeTable([svc('10.96.0.20', [rs('10.244.1.9', 80), rs('192.168.0.7', 80), rs('10.244.1.10', 80)]), svc('192.168.1.9', []), svc('10.96.0.3', [])]);
+    expect(run(['-Sn'], t).stdout).toBe(
+      '-A -t 192.168.1.9:80 -s rr\n' +
+      '-A -t 10.96.0.3:80 -s rr\n' +
+      '-A -t 10.96.0.20:80 -s rr\n' +
+      '-a -t 10.96.0.20:80 -r 192.168.0.7:80 -m -w 1\n' +
+      '-a -t 10.96.0.20:80 -r 10.244.1.9:80 -m -w 1\n' +
+      '-a -t 10.96.0.20:80 -r 10.244.1.10:80 -m -w 1\n',
+    );
+  });
+
   it('keeps print_largenum widths', () => {
     expect(largenum(0, 0)).toBe('        0');
     expect(largenum(123_456_789, 0)).toBe('  123456K');
