@@ -1,8 +1,8 @@
-// The scale explorer (/scale): a real sweep in the engine worker, charts, tables, CSV, axe,
-// keyboard, cancel; screenshots (desktop + phone) under test-results/scale/.
+// The scale explorer (/scale): a real sweep in the engine workers (one per core, up to three),
+// charts, tables, CSV, axe, keyboard, cancel; screenshots (desktop + phone) under test-results/scale/.
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Worker } from '@playwright/test';
 
 const SHOTS = 'test-results/scale';
 // Expected CSV header: the columns of src/components/scale/csv.ts, in order.
@@ -37,8 +37,25 @@ async function table(page: Page, id: string): Promise<number[][]> {
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(300_000);
 
+/** The page's workers as they start, each with a promise of its end (terminated or closed). */
+function watchWorkers(page: Page): { worker: Worker; closed: Promise<unknown> }[] {
+  const seen: { worker: Worker; closed: Promise<unknown> }[] = [];
+  page.on('worker', (worker) => seen.push({ worker, closed: new Promise((r) => worker.on('close', r)) }));
+  return seen;
+}
+
+/** One worker per core, at most one per mode (src/components/scale/pool.ts). */
+async function poolSize(page: Page): Promise<number> {
+  return Math.max(1, Math.min(3, await page.evaluate(() => navigator.hardwareConcurrency)));
+}
+
 test('a 10–1,000 sweep draws four charts, fills the tables and exports CSV', async ({ page }) => {
+  const workers = watchWorkers(page);
   await sweep(page);
+  // The steps ran side by side on the pool's workers, and every worker is gone once done.
+  expect(workers).toHaveLength(await poolSize(page));
+  await Promise.all(workers.map((w) => w.closed));
+  await expect(page.getByRole('status')).toContainText(workers.length === 1 ? 'one engine worker' : `${workers.length} engine workers side by side`);
   await expect(page.locator('.scale-chart canvas')).toHaveCount(4);
   await expect(page.locator('.scale-chart .u-legend').first()).toContainText('nftables');
 
@@ -97,7 +114,8 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('bad input is refused with a message; Cancel stops a long run and keeps what was measured', async ({ page }) => {
+test('bad input is refused with a message; Cancel stops every worker of a long run and keeps what was measured', async ({ page }) => {
+  const workers = watchWorkers(page);
   await open(page);
   await page.locator('#scale-eps').fill('50');
   await expect(page.locator('#scale-eps-help')).toContainText('whole number from 1 to 20');
@@ -107,8 +125,15 @@ test('bad input is refused with a message; Cancel stops a long run and keeps wha
   await page.selectOption('#scale-to', '10000');
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.locator('table[data-table="programmed"] tbody tr')).not.toContainText(['No data yet.'], { timeout: 60_000 });
+  await expect(page.getByRole('status')).toContainText(/Measuring .* Services \(\d+ of 21 done\)/);
+  expect(workers).toHaveLength(await poolSize(page));
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status')).toContainText('Cancelled; kept the');
+  // Every worker is terminated, not left computing the 10,000-Service steps.
+  await Promise.all(workers.map((w) => w.closed));
+  const kept = Number(/kept the (\d+) measurement/.exec((await page.getByRole('status').textContent()) ?? '')?.[1]);
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(21);
   await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
   await expect(page.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
 });

@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CHARTS, chartData, formatNumber, MODE_LABEL } from './charts';
 import { toCsv } from './csv';
-import { countsBetween, MAX_ENDPOINTS, MIN_ENDPOINTS, MODES, SERVICE_COUNTS, type ScaleRow } from './rows';
-import type { FromWorker, ToWorker } from './protocol';
+import { poolSize, runSweep, type SweepTiming, type WorkerLike } from './pool';
+import { countsBetween, MAX_ENDPOINTS, MIN_ENDPOINTS, MODES, SERVICE_COUNTS, sweepSteps, type ScaleRow, type Step } from './rows';
 import { ScaleChart } from './ScaleChart';
 
 /**
  * The scale explorer island: controls, progress, one chart + data table per measure, CSV.
- * The engine runs in a worker (scale.worker.ts); this file only sends the request and draws
- * the rows as they arrive. Cancel terminates the worker (the next Run starts a fresh one).
+ * The engine runs in workers (scale.worker.ts, a few side by side: pool.ts); this file sends
+ * the sweep and draws the rows as they arrive, at most once per frame. Cancel terminates
+ * every worker (the next Run starts fresh ones).
  */
 
 type Status =
@@ -30,61 +31,92 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+const and = (xs: readonly string[]): string => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/** "iptables and IPVS at 10,000 Services": the steps in flight, grouped by count. */
+function describeSteps(steps: readonly Step[]): string {
+  const counts = [...new Set(steps.map((s) => s.services))];
+  return counts.map((n) => `${and(steps.filter((s) => s.services === n).map((s) => MODE_LABEL[s.mode]))} at ${formatNumber(n, 0)}`).join('; ') + ' Services';
+}
+
+const spawnWorker = (): WorkerLike => new Worker(new URL('./scale.worker.ts', import.meta.url), { type: 'module', name: 'clusterpath-scale' });
+
 export default function ScaleExplorer() {
   const [from, setFrom] = useState(10);
   const [to, setTo] = useState(1_000);
   const [endpoints, setEndpoints] = useState(10);
   const [rows, setRows] = useState<ScaleRow[]>([]);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const worker = useRef<Worker | null>(null);
-  const runId = useRef(0);
-
-  useEffect(() => () => worker.current?.terminate(), []);
+  const cancelSweep = useRef<(() => void) | null>(null);
+  /** The sweep's rows by step index (they arrive out of order), and what the next frame draws. */
+  const slots = useRef<(ScaleRow | undefined)[]>([]);
+  const pending = useRef<{ rows: boolean; status?: Status; done?: SweepTiming }>({ rows: false });
+  const frame = useRef(0);
 
   const counts = countsBetween(from, to);
   const endpointsOk = Number.isInteger(endpoints) && endpoints >= MIN_ENDPOINTS && endpoints <= MAX_ENDPOINTS;
   const running = status.kind === 'running';
 
+  /** Apply what the workers sent since the last frame: one render however many rows came. */
+  function flush(): void {
+    if (frame.current) cancelAnimationFrame(frame.current);
+    frame.current = 0;
+    const p = pending.current;
+    pending.current = { rows: false };
+    if (p.rows) setRows(slots.current.filter((r): r is ScaleRow => r !== undefined));
+    if (p.status) setStatus(p.status);
+    if (p.done) performance.mark('clusterpath:scale-done', { detail: p.done });
+  }
+  function later(update: Partial<typeof pending.current>): void {
+    Object.assign(pending.current, update);
+    frame.current ||= requestAnimationFrame(flush);
+  }
+
+  useEffect(() => () => {
+    cancelSweep.current?.();
+    cancelAnimationFrame(frame.current);
+  }, []);
+
   function run(): void {
     if (!endpointsOk || counts.length === 0) return;
-    worker.current?.terminate();
-    const w = new Worker(new URL('./scale.worker.ts', import.meta.url), { type: 'module', name: 'clusterpath-scale' });
-    worker.current = w;
-    const id = ++runId.current;
+    cancelSweep.current?.();
+    const steps = sweepSteps(counts);
+    const workers = poolSize(navigator.hardwareConcurrency, steps.length);
+    slots.current = [];
+    pending.current = { rows: false };
     setRows([]);
     setStatus({ kind: 'running', text: 'Starting the engine…' });
     performance.mark('clusterpath:scale-start');
-    w.onmessage = (e: MessageEvent<FromWorker>) => {
-      const m = e.data;
-      if (m.id !== runId.current) return;
-      if (m.type === 'step') {
-        setStatus({ kind: 'running', text: `Measuring ${MODE_LABEL[m.mode]} at ${formatNumber(m.services, 0)} Services (step ${m.index + 1} of ${m.total})…` });
-      } else if (m.type === 'row') {
-        setRows((rs) => [...rs, m.row]);
-      } else if (m.type === 'done') {
-        performance.mark('clusterpath:scale-done', { detail: { workerMs: m.totalMs } });
-        setStatus({ kind: 'done', text: `Done: ${counts.length * modes.length} measurements in ${formatNumber(m.totalMs / 1000, 1)} s of engine time.` });
-        w.terminate();
-        worker.current = null;
-      } else {
-        setStatus({ kind: 'error', text: `The engine failed: ${m.message}` });
-        w.terminate();
-        worker.current = null;
-      }
-    };
-    w.onerror = () => {
-      setStatus({ kind: 'error', text: 'The engine worker could not start or crashed; try a smaller range.' });
-      worker.current = null;
-    };
-    const msg: ToWorker = { type: 'run', id, counts, endpoints };
-    w.postMessage(msg);
+    cancelSweep.current = runSweep(steps, endpoints, workers, spawnWorker, {
+      onProgress: (inFlight, done) => later({
+        status: { kind: 'running', text: `Measuring ${describeSteps(inFlight)} (${done} of ${steps.length} done)…` },
+      }),
+      onRow: (index, row) => {
+        slots.current[index] = row;
+        later({ rows: true });
+      },
+      onDone: (t) => {
+        cancelSweep.current = null;
+        const how = t.workers === 1 ? 'one engine worker' : `${t.workers} engine workers side by side`;
+        later({
+          status: { kind: 'done', text: `Done: ${steps.length} measurements in ${formatNumber(t.workerMs / 1000, 1)} s (${how}).` },
+          done: t,
+        });
+      },
+      onError: (message, step) => {
+        cancelSweep.current = null;
+        const where = step ? ` measuring ${MODE_LABEL[step.mode]} at ${formatNumber(step.services, 0)} Services` : '';
+        later({ status: { kind: 'error', text: `The engine failed${where}: ${message.trim().replace(/\.$/, '')}. The measurements made before it are kept.` } });
+      },
+    });
   }
 
   function cancel(): void {
-    worker.current?.terminate();
-    worker.current = null;
-    runId.current++;
-    setStatus({ kind: 'done', text: `Cancelled; kept the ${rows.length} measurement${rows.length === 1 ? '' : 's'} made so far.` });
+    cancelSweep.current?.();
+    cancelSweep.current = null;
+    flush();
+    const kept = slots.current.filter(Boolean).length;
+    setStatus({ kind: 'done', text: `Cancelled; kept the ${kept} measurement${kept === 1 ? '' : 's'} made so far.` });
   }
 
   const data = useMemo(() => CHARTS.map((c) => chartData(rows, c, modes)), [rows]);

@@ -5,7 +5,7 @@
  */
 import { iptablesSaveCommand, listRuleset, scaleRun } from '../../engine';
 import { ipsetSaveText, ipvsadmSaveText } from '../../shell';
-import { MODES, type Mode, type ScaleRow } from './rows';
+import { sweepSteps, type Mode, type ScaleRow } from './rows';
 
 /** Build and measure one mode at one size. `now` is a monotonic ms clock (performance.now). */
 export function measure(mode: Mode, services: number, endpoints: number, now: () => number): ScaleRow {
@@ -35,16 +35,14 @@ export function measure(mode: Mode, services: number, endpoints: number, now: ()
 }
 
 /**
- * The whole sweep, smallest count first, the three modes at each count; `onRow` after each
- * step (the worker posts it). Returns the total ms.
+ * The whole sweep in one thread, in `sweepSteps` order (the bench and the tests; the page
+ * spreads the steps over workers). `onRow` after each step. Returns the total ms.
  */
 export function sweep(counts: readonly number[], endpoints: number, now: () => number, onRow: (r: ScaleRow) => void, onStep?: (mode: Mode, services: number) => void): number {
   const t0 = now();
-  for (const n of counts) {
-    for (const mode of MODES) {
-      onStep?.(mode, n);
-      onRow(measure(mode, n, endpoints, now));
-    }
+  for (const { mode, services } of sweepSteps(counts)) {
+    onStep?.(mode, services);
+    onRow(measure(mode, services, endpoints, now));
   }
   return now() - t0;
 }

@@ -39,6 +39,20 @@ export interface ScaleRow {
   reached: boolean;
 }
 
+/** One measurement of a sweep: a mode at a Service count. */
+export interface Step {
+  mode: Mode;
+  services: number;
+}
+
+/**
+ * A sweep's measurements in order: smallest count first, the three modes at each count.
+ * The workers take them in this order and the page keeps its rows (tables, CSV) in it.
+ */
+export function sweepSteps(counts: readonly number[]): Step[] {
+  return counts.flatMap((services) => MODES.map((mode) => ({ mode, services })));
+}
+
 /** The preset counts within a From–To range (either order). */
 export function countsBetween(from: number, to: number): number[] {
   const lo = Math.min(from, to);

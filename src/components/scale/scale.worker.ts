@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
-// The scale explorer's worker: runs a sweep off the main thread and posts each step as it
-// goes. Cancel is the page terminating this worker (a sweep is one synchronous loop).
-import { sweep } from './measure';
-import { countsBetween, MAX_ENDPOINTS, MIN_ENDPOINTS, MODES } from './rows';
+// A scale explorer worker: measures one mode at one Service count per request and posts the
+// row (never the node). The page runs a few of these side by side (pool.ts) and cancels by
+// terminating them (a measurement is one synchronous call).
+import { measure } from './measure';
+import { MAX_ENDPOINTS, MIN_ENDPOINTS, MODES, SERVICE_COUNTS } from './rows';
 import type { FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
@@ -10,15 +11,15 @@ const post = (m: FromWorker): void => (self as unknown as DedicatedWorkerGlobalS
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m?.type !== 'run') return;
-  const counts = countsBetween(Math.min(...m.counts), Math.max(...m.counts));
+  if (!MODES.includes(m.mode) || !(SERVICE_COUNTS as readonly number[]).includes(m.services)) {
+    post({ type: 'error', id: m.id, message: `no such measurement: ${String(m.mode)} at ${String(m.services)} Services` });
+    return;
+  }
   const endpoints = Math.min(MAX_ENDPOINTS, Math.max(MIN_ENDPOINTS, Math.round(m.endpoints)));
-  const total = counts.length * MODES.length;
-  let index = 0;
+  const t0 = performance.now();
   try {
-    const totalMs = sweep(counts, endpoints, () => performance.now(), (row) => post({ type: 'row', id: m.id, row }), (mode, services) => {
-      post({ type: 'step', id: m.id, mode, services, index: index++, total });
-    });
-    post({ type: 'done', id: m.id, totalMs });
+    const row = measure(m.mode, m.services, endpoints, () => performance.now());
+    post({ type: 'row', id: m.id, row, startedAt: performance.timeOrigin + t0, ms: performance.now() - t0 });
   } catch (err) {
     post({ type: 'error', id: m.id, message: err instanceof Error ? err.message : String(err) });
   }
