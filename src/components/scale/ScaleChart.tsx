@@ -75,8 +75,10 @@ export function ScaleChart({ spec, modes, data }: Props) {
         legend: { show: true, live: false },
       }, latest.current as uPlot.AlignedData, box.current);
     };
+    let first: ReturnType<typeof setTimeout> | undefined;
     loadUPlot().then((U) => {
-      build(U);
+      // Each chart is built in a task of its own: the four in one would make one long task.
+      first = setTimeout(() => build(U), 0);
       ro = new ResizeObserver(() => {
         if (box.current && plot.current) plot.current.setSize({ width: Math.max(260, box.current.clientWidth), height: 240 });
       });
@@ -90,6 +92,7 @@ export function ScaleChart({ spec, modes, data }: Props) {
     });
     return () => {
       cancelled = true;
+      clearTimeout(first);
       ro?.disconnect();
       mo?.disconnect();
       plot.current?.destroy();
@@ -98,7 +101,9 @@ export function ScaleChart({ spec, modes, data }: Props) {
   }, [spec, modes]);
 
   useEffect(() => {
-    plot.current?.setData(data as uPlot.AlignedData);
+    // Redrawn in a task of its own, like the build: new rows redraw all four charts.
+    const redraw = setTimeout(() => plot.current?.setData(data as uPlot.AlignedData), 0);
+    return () => clearTimeout(redraw);
   }, [data]);
 
   // The canvas is decorative for screen readers: the caption and the table carry the data.

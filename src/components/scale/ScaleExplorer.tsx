@@ -84,7 +84,8 @@ export default function ScaleExplorer() {
     const workers = poolSize(navigator.hardwareConcurrency, steps.length);
     slots.current = [];
     pending.current = { rows: false };
-    setRows([]);
+    // Keep an empty list as is: a new one would redraw the four empty charts for nothing.
+    setRows((rs) => (rs.length === 0 ? rs : []));
     setStatus({ kind: 'running', text: 'Starting the engine…' });
     performance.mark('clusterpath:scale-start');
     cancelSweep.current = runSweep(steps, endpoints, workers, spawnWorker, {
