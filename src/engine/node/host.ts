@@ -222,19 +222,37 @@ export class NodeHost {
     const [ip, bits] = cidr.split('/');
     const prefix = bits === undefined ? 32 : Number(bits);
     if (!link || parseIPv4(ip ?? '') === undefined || !(prefix >= 0 && prefix <= 32)) return false;
-    if (link.addresses.some((a) => a.address === ip && a.prefix === prefix)) return false;
+    const known = this.#addressKeys(link.addresses);
+    if (known.keys.has(`${ip}/${prefix}`)) return false;
     const net = parseCIDR(`${ip}/${prefix}`)!;
     // A /32 shares its subnet only with itself (refused above): never secondary. Skipping the
     // scan keeps 10,000 kube-ipvs0 ClusterIPs linear.
     const secondary = prefix < 32 && link.addresses.some((a) => a.prefix === prefix && parseCIDR(`${a.address}/${a.prefix}`)!.base === net.base);
     const brd = broadcastOf(ip!, prefix);
     link.addresses.push({ address: ip!, prefix, scope, ...(brd && link.kind !== 'dummy' && link.kind !== 'loopback' ? { broadcast: brd } : {}), ...(secondary ? { secondary } : {}) });
+    known.keys.add(`${ip}/${prefix}`);
+    known.length = link.addresses.length;
     if (prefix < 32 && !secondary && link.kind !== 'loopback') {
       this.routes.push({ dst: `${formatIPv4(net.base)}/${prefix}`, dev, proto: 'kernel', scope: 'link', src: ip!, owner: 'kernel' });
     }
     this.#version++;
     return true;
   }
+
+  /**
+   * A link's addresses as "ip/prefix" keys, so binding 10,000 ClusterIPs to kube-ipvs0 is not
+   * quadratic. Rebuilt whenever the list's length changed outside addAddress.
+   */
+  #addressKeys(list: InterfaceAddress[]): { length: number; keys: Set<string> } {
+    let known = this.#addressIndex.get(list);
+    if (!known || known.length !== list.length) {
+      known = { length: list.length, keys: new Set(list.map((a) => `${a.address}/${a.prefix}`)) };
+      this.#addressIndex.set(list, known);
+    }
+    return known;
+  }
+
+  readonly #addressIndex = new WeakMap<InterfaceAddress[], { length: number; keys: Set<string> }>();
 
   /** `ip addr del CIDR dev NAME` (the connected route goes with a primary address). */
   deleteAddress(dev: string, cidr: string): boolean {
