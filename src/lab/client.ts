@@ -4,6 +4,7 @@
  * dies, every pending call fails and `onCrash` tells the page, which offers a restart.
  */
 import type { Trace } from '../engine';
+import type { TerminalSize } from '../shell';
 import type { CompareView, CompletionQuery, FromWorker, LabSetup, SessionLog, SessionView, TaskState, ToWorker, TranscriptEntry } from './protocol';
 
 export interface LabRunResult {
@@ -34,10 +35,15 @@ export interface LabClientOptions {
 }
 
 export interface LabClient {
-  /** Runs a line in terminal tab `tab` (0: the first); `onOutput` gets what it prints meanwhile. */
-  run(line: string, tab?: number, onOutput?: (text: string) => void): Promise<LabRunResult>;
+  /**
+   * Runs a line in terminal tab `tab` (0: the first); `onOutput` gets what it prints meanwhile.
+   * `size`: the terminal's (full-screen commands draw to it).
+   */
+  run(line: string, tab?: number, onOutput?: (text: string) => void, size?: TerminalSize): Promise<LabRunResult>;
   /** Ctrl-C in tab `tab`. */
   interrupt(tab?: number): void;
+  /** Tab `tab`'s terminal has a new size. */
+  resize(tab: number, size: TerminalSize): void;
   complete(q: CompletionQuery, tab?: number): Promise<string[]>;
   /** Rebuild the session from `log` (reset: an empty log). */
   load(log: SessionLog): Promise<SessionView>;
@@ -150,13 +156,16 @@ export function startLab(opts: LabClientOptions): LabClient {
 
   return {
     ready,
-    async run(line, tab = 0, onOutput) {
-      const m = await request((id) => ({ type: 'run', id, line, ...(tab ? { tab } : {}) }), onOutput);
+    async run(line, tab = 0, onOutput, size) {
+      const m = await request((id) => ({ type: 'run', id, line, ...(tab ? { tab } : {}), ...(size ? { size } : {}) }), onOutput);
       if (m.type !== 'result') throw new Error(`unexpected answer ${m.type}`);
       return { output: m.output, prompt: m.prompt, exitCode: m.exitCode, nested: m.nested, incomplete: m.incomplete, traces: m.traces };
     },
     interrupt(tab = 0) {
       if (!dead) send({ type: 'interrupt', id: nextId - 1, ...(tab ? { tab } : {}) });
+    },
+    resize(tab, size) {
+      if (!dead) send({ type: 'resize', size, ...(tab ? { tab } : {}) });
     },
     load: (log) => view((id) => ({ type: 'load', id, log })),
     undo: () => view((id) => ({ type: 'undo', id })),

@@ -11,6 +11,7 @@ import type { CompareView } from './compare';
 import type { LabData } from './schema';
 import type { SessionLog } from './log';
 import type { TranscriptEntry } from './runtime';
+import type { TerminalSize } from '../shell';
 
 export type { SessionLog, TranscriptEntry, CompareView };
 
@@ -47,8 +48,13 @@ export type ToWorker =
   | { type: 'undo'; id: number }
   /** Every logged input with what it printed (for the export); answered with `transcript`. */
   | { type: 'transcript'; id: number }
-  /** A line typed in terminal tab `tab` (absent: the first); tabs run at once, each in order. */
-  | { type: 'run'; id: number; line: string; tab?: number }
+  /**
+   * A line typed in terminal tab `tab` (absent: the first); tabs run at once, each in order.
+   * `size`: the terminal's, for full-screen commands (watch).
+   */
+  | { type: 'run'; id: number; line: string; tab?: number; size?: TerminalSize }
+  /** Terminal tab `tab` was resized (a running watch draws its next screen at the new size). */
+  | { type: 'resize'; tab?: number; size: TerminalSize }
   /** Ctrl-C in tab `tab`: ends its running line (answered by that run's `result`). */
   | { type: 'interrupt'; id: number; tab?: number }
   | { type: 'complete'; id: number; query: CompletionQuery; tab?: number }

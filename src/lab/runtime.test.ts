@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTasks } from './checks';
 import { loadLab } from './files';
+import { fakeTime } from '../shell';
 import { LabRuntime, learnerPath, type RuntimeSetup } from './runtime';
 
 const START = Date.UTC(2026, 10, 27, 17, 0, 0);
@@ -242,5 +243,29 @@ describe('kubectl edit in a replayed session', () => {
     expect(selector(again)).toBe(selector(rt));
     expect(again.transcript()[0]).toMatchObject({ kind: 'line', output: 'service/web edited\n' });
     expect(again.log().events).toEqual(log.events);
+  });
+});
+
+describe('a full-screen command (watch) in the log', () => {
+  it('draws to the terminal but leaves nothing in the transcript; the replay stops it at the same time', { timeout: 30_000 }, async () => {
+    const { time, pass, now } = fakeTime();
+    const rt = new LabRuntime(labSetup(), START, now);
+    rt.clock.goLive();
+    const ctrlC = new AbortController();
+    let shown = '';
+    const watching = rt.run('watch -n 1 kubectl get deploy', { onOutput: (t) => (shown += t), signal: ctrlC.signal, time, terminal: () => ({ cols: 80, rows: 12 }) });
+    await pass(3500);
+    ctrlC.abort();
+    const r = await watching;
+    expect(r).toMatchObject({ output: '', exitCode: 0 });
+    // The terminal got every screen (the page shows them); the scrollback keeps none of it, as a real one.
+    expect(shown.match(/Every 1\.0s: kubectl get deploy/g)).toHaveLength(4);
+    expect(rt.transcript()[0]).toMatchObject({ kind: 'line', line: 'watch -n 1 kubectl get deploy', output: '', exitCode: 0 });
+    const log = rt.log();
+    expect(log.events[0]).toMatchObject({ line: 'watch -n 1 kubectl get deploy', ran: 3500 });
+    const again = new LabRuntime(labSetup(), START, () => 0);
+    await again.replay(log.events);
+    expect(again.transcript()).toEqual(rt.transcript());
+    expect(again.clock.now()).toBe(rt.clock.now());
   });
 });

@@ -5,7 +5,7 @@
  * log on a fresh runtime reaches the same state (see SessionClock for why time replays).
  */
 import { createCluster, formatKubectlError, type ApplyResult, type Cluster, type Trace } from '../engine';
-import { createSession, terminalText, type ExternalEditor, type RealTime, type RunOptions, type Session } from '../shell';
+import { createSession, terminalText, type ExternalEditor, type RealTime, type RunOptions, type Session, type TerminalSize } from '../shell';
 import { SessionClock } from './clock';
 import { Completer } from './complete';
 import { LOG_VERSION, MAX_TABS, type SessionEvent, type SessionLog } from './log';
@@ -23,12 +23,13 @@ export type TranscriptEntry =
   | { kind: 'line'; prompt: string; line: string; output: string; exitCode: number; changed: boolean; tab?: number }
   | { kind: 'write'; path: string; changed: true };
 
-/** How a live line runs: its terminal tab, where its output streams, its Ctrl-C, real time. */
+/** How a live line runs: its terminal tab, where its output streams, its Ctrl-C, real time, the terminal's size. */
 export interface LiveRun {
   tab?: number;
   onOutput?: (text: string) => void;
   signal?: AbortSignal;
   time?: RealTime;
+  terminal?: () => TerminalSize;
 }
 
 /** A line's connections travel with its result; a lookup through the search list makes many, keep the last few. */
@@ -164,7 +165,13 @@ export class LabRuntime {
     this.tab(tab);
     return this.#run(
       { at: this.clock.now(), kind: 'line', line, ...(tab ? { tab } : {}) },
-      { endless: true, ...(live.onOutput ? { onOutput: live.onOutput } : {}), ...(live.signal ? { signal: live.signal } : {}), ...(live.time ? { time: live.time } : {}) },
+      {
+        endless: true,
+        ...(live.onOutput ? { onOutput: live.onOutput } : {}),
+        ...(live.signal ? { signal: live.signal } : {}),
+        ...(live.time ? { time: live.time } : {}),
+        ...(live.terminal ? { terminal: live.terminal } : {}),
+      },
     );
   }
 
@@ -255,8 +262,10 @@ export class LabRuntime {
       const onOutput = runOpts.onOutput;
       const r = await session.run(e.line, {
         ...runOpts,
-        onOutput: (text) => {
-          streamed += text;
+        // A full-screen program's drawing reaches the terminal but not the transcript: its
+        // alternate screen leaves nothing in the scrollback.
+        onOutput: (text, screen) => {
+          if (!screen) streamed += text;
           onOutput?.(text);
         },
       });

@@ -1,7 +1,7 @@
 // Two terminal tabs on one cluster, a watch in one and a change in the other, a Ctrl-C: the
 // log (with tab ids and how long the interrupted line ran) replays to the same transcript and state.
 import { describe, expect, it } from 'vitest';
-import type { RealTime } from '../shell';
+import { fakeTime } from '../shell';
 import { loadLab } from './files';
 import { parseSave } from './log';
 import { LabRuntime, TRACES_PER_COMMAND, type RuntimeSetup } from './runtime';
@@ -12,43 +12,6 @@ function labSetup(): RuntimeSetup {
   const l = loadLab('kube-proxy-first-look');
   if (!l.ok) throw new Error(l.error);
   return { slug: 'kube-proxy-first-look', seed: 7, manifests: l.manifests };
-}
-
-/** Real time the test moves: sleepers wake when `pass` reaches them (or on abort). */
-function fakeTime() {
-  let now = 0;
-  let sleeps = 0;
-  const sleepers: { until: number; wake: () => void }[] = [];
-  const time: RealTime = {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        sleeps++;
-        sleepers.push({ until: now + ms, wake: resolve });
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      }),
-  };
-  const settle = async (seen: number) => {
-    for (let i = 0; i < 500 && sleeps === seen; i++) await new Promise((r) => setTimeout(r, 2));
-  };
-  async function pass(ms: number) {
-    const end = now + ms;
-    if (sleeps === 0) await settle(0);
-    for (;;) {
-      sleepers.sort((a, b) => a.until - b.until);
-      const due = sleepers[0];
-      if (!due || due.until > end) break;
-      sleepers.shift();
-      now = due.until;
-      const seen = sleeps;
-      due.wake();
-      await settle(seen);
-    }
-    now = end;
-  }
-  /** Lets the lines run until one more of them waits. */
-  const nextSleep = () => settle(sleeps);
-  return { time, pass, now: () => now, nextSleep };
 }
 
 describe('terminal tabs', () => {

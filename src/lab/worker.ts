@@ -7,7 +7,7 @@
  * tab's lines run in order, like keystrokes on one tty; tabs run at once (a watch in one, curl
  * in the other). Waits take real time here; Ctrl-C ends them.
  */
-import { needsMoreInput, type ExternalEditor, type RealTime } from '../shell';
+import { needsMoreInput, type ExternalEditor, type RealTime, type TerminalSize } from '../shell';
 import { compareModes } from './compare';
 import { evaluateTasks } from './checks';
 import { emptyLog, type SessionLog } from './log';
@@ -32,6 +32,8 @@ let chain: Promise<void> = Promise.resolve();
 const tabChains = new Map<number, Promise<void>>();
 /** The line running in each tab, and its Ctrl-C. */
 const running = new Map<number, { ctrlC: AbortController; done: Promise<void> }>();
+/** Each tab's terminal size as the page last said (a running watch asks for it every screen). */
+const sizes = new Map<number, TerminalSize>();
 
 /** Real time for waits: the browser's timers; Ctrl-C ends a wait early. */
 const REAL_TIME: RealTime = {
@@ -58,8 +60,13 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     running.get(msg.tab ?? 0)?.ctrlC.abort();
     return;
   }
+  if (msg.type === 'resize') {
+    sizes.set(msg.tab ?? 0, msg.size);
+    return;
+  }
   if (msg.type === 'run') {
     const tab = msg.tab ?? 0;
+    if (msg.size) sizes.set(tab, msg.size);
     const before = chain;
     const next = (tabChains.get(tab) ?? Promise.resolve()).then(() => before).then(() => runLine(msg.id, msg.line, tab)).catch(fatal);
     tabChains.set(tab, next);
@@ -92,7 +99,14 @@ async function runLine(id: number, line: string, tab: number): Promise<void> {
   running.set(tab, { ctrlC, done: new Promise((r) => (finish = r)) });
   try {
     // The result carries the line's own connections (r.traces), for the packet-path panel.
-    const r = await lab.run(line, { tab, signal: ctrlC.signal, time: REAL_TIME, onOutput: (text) => post({ type: 'chunk', id, text }) });
+    const size = sizes.get(tab);
+    const r = await lab.run(line, {
+      tab,
+      signal: ctrlC.signal,
+      time: REAL_TIME,
+      onOutput: (text) => post({ type: 'chunk', id, text }),
+      ...(size ? { terminal: () => sizes.get(tab) ?? size } : {}),
+    });
     post({ type: 'result', id, ...r, incomplete: false });
   } finally {
     running.delete(tab);
@@ -164,6 +178,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'run':
     case 'interrupt':
+    case 'resize':
     case 'editDone':
     case 'listFiles':
     case 'readFile':

@@ -11,7 +11,12 @@ import type { ShellPlace } from './types';
  * Exit status is 127 in all three.
  */
 export function inShellDialect(stderr: string, place: ShellPlace): string {
-  if (place.kind !== 'pod' || !stderr.includes(': command not found')) return stderr;
-  const style = imageProfile(place.image).prompt;
-  return stderr.replace(/^bash: (.+): command not found$/gm, (_, name: string) => (style === 'dash' ? `sh: 1: ${name}: not found` : `sh: ${name}: not found`));
+  if (place.kind !== 'pod') return stderr;
+  return notFoundAs(stderr, imageProfile(place.image).prompt);
+}
+
+/** bash's "command not found" as /bin/sh words it: busybox ash's or Debian's dash's. */
+export function notFoundAs(stderr: string, sh: 'ash' | 'dash'): string {
+  if (!stderr.includes(': command not found')) return stderr;
+  return stderr.replace(/^bash: (.+): command not found$/gm, (_, name: string) => (sh === 'dash' ? `sh: 1: ${name}: not found` : `sh: ${name}: not found`));
 }

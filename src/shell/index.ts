@@ -2,7 +2,7 @@
 export { createSession } from './session';
 export { terminalText, terminalParts } from './display';
 export type { Session, SessionOptions, RunOptions, RealTime, LineResult } from './session';
-export type { CommandModule, CommandResult, CommandContext, ExternalEditor, ShellPlace } from './types';
+export type { CommandModule, CommandResult, CommandContext, ExternalEditor, ShellPlace, TerminalSize } from './types';
 export { needsMoreInput, groupLines } from './continuation';
 // kubectl's JSONPath templates, for lab checks that read an object's field as `kubectl get -o jsonpath` does.
 export { runTemplate as jsonPath, JsonPathError } from './commands/kubectl/printers/jsonpath';
@@ -11,3 +11,5 @@ export { ipvsadmSaveText, ipsetSaveText } from './nodetext';
 // `ipvsadm` over any node's IPVS table: the lab's mode comparison prints a shadow node's with it.
 export { run as ipvsadm } from './commands/ipvsadm/ipvsadm';
 export { ipvsView } from './commands/iptables/host';
+// For tests of anything that runs lines: real time the test moves by hand.
+export { fakeTime } from './fake-time';

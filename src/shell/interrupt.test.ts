@@ -1,51 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../engine';
-import { createSession, terminalText, type RealTime } from './index';
+import { createSession, terminalText } from './index';
+import { fakeTime } from './fake-time';
 
 const manifest = (f: string) => readFileSync(new URL(`../../tests/transcripts/manifests/${f}`, import.meta.url), 'utf8');
 // web: 3 nginx pods behind a Service; shoot: netshoot (iputils ping), client: busybox.
 const WEB = manifest('web.yaml') + '---\n' + manifest('clients.yaml');
-
-/**
- * Real time under the test's control: sleepers wake when `pass` moves time past them, or on
- * abort. A woken line runs on (its modules may load on first use) until its next sleep or its end.
- */
-function fakeTime() {
-  let now = 0;
-  let sleeps = 0;
-  const sleepers: { until: number; wake: () => void }[] = [];
-  const time: RealTime = {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        sleeps++;
-        sleepers.push({ until: now + ms, wake: resolve });
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      }),
-  };
-  const tick = () => new Promise<void>((r) => setTimeout(r, 2));
-  /** Until the line sleeps again (or a while passes: it ended). */
-  async function settle(seen: number) {
-    for (let i = 0; i < 500 && sleeps === seen; i++) await tick();
-  }
-  async function pass(ms: number) {
-    const end = now + ms;
-    if (sleeps === 0) await settle(0);
-    for (;;) {
-      sleepers.sort((a, b) => a.until - b.until);
-      const due = sleepers[0];
-      if (!due || due.until > end) break;
-      sleepers.shift();
-      now = due.until;
-      const seen = sleeps;
-      due.wake();
-      await settle(seen);
-    }
-    now = end;
-  }
-  return { time, pass };
-}
 
 async function podIP(s: ReturnType<typeof createSession>, cluster: ReturnType<typeof createCluster>) {
   cluster.tick(60_000);

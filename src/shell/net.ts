@@ -13,9 +13,9 @@ export function fromPlace(place: ShellPlace): ConnectFrom {
   return { external: true };
 }
 
-/** Nodes are kindest/node (Debian: glibc, iputils ping, netcat-openbsd absent); the workstation alike. */
+/** Nodes are kindest/node (Debian: glibc, iputils ping, procps, netcat-openbsd absent); the workstation alike. */
 export function toolsOf(place: ShellPlace): ImageTools {
-  return place.kind === 'pod' ? imageTool(place.image) : { libc: 'glibc', nslookup: 'bind', nc: 'openbsd', ping: 'iputils' };
+  return place.kind === 'pod' ? imageTool(place.image) : { libc: 'glibc', nslookup: 'bind', nc: 'openbsd', ping: 'iputils', watch: 'procps' };
 }
 
 export const isIPv4 = (s: string): boolean => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split('.').every((x) => Number(x) <= 255);

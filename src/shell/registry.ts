@@ -28,14 +28,15 @@ const COMMANDS = {
   nc: () => import('./commands/nc/nc').then((m) => m.nc),
   ping: () => import('./commands/ping/ping').then((m) => m.ping),
   agnhost: () => import('./commands/agnhost/agnhost').then((m) => m.agnhost),
+  watch: () => import('./commands/watch/watch').then((m) => m.watch),
 } satisfies Record<string, Loader>;
 
 type Name = keyof typeof COMMANDS;
 
 /** Commands on the learner's machine. */
-const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname', 'curl', 'ping', 'nc'];
-/** A kind node (a container running kubelet, containerd and kube-proxy's rules). */
-const NODE: Name[] = ['hostname', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl'];
+const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname', 'curl', 'ping', 'nc', 'watch'];
+/** A kind node (a container running kubelet, containerd and kube-proxy's rules; Debian, so procps' watch). */
+const NODE: Name[] = ['hostname', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl', 'watch'];
 /** A pod shell offers the commands its image has installed (the engine's image profile). */
 function imageCommands(image: string): Name[] {
   const profile = imageProfile(image);

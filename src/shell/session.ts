@@ -10,7 +10,7 @@
 import { Bash, decodeBytesToUtf8, InMemoryFs, type IFileSystem } from 'just-bash';
 import { imageProfile, type Cluster } from '../engine';
 import { commandsFor } from './registry';
-import type { CommandModule, CommandResult, ExternalEditor, KubeConfigState, SessionControl, ShellPlace } from './types';
+import type { CommandModule, CommandResult, ExternalEditor, KubeConfigState, SessionControl, ShellPlace, TerminalSize } from './types';
 import { inShellDialect } from './dialect';
 import { podEnv, podFiles } from './podfiles';
 import { terminalText } from './display';
@@ -45,8 +45,9 @@ export interface RunOptions {
   /**
    * The terminal: output as it is printed. Each command of the line that writes to the terminal
    * (tty.ts) shows here when it ends, our commands as they print; the result holds the rest.
+   * `screen`: a full-screen program's drawing, for the terminal only (no part of the output).
    */
-  onOutput?: (text: string) => void;
+  onOutput?: (text: string, screen?: boolean) => void;
   /** Ctrl-C: the line's waits end, the running command is interrupted. */
   signal?: AbortSignal;
   /** Replay: the line was interrupted when the engine clock reached this time (ms). */
@@ -55,6 +56,8 @@ export interface RunOptions {
   time?: RealTime;
   /** The line may run until Ctrl-C (live in the terminal, or a replay that knows where it stopped). */
   endless?: boolean;
+  /** The terminal's size, asked when a command wants it (the learner may resize it meanwhile). */
+  terminal?: () => TerminalSize;
 }
 
 export interface LineResult extends CommandResult {
@@ -99,7 +102,9 @@ interface Line {
   caught: number | undefined;
   /** The tty's `^C` echo is due: printed before the interrupted command's last words (ping's statistics) or at the end. */
   echoDue: boolean;
-  onOutput: ((text: string) => void) | undefined;
+  /** The tty echoes Ctrl-C as `^C` (a full-screen program turns echo off). */
+  echo: boolean;
+  onOutput: ((text: string, screen?: boolean) => void) | undefined;
   /** The next script just-bash parses is this line's: rewrite it so its output goes to the terminal (tty.ts). */
   armed: boolean;
   /** The pipes whose first stages are marked (tty.ts), and the one running now with what it printed into it. */
@@ -109,6 +114,7 @@ interface Line {
   unshown: string;
   time: RealTime | undefined;
   endless: boolean;
+  terminal: (() => TerminalSize) | undefined;
   stoppedAt: number | undefined;
   /** The wait in progress: just-bash may return before it lands after an abort. */
   waiting: Promise<void> | undefined;
@@ -137,6 +143,8 @@ class TerminalSession implements Session {
   readonly #stack: Shell[];
   #pendingEnter: { place: ShellPlace; onExit?: (() => CommandResult | Promise<CommandResult>) | undefined } | undefined;
   #line: Line | undefined;
+  /** Lines running in another place for a command (runIn): no terminal there. */
+  #elsewhere = 0;
 
   constructor(opts: SessionOptions) {
     this.#cluster = opts.cluster;
@@ -182,6 +190,7 @@ class TerminalSession implements Session {
       interrupted: false,
       caught: undefined,
       echoDue: false,
+      echo: true,
       onOutput: opts.onOutput,
       armed: false,
       pipes: [],
@@ -189,6 +198,7 @@ class TerminalSession implements Session {
       unshown: '',
       time: opts.time,
       endless: opts.endless ?? false,
+      terminal: opts.terminal,
       stoppedAt: undefined,
       waiting: undefined,
     };
@@ -331,7 +341,7 @@ class TerminalSession implements Session {
 
   /** The `^C` the tty echoed when Ctrl-C was pressed, once, before what follows it. */
   #echo(line: Line): void {
-    if (!line.echoDue) return;
+    if (!line.echoDue || !line.echo) return;
     line.echoDue = false;
     line.onOutput?.('^C');
   }
@@ -412,6 +422,7 @@ class TerminalSession implements Session {
         catches = true;
       },
       interactive: this.#interactive,
+      tty: this.#interactive && this.#elsewhere === 0,
       signal: line?.abort.signal ?? new AbortController().signal,
       endless: this.#interactive && line !== undefined && line.endless,
       write: (text) => {
@@ -423,10 +434,18 @@ class TerminalSession implements Session {
         early += text;
         if (piped && !line?.interrupted) piped.text += text;
       },
+      terminalSize: () => line?.terminal?.(),
+      fullScreen: () => {
+        if (line) line.echo = false;
+        return (text) => {
+          if (top) top.line.onOutput!(text, true);
+          else early += text;
+        };
+      },
       enter: (p, onExit) => {
         this.#pendingEnter = { place: p, onExit };
       },
-      runIn: (p, line, stdin) => this.#runIn(p, line, stdin),
+      runIn: (p, line, stdin, as) => this.#runIn(p, line, stdin, as),
       wait: (ms) => this.#sleep(ms),
       editor: this.#editor,
     };
@@ -468,12 +487,19 @@ class TerminalSession implements Session {
   }
 
   /** One command in another place (ssh NODE CMD, kubectl exec POD -- CMD); nothing carries over. */
-  async #runIn(place: ShellPlace, line: string, stdin?: string): Promise<CommandResult> {
+  async #runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }): Promise<CommandResult> {
     const sh = this.#shell(place);
     await sh.ready;
     const signal = this.#line?.abort.signal;
-    const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}), ...(signal ? { signal } : {}) });
-    return { stdout: r.stdout, stderr: inShellDialect(r.stderr, place), exitCode: r.exitCode };
+    const env = as ? Object.fromEntries(as.env) : sh.env;
+    const cwd = as?.cwd ?? sh.cwd;
+    this.#elsewhere++;
+    try {
+      const r = await sh.bash.exec(line, { env, cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}), ...(signal ? { signal } : {}) });
+      return { stdout: r.stdout, stderr: inShellDialect(r.stderr, place), exitCode: r.exitCode };
+    } finally {
+      this.#elsewhere--;
+    }
   }
 }
 

@@ -25,10 +25,18 @@ export interface SessionControl {
    * `onExit` runs when the learner leaves it (kubectl run --rm deletes its pod then).
    */
   enter(place: ShellPlace, onExit?: () => CommandResult | Promise<CommandResult>): void;
-  /** Run one line in another place and return its output (ssh NODE CMD, kubectl exec POD -- CMD). */
-  runIn(place: ShellPlace, line: string, stdin?: string): Promise<CommandResult>;
+  /**
+   * Run one line in another place and return its output (ssh NODE CMD, kubectl exec POD -- CMD).
+   * `as` runs it in the caller's directory and environment instead of the place's (watch's `sh -c`).
+   */
+  runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }): Promise<CommandResult>;
   /** Whether the terminal is interactive (the browser) or a script (the CLI); `-it` warns differently. */
   readonly interactive: boolean;
+  /**
+   * The command runs on the terminal (isatty): a line typed in the browser, not a script, and
+   * not a command run elsewhere without one (`ssh NODE CMD`, `kubectl exec POD -- CMD`).
+   */
+  readonly tty: boolean;
   /**
    * A client waits (a connect or DNS timeout, `ping -c 3`): on the CLI's manual clock time
    * jumps at once and the cluster catches up; in the browser it really waits, without blocking.
@@ -48,6 +56,24 @@ export interface SessionControl {
   catchInterrupt(): void;
   /** Prints now: streamed to the terminal while the command runs when its stdout is the terminal. */
   write(text: string): void;
+  /**
+   * The terminal's size now (it may change while a command runs), or undefined when the
+   * session has none (the CLI, a replay): what ioctl(TIOCGWINSZ) answers a real program.
+   */
+  terminalSize(): TerminalSize | undefined;
+  /**
+   * A full-screen (curses) program takes the terminal: the tty stops echoing (Ctrl-C prints no
+   * `^C`), and what it draws with the returned function goes to the terminal but is no part of
+   * the line's output, as the alternate screen it draws on leaves nothing in the scrollback
+   * (the transcript, a restored session). When stdout is not the terminal it is plain output.
+   */
+  fullScreen(): (text: string) => void;
+}
+
+/** A terminal's size in character cells. */
+export interface TerminalSize {
+  cols: number;
+  rows: number;
 }
 
 /**

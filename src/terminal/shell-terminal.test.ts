@@ -20,6 +20,8 @@ class FakeShell implements ShellBackend {
   answersInterrupt = true;
   /** Lines that never answer (until released), like `sleep 100`. */
   hold = new Map<string, (r: RunResult) => void>();
+  /** How a held line ends on Ctrl-C when it does not answer with the ^C echo (a full-screen program). */
+  onInterrupt = new Map<string, () => void>();
   async run(line: string, onOutput?: (text: string) => void): Promise<RunResult> {
     const base = { exitCode: 0, nested: this.prompt !== WS };
     if (/<<EOF/.test(line) && !/\nEOF$/.test(line)) return { ...base, output: '', prompt: this.prompt, incomplete: true };
@@ -35,6 +37,17 @@ class FakeShell implements ShellBackend {
     // Output without a final newline, like agnhost's /hostname through wget -qO-.
     if (line === 'printf backend') return { ...base, output: 'backend', prompt: this.prompt };
     if (line.startsWith('sleep')) return new Promise((resolve) => this.hold.set(line, resolve));
+    if (line.startsWith('watch')) {
+      // As the session streams watch: the alternate screen, a frame, the cursor parked bottom-right.
+      onOutput?.('\x1b[?1049h\x1b[22;0;0t\x1b(B\x1b[m\x1b[4l\x1b[?7h\x1b[H\x1b[2J\x1b[1;1HEvery 2.0s: date\x1b[3;1HThu Jan  1 00:00:00 UTC 2026\x1b[24;80H');
+      return new Promise((resolve) => {
+        this.hold.set(line, resolve);
+        this.onInterrupt.set(line, () => {
+          onOutput?.('\x1b[24;1H\x1b[?1049l\x1b[23;0;0t\r\x1b[?1l\x1b>');
+          resolve({ ...base, output: '', prompt: this.prompt });
+        });
+      });
+    }
     if (line.startsWith('ping')) {
       onOutput?.('PING web (10.96.0.10): 56 data bytes\n');
       return new Promise((resolve) => this.hold.set(line, resolve));
@@ -47,7 +60,9 @@ class FakeShell implements ShellBackend {
     if (!this.answersInterrupt) return;
     for (const [line, answer] of this.hold) {
       this.hold.delete(line);
-      answer({ output: '^C\n', prompt: this.prompt, exitCode: 130, nested: this.prompt !== WS });
+      const own = this.onInterrupt.get(line);
+      if (own) own();
+      else answer({ output: '^C\n', prompt: this.prompt, exitCode: 130, nested: this.prompt !== WS });
     }
   }
   complete = async (q: CompletionQuery): Promise<string[]> => {
@@ -225,6 +240,21 @@ describe('ShellTerminal', () => {
     await t.keys('\x03');
     expect(t.lines().slice(-3)).toEqual(['PING web (10.96.0.10): 56 data bytes', '^C', WS.trimEnd()]);
     expect(t.shown).toEqual(['PING web (10.96.0.10): 56 data bytes\n', '^C\n']);
+  });
+
+  it('a full-screen command draws on the alternate screen; after Ctrl-C the earlier screen and the prompt are back', async () => {
+    const t = await setup();
+    await t.keys('echo -n hi\r');
+    await t.keys('watch date\r');
+    expect(t.term.buffer.active.type).toBe('alternate');
+    expect(t.lines()).toEqual(['Every 2.0s: date', '', 'Thu Jan  1 00:00:00 UTC 2026']);
+    await t.keys('\x03');
+    expect(t.term.buffer.active.type).toBe('normal');
+    // No ^C (curses turned echo off): the prompt is on the row below the command, at its start.
+    expect(t.lines().slice(-2)).toEqual(['hi' + WS + 'watch date', WS.trimEnd()]);
+    expect(t.cursorX()).toBe(WS.length);
+    await t.keys('ls');
+    expect(t.last()).toBe(WS + 'ls');
   });
 
   it('output that ends mid-line (echo -n) keeps its text; the prompt follows it on that row, as in bash', async () => {

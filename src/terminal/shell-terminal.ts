@@ -521,7 +521,7 @@ export class ShellTerminal {
       if (id !== this.#runId || this.#disposed || out === '') return;
       this.#term.write(crlf(out));
       // As in bash, the next prompt follows output that ended mid-line on the same row.
-      this.#promptCol = out.includes('\n') ? this.#partialRow(out) : (this.#promptCol + this.#partialRow(out)) % this.#cols;
+      this.#promptCol = /[\r\n]/.test(out) ? this.#partialRow(out) : (this.#promptCol + this.#partialRow(out)) % this.#cols;
       this.#onOutput?.(out);
     };
     this.#backend.run(text, show).then(
@@ -661,10 +661,14 @@ export class ShellTerminal {
     return '\r' + (this.#promptCol > 0 ? `\x1b[${this.#promptCol}C` : '');
   }
 
-  /** The width of what `text` leaves on its last row (0 when it ends with a newline). */
+  /**
+   * The width of what `text` leaves on its last row after its last newline or carriage return
+   * (0 when it ends with one; a full-screen program ends with a CR), escape sequences aside.
+   */
   #partialRow(text: string): number {
-    const last = text.slice(text.lastIndexOf('\n') + 1).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-    return last.length % this.#cols;
+    const last = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+    // CSI sequences (ESC [ … final), and two-byte ones such as ESC > or ESC ( B's designator.
+    return last.replace(/\x1b(\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[^[()])/g, '').length % this.#cols;
   }
 
   /** Cursor to the end of the line (before a newline), so output starts below the whole line. */

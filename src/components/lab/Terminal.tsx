@@ -149,7 +149,8 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     if (!el || terms.current[i]) return;
     const backend: ShellBackend = {
       run: async (line, onOutput) => {
-        const r = await client.current!.run(line, i, onOutput);
+        const term = terms.current[i]?.term;
+        const r = await client.current!.run(line, i, onOutput, term ? { cols: term.cols, rows: term.rows } : undefined);
         // The packet-path panel shows, for the tab in view, its last command that made connections.
         if (lab && !r.incomplete && r.traces.length) {
           const all = [...tabTraces.value];
@@ -172,6 +173,8 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
     }).then((m) => {
       if (!hosts.current[i]?.isConnected) return m.dispose();
       terms.current[i] = m;
+      // A running full-screen command (watch) draws its next screen at the new size.
+      m.term.onResize((size) => client.current?.resize(i, size));
       el.setAttribute('data-accepting', 'true');
       const pending = pendingTab.current[i];
       if (pending) {

@@ -6,7 +6,7 @@
  *
  * Sources (the images' Dockerfiles):
  * - busybox: one static binary; applets include nslookup, wget, ping, nc, ip, traceroute,
- *   telnet, netstat, ifconfig, route, arp — no curl, no dig.
+ *   telnet, netstat, ifconfig, route, arp, watch — no curl, no dig.
  * - alpine: busybox applets as above (ash as sh); curl and bind-tools are not installed.
  * - nginx (Debian): the official Dockerfile keeps `curl` (and ca-certificates) installed;
  *   no ping, nslookup, dig, ip, wget or ps. `nginx:*-alpine` adds curl to busybox.
@@ -34,11 +34,11 @@ export interface ImageProfile {
   tools: string[];
 }
 
-const BUSYBOX_TOOLS = ['nslookup', 'wget', 'ping', 'nc', 'ip', 'traceroute', 'telnet', 'netstat', 'ifconfig', 'route', 'arp', 'hostname'];
+const BUSYBOX_TOOLS = ['nslookup', 'wget', 'ping', 'nc', 'ip', 'traceroute', 'telnet', 'netstat', 'ifconfig', 'route', 'arp', 'hostname', 'watch'];
 const NETSHOOT_TOOLS = [
   'curl', 'wget', 'dig', 'nslookup', 'host', 'drill', 'ping', 'nc', 'ip', 'ss', 'netstat', 'traceroute', 'mtr', 'tcpdump',
   'iptables', 'iptables-save', 'ip6tables', 'nft', 'ipvsadm', 'ipset', 'conntrack', 'nmap', 'iperf3', 'socat', 'ethtool',
-  'arp', 'route', 'ifconfig', 'telnet', 'hostname',
+  'arp', 'route', 'ifconfig', 'telnet', 'hostname', 'watch',
 ];
 
 const PROFILES: Record<string, Omit<ImageProfile, 'family'>> = {

@@ -7,6 +7,8 @@
  * - curlimages/curl (Alpine): busybox applets + curl; musl.
  * - Debian images (nginx, httpd): glibc; curl in nginx.
  * - busybox:latest is the glibc build (busybox:musl and :uclibc are the others).
+ * - watch: busybox's applet in busybox and Alpine images (netshoot and agnhost install no
+ *   procps); procps-ng's on Debian (kind's nodes).
  */
 import { repository } from './images';
 
@@ -15,6 +17,7 @@ export interface ImageTools {
   nslookup: 'busybox' | 'bind';
   nc: 'busybox' | 'openbsd';
   ping: 'busybox' | 'iputils';
+  watch: 'busybox' | 'procps';
 }
 
 export function imageTool(image: string): ImageTools {
@@ -22,15 +25,17 @@ export function imageTool(image: string): ImageTools {
   const tag = (image.split('@')[0]!.split('/').pop() ?? '').split(':')[1] ?? '';
   switch (repo) {
     case 'nicolaka/netshoot':
-      return { libc: 'musl', nslookup: 'bind', nc: 'openbsd', ping: 'iputils' };
+      return { libc: 'musl', nslookup: 'bind', nc: 'openbsd', ping: 'iputils', watch: 'busybox' };
     case 'e2e-test-images/agnhost':
-      return { libc: 'musl', nslookup: 'bind', nc: 'openbsd', ping: 'busybox' };
+      return { libc: 'musl', nslookup: 'bind', nc: 'openbsd', ping: 'busybox', watch: 'busybox' };
     case 'alpine':
     case 'curlimages/curl':
-      return { libc: 'musl', nslookup: 'busybox', nc: 'busybox', ping: 'busybox' };
+      return { libc: 'musl', nslookup: 'busybox', nc: 'busybox', ping: 'busybox', watch: 'busybox' };
     case 'busybox':
-      return { libc: tag.includes('musl') ? 'musl' : 'glibc', nslookup: 'busybox', nc: 'busybox', ping: 'busybox' };
-    default:
-      return { libc: tag.includes('alpine') ? 'musl' : 'glibc', nslookup: 'busybox', nc: 'busybox', ping: 'busybox' };
+      return { libc: tag.includes('musl') ? 'musl' : 'glibc', nslookup: 'busybox', nc: 'busybox', ping: 'busybox', watch: 'busybox' };
+    default: {
+      const alpine = tag.includes('alpine');
+      return { libc: alpine ? 'musl' : 'glibc', nslookup: 'busybox', nc: 'busybox', ping: 'busybox', watch: alpine ? 'busybox' : 'procps' };
+    }
   }
 }

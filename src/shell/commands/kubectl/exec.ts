@@ -5,6 +5,7 @@
  */
 import { imageProfile, type Deployment, type Pod } from '../../../engine';
 import { bool, str } from '../../flags';
+import { shellQuote } from '../../quote';
 import { imageShells } from '../../registry';
 import type { CommandContext, CommandResult } from '../../types';
 import { apiErrorText, errorResult, namespaceOf, usageErrorf, type Verb } from './common';
@@ -125,9 +126,4 @@ function ociNotFound(ctx: CommandContext, program: string, stderr: string): Comm
       `error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${id}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown\n`,
     exitCode: 1,
   };
-}
-
-/** Quote one argv word for the container's shell (single quotes unless it is plainly safe). */
-function shellQuote(w: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
