@@ -212,6 +212,48 @@ test("a ping in tab 2 stays out of tab 1's packet path; the panel shows the tab 
   expect(problems).toEqual([]);
 });
 
+test('watch -n 1 kubectl get pods redraws on the alternate screen; Ctrl-C gives back the earlier screen and the prompt', async ({ page, baseURL }) => {
+  const problems = watchProblems(page, baseURL!);
+  await openLab(page);
+  await run(page, 'kubectl scale deployment web --replicas=3');
+  await expect.poll(() => screen(page)).toContain('deployment.apps/web scaled');
+  await run(page, 'watch -n 1 kubectl get pods');
+  const TITLE = /^Every 1\.0s: kubectl get pods +workstation: \w{3} \w{3} [ \d]\d (\d\d:\d\d:\d\d) \d{4}$/m;
+  await expect.poll(() => screen(page)).toMatch(TITLE);
+  // A full screen of its own: the title, a blank row, the table; the earlier lines are not on it.
+  const first = await screen(page);
+  expect(first.split('\n').slice(0, 3)).toEqual([expect.stringMatching(TITLE), '', expect.stringMatching(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/)]);
+  expect(first).not.toContain('deployment.apps/web scaled');
+  // Every second it runs kubectl again as the cluster's clock moves: the new pod turns Ready.
+  const shownAt = TITLE.exec(first)![1];
+  await expect.poll(async () => TITLE.exec(await screen(page))?.[1], { timeout: 5000 }).not.toBe(shownAt);
+  await expect.poll(async () => (await screen(page)).match(/^web-\S+ +1\/1 +Running +0 +\d+s$/gm)?.length ?? 0, { timeout: 20_000 }).toBe(3);
+  await page.locator('.lab-terminal').screenshot({ path: `${SHOTS}/watch-desktop.png` });
+  // A narrower terminal gets the next screen at its width: the host and date end at its last column.
+  const titleRow = async () => (await screen(page)).split('\n')[0]!;
+  const wide = (await titleRow()).length;
+  await page.setViewportSize({ width: 600, height: 800 });
+  await expect.poll(async () => { const row = await titleRow(); return TITLE.test(row) && row.length < wide; }, { timeout: 5000 }).toBe(true);
+  await page.keyboard.press('Control+C');
+  // Back on the main screen as it was, no ^C (curses turned echo off), the prompt under the command.
+  await expect.poll(() => lastLine(page), AT_ONCE).toBe('user@workstation:~$');
+  const after = await screen(page);
+  expect(after).toContain('deployment.apps/web scaled\nuser@workstation:~$ watch -n 1 kubectl get pods\nuser@workstation:~$');
+  expect(after).not.toContain('Every 1.0s');
+  expect(after).not.toContain('^C');
+  // The prompt takes keys where it stands.
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(() => lastLine(page)).toBe('user@workstation:~$ watch -n 1 kubectl get pods');
+  await page.keyboard.press('Control+U');
+  // A reload replays the watch to where Ctrl-C stopped it; the restored scrollback is the same.
+  await page.waitForTimeout(600);
+  await page.reload();
+  await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
+  await expect.poll(() => screen(page)).toContain('user@workstation:~$ watch -n 1 kubectl get pods\nuser@workstation:~$');
+  expect(await screen(page)).not.toContain('Every 1.0s');
+  expect(problems).toEqual([]);
+});
+
 test('both tabs are in the saved session: a reload shows each tab its own commands', async ({ page }) => {
   await openLab(page);
   await run(page, 'echo from-one');

@@ -312,11 +312,7 @@ async function busybox(argv: string[], ctx: CommandContext): Promise<CommandResu
   const session = ctx.session;
   for (;;) {
     let out = '\x1b[H\x1b[J';
-    if (title) {
-      const env = Number.parseInt(ctx.env.get('COLUMNS') ?? '', 10);
-      const cols = Number.isNaN(env) ? (session.terminalSize()?.cols ?? 80) : env;
-      out += busyboxHeader(cols > 1 && cols < 30000 ? cols : 80, period, command, ctx.cluster.now()) + '\n\n';
-    }
+    if (title) out += busyboxHeader(busyboxWidth(ctx), period, command, ctx.cluster.now()) + '\n\n';
     session.write(out);
     const r = await session.runIn(ctx.place, command, undefined, { cwd: ctx.cwd, env: ctx.env });
     if (session.signal.aborted) break;
@@ -327,6 +323,13 @@ async function busybox(argv: string[], ctx: CommandContext): Promise<CommandResu
     if (session.signal.aborted) break;
   }
   return { stdout: '', stderr: '', exitCode: 0 };
+}
+
+/** get_terminal_width: COLUMNS when set (atoi), else the tty's; 80 when that is not 2..29999. */
+function busyboxWidth(ctx: CommandContext): number {
+  const env = ctx.env.get('COLUMNS');
+  const cols = env !== undefined ? Number.parseInt(env, 10) || 0 : (ctx.session.terminalSize()?.cols ?? 0);
+  return cols > 1 && cols < 30000 ? cols : 80;
 }
 
 /**
