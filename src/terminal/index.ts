@@ -3,7 +3,7 @@
  * discipline) run anywhere; `./xterm` is the browser binding and is imported on its own by
  * client code so that Node (tests, Astro's build) never loads xterm.js.
  */
-export { ShellTerminal, stylePrompt } from './shell-terminal';
+export { ShellTerminal, spokenText, stylePrompt } from './shell-terminal';
 export type { RunResult, ShellBackend, TerminalLike, ShellTerminalOptions } from './shell-terminal';
 export { History } from './history';
 export type { HistoryStorage } from './history';

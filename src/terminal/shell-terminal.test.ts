@@ -3,7 +3,7 @@ import headless from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import type { CompletionQuery } from './completion';
 import { History, type HistoryStorage } from './history';
-import { ShellTerminal, type RunResult, type ShellBackend } from './shell-terminal';
+import { ShellTerminal, spokenText, type RunResult, type ShellBackend } from './shell-terminal';
 
 const { Terminal } = headless;
 type Term = InstanceType<typeof Terminal>;
@@ -255,6 +255,12 @@ describe('ShellTerminal', () => {
     expect(t.cursorX()).toBe(WS.length);
     await t.keys('ls');
     expect(t.last()).toBe(WS + 'ls');
+  });
+
+  it("reads a full-screen program's rows as lines for a screen reader, without escape sequences", () => {
+    const frame = '\x1b[?1049h\x1b[22;0;0t\x1b(B\x1b[m\x1b[H\x1b[2J\x1b[1;1HEvery 2.0s: date\x1b[3;1H\x1b[7mThu\x1b[27m Jan  1\x1b[24;80H';
+    expect(spokenText(frame).split('\n').filter(Boolean)).toEqual(['Every 2.0s: date', 'Thu Jan  1']);
+    expect(spokenText('plain \x1b[1;32mgreen\x1b[0m\n')).toBe('plain green\n');
   });
 
   it('output that ends mid-line (echo -n) keeps its text; the prompt follows it on that row, as in bash', async () => {

@@ -667,8 +667,7 @@ export class ShellTerminal {
    */
   #partialRow(text: string): number {
     const last = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
-    // CSI sequences (ESC [ … final), and two-byte ones such as ESC > or ESC ( B's designator.
-    return last.replace(/\x1b(\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[^[()])/g, '').length % this.#cols;
+    return last.replace(ESCAPES, '').length % this.#cols;
   }
 
   /** Cursor to the end of the line (before a newline), so output starts below the whole line. */
@@ -678,6 +677,19 @@ export class ShellTerminal {
       this.#render();
     }
   }
+}
+
+/** Escape sequences in output: CSI (ESC [ … final byte) and two-byte ones (ESC >, ESC ( B). */
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\x1b(\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[^[()])/g;
+
+/**
+ * Output as a screen reader should hear it: a full-screen program (watch) places its rows with
+ * cursor moves, which read as line breaks; other escape sequences are dropped.
+ */
+export function spokenText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[\d;]*[Hfd]/g, '\n').replace(ESCAPES, '');
 }
 
 /** One key from the input: an escape sequence (CSI, SS3, Alt+key) or one character. */

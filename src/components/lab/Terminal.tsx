@@ -18,7 +18,7 @@ import { openSession } from '../../lab/open';
 import { readHistory, writeSave, type SaveStorage } from '../../lab/persist';
 import type { LabSetup, SessionView } from '../../lab/protocol';
 import { encodeShare, sharePayload } from '../../lab/share';
-import { stylePrompt, type ShellBackend } from '../../terminal';
+import { spokenText, stylePrompt, type ShellBackend } from '../../terminal';
 import { mountTerminal, type MountedTerminal } from '../../terminal/xterm';
 import { hintsOpen, solutionShown, taskStates } from './lab-state';
 import { compareModes, labChanges, shownTab, tabTraces } from '../trace/trace-state';
@@ -134,8 +134,7 @@ export default function Terminal({ slug, manifests, seed = 1, lab, label = 'Term
   const speak = (text: string) => {
     if (!readFlag(SR_KEY)) return;
     const s = spoken.current;
-    // eslint-disable-next-line no-control-regex
-    s.text = (s.text + text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).slice(-ANNOUNCE_CHARS);
+    s.text = (s.text + spokenText(text)).slice(-ANNOUNCE_CHARS);
     window.clearTimeout(s.timer);
     s.timer = window.setTimeout(() => {
       setAnnounce(s.text.trim());
