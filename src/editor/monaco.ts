@@ -143,6 +143,9 @@ const SEVERITY: Record<number, Problem['severity']> = {
   [monaco.MarkerSeverity.Warning]: 'warning',
 };
 
+/** Where a hidden find widget keeps a control's own tabindex ('' for none). */
+const TABINDEX_WHILE_SHOWN = 'data-tabindex-while-shown';
+
 export function createYamlEditor(el: HTMLElement, opts: YamlEditorOptions): YamlEditor {
   configure(opts);
   const editor = monaco.editor.create(el, {
@@ -169,12 +172,27 @@ export function createYamlEditor(el: HTMLElement, opts: YamlEditorOptions): Yaml
     () => opts.onEscape(),
     '!suggestWidgetVisible && !findWidgetVisible && !markersNavigationVisible && !parameterHintsVisible && !hasMultipleSelections && !inSnippetMode && !editorHoverFocused && !renameInputVisible',
   );
-  // Monaco hides a closed find widget with aria-hidden but leaves its inputs and buttons
-  // focusable (axe: aria-hidden-focus); `inert` takes the hidden widget out of the tab order too.
+  // Monaco hides a closed find widget with aria-hidden but leaves its inputs and buttons in
+  // the tab order (axe: aria-hidden-focus). While it is hidden they get tabindex -1, and their
+  // own values back when it shows. Not `inert`: Monaco focuses the find input before it
+  // clears aria-hidden, and an inert input cannot take that focus.
   const hiddenWidgets = new MutationObserver(() => {
-    for (const w of el.querySelectorAll<HTMLElement>('.find-widget')) w.inert = w.getAttribute('aria-hidden') === 'true';
+    for (const w of el.querySelectorAll<HTMLElement>('.find-widget')) {
+      const hidden = w.getAttribute('aria-hidden') === 'true';
+      for (const f of w.querySelectorAll<HTMLElement>('input, textarea, [tabindex]')) {
+        if (hidden && f.getAttribute('tabindex') !== '-1') {
+          f.setAttribute(TABINDEX_WHILE_SHOWN, f.getAttribute('tabindex') ?? '');
+          f.setAttribute('tabindex', '-1');
+        } else if (!hidden && f.hasAttribute(TABINDEX_WHILE_SHOWN)) {
+          const was = f.getAttribute(TABINDEX_WHILE_SHOWN)!;
+          f.removeAttribute(TABINDEX_WHILE_SHOWN);
+          if (was === '') f.removeAttribute('tabindex');
+          else f.setAttribute('tabindex', was);
+        }
+      }
+    }
   });
-  hiddenWidgets.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-hidden'] });
+  hiddenWidgets.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-hidden', 'tabindex'] });
   const subs = [
     { dispose: () => hiddenWidgets.disconnect() },
     editor.onDidChangeModelContent(() => opts.onChange()),
