@@ -5,7 +5,7 @@
  * nft prints its own canonical form, not the input (`mark set mark or 0x4000` lists as
  * `meta mark set meta mark | 0x00004000`; a one-element anonymous set loses its braces).
  */
-import { formatIPv4, parseIPv4 } from '../core/ip';
+import { formatIPv4 } from '../core/ip';
 import { CT_STATE_BITS, CT_STATE_ORDER, SELECTOR_TYPE, type DataType, type Rhs, type Selector, type Stmt, type Value, type Verdict } from './types';
 
 export interface Token {
@@ -24,46 +24,174 @@ export class NftSyntaxError extends Error {
 
 const PUNCT = new Set(['{', '}', ',', ';']);
 
+const TAB = 9;
+const SPACE = 32;
+const QUOTE = 34;
+const HASH = 35;
+const COMMA = 44;
+const DOT = 46;
+const COLON = 58;
+const SEMI = 59;
+const LBRACE = 123;
+const RBRACE = 125;
+
 /** Split a line into words, quoted strings and the punctuation nft treats as tokens. */
 export function tokenize(line: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  const n = line.length;
-  while (i < n) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      i++;
-      continue;
+  return new Tokenizer().tokens(line);
+}
+
+/**
+ * The words of nft's grammar (and of kube-proxy's rules), by length and first character.
+ * A token that is one of them gets the constant string: no copy, and the parser's
+ * comparisons with it are identity checks.
+ */
+const KEYWORDS: (string[] | undefined)[] = [];
+const keywordSlot = (length: number, first: number): number => (length < 16 && first < 128 ? length * 128 + first : -1);
+for (const w of [
+  'add', 'create', 'delete', 'destroy', 'flush', 'insert', 'replace', 'list', 'table', 'chain', 'rule', 'set', 'map', 'element', 'elements', 'ruleset',
+  'ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev', 'type', 'hook', 'priority', 'policy', 'filter', 'nat', 'route',
+  'prerouting', 'input', 'forward', 'output', 'postrouting', 'raw', 'mangle', 'dstnat', 'security', 'srcnat',
+  'handle', 'index', 'position', 'comment', 'counter', 'packets', 'bytes', 'fib', 'saddr', 'daddr', 'local', 'protocol',
+  'numgen', 'random', 'mod', 'offset', 'vmap', 'update', 'dnat', 'to', 'masquerade', 'fully-random', 'persistent', 'reject', 'with',
+  'meta', 'mark', 'iifname', 'oifname', 'l4proto', 'th', 'sport', 'dport', 'tcp', 'udp', 'sctp', 'icmp', 'ct', 'state',
+  'new', 'established', 'related', 'invalid', 'untracked', 'accept', 'drop', 'return', 'continue', 'jump', 'goto',
+  'or', 'xor', 'and', 'eq', 'ne', '==', '!=', '|', '^', '&', ':', '.', '=', '-', '+',
+  'flags', 'timeout', 'size', 'expires', 'interval', 'dynamic', 'constant', 'gc-interval', 'auto-merge',
+  'ipv4_addr', 'ipv6_addr', 'inet_proto', 'inet_service', 'ifname', 'ct_state', 'verdict',
+  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+]) {
+  (KEYWORDS[keywordSlot(w.length, w.charCodeAt(0))] ??= []).push(w);
+}
+
+function keyword(line: string, from: number, to: number): string | undefined {
+  const slot = keywordSlot(to - from, line.charCodeAt(from));
+  const list = slot < 0 ? undefined : KEYWORDS[slot];
+  if (list) for (const w of list) if (line.startsWith(w, from)) return w;
+  return undefined;
+}
+
+/** Characters that may end a word (a comma only before a blank, a `}` or the end), and the end of the line. */
+const WORD_END = /[\t"{};,\n]/g;
+
+/**
+ * The tokenizer of `nft -f`, for many lines (a full sync is half a million). It hands out
+ * the same Token objects line after line: its callers keep none past the line (errors are
+ * printed at once, the block reader copies what it keeps). Words run to the next blank,
+ * found natively; the characters that may end one sooner are looked for once a line, not
+ * at every character.
+ */
+export class Tokenizer {
+  private readonly pool: Token[] = [];
+  /** The arrays handed out, by length: pool[0, length) (the pool's tokens stay in place). */
+  private readonly arrays: Token[][] = [];
+
+  /** The tokens of the line text[from, to) (a line of a file, read in place). */
+  tokens(text: string, from = 0, to = text.length): Token[] {
+    let k = 0;
+    /** The next WORD_END character at or after i (to: none). */
+    let special = -1;
+    let i = from;
+    while (i < to) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE || c === TAB) {
+        i++;
+        continue;
+      }
+      if (c === HASH) break; // a comment to the end of the line
+      const col = i - from;
+      if (c === QUOTE) {
+        const end = text.indexOf('"', i + 1);
+        const stop = end < 0 || end > to ? to : end;
+        this.token(k, text.slice(i + 1, stop), col, true);
+        k++;
+        i = stop + 1;
+        continue;
+      }
+      if (c === LBRACE || c === RBRACE || c === COMMA || c === SEMI) {
+        this.token(k, c === LBRACE ? '{' : c === RBRACE ? '}' : c === COMMA ? ',' : ';', col, false);
+        k++;
+        i++;
+        continue;
+      }
+      if (special < i) {
+        WORD_END.lastIndex = i;
+        special = WORD_END.test(text) ? Math.min(WORD_END.lastIndex - 1, to) : to;
+      }
+      let j = text.indexOf(' ', i + 1);
+      if (j < 0 || j > to) j = to;
+      if (special < j) j = wordEnd(text, special, to);
+      this.token(k, keyword(text, i, j) ?? text.slice(i, j), col, false);
+      k++;
+      i = j;
     }
-    if (c === 35) break; // '#': a comment to the end of the line
-    if (c === 34) {
-      const end = line.indexOf('"', i + 1);
-      const stop = end < 0 ? n : end;
-      out.push({ text: line.slice(i + 1, stop), col: i, quoted: true });
-      i = stop + 1;
-      continue;
-    }
-    const ch = line[i]!;
-    if (PUNCT.has(ch)) {
-      out.push({ text: ch, col: i });
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < n) {
-      const d = line.charCodeAt(j);
-      if (d === 32 || d === 9 || d === 34) break;
-      const dc = line[j]!;
-      // A trailing comma or brace ends the word ("1.2.3.4," "p80}"); commas inside stay
-      // ("dynamic,timeout", "established,related").
-      if (dc === '{' || dc === '}' || dc === ';') break;
-      if (dc === ',' && (j + 1 >= n || line[j + 1] === ' ' || line[j + 1] === '\t' || line[j + 1] === '}')) break;
-      j++;
-    }
-    out.push({ text: line.slice(i, j), col: i });
-    i = j;
+    return (this.arrays[k] ??= this.pool.slice(0, k));
   }
-  return out;
+
+  private token(k: number, text: string, col: number, quoted: boolean): void {
+    const t = this.pool[k];
+    if (!t) this.pool[k] = { text, col, quoted };
+    else {
+      t.text = text;
+      t.col = col;
+      t.quoted = quoted;
+    }
+  }
+}
+
+/**
+ * Where a word ends, from its first character that may end it: a blank, a quote, a brace or
+ * `;`, or a comma before a blank, a `}` or the end ("1.2.3.4," "p80,}"); other commas stay
+ * in the word ("dynamic,timeout", "established,related").
+ */
+function wordEnd(line: string, from: number, n: number): number {
+  let j = from;
+  for (; j < n; j++) {
+    const d = line.charCodeAt(j);
+    if (d === SPACE || d === TAB || d === QUOTE || d === LBRACE || d === RBRACE || d === SEMI) break;
+    if (d === COMMA) {
+      const e = j + 1 < n ? line.charCodeAt(j + 1) : SPACE;
+      if (e === SPACE || e === TAB || e === RBRACE) break;
+    }
+  }
+  return j;
+}
+
+/** Whether s is one or more ASCII digits (/^\d+$/). */
+export function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * The dotted quad in s[from, to) as a number, or -1: what core/ip's parseIPv4 accepts (four
+ * parts of one to three digits, none above 255, no leading zero), read in place — a full
+ * sync holds a quarter of a million addresses.
+ */
+function dottedQuad(s: string, from: number, to: number): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === DOT) {
+      if (digits === 0 || dots === 3) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+      continue;
+    }
+    if (c < 48 || c > 57 || (digits === 1 && part === 0) || digits === 3) return -1;
+    digits++;
+    part = part * 10 + (c - 48);
+    if (part > 255) return -1;
+  }
+  return dots === 3 && digits > 0 ? n * 256 + part : -1;
 }
 
 // ---------- values ----------
@@ -80,7 +208,7 @@ export function protoNumber(name: string): number | undefined {
 
 function parseNum(s: string): number | undefined {
   if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s, 16);
-  if (/^\d+$/.test(s)) return Number(s);
+  if (isDigits(s)) return Number(s);
   return undefined;
 }
 
@@ -90,8 +218,8 @@ export function parseValue(type: DataType, tok: Token): Value | undefined {
   switch (type) {
     case 'ipv4_addr': {
       const slash = s.indexOf('/');
-      const ip = parseIPv4(slash < 0 ? s : s.slice(0, slash));
-      if (ip === undefined) return undefined;
+      const ip = dottedQuad(s, 0, slash < 0 ? s.length : slash);
+      if (ip < 0) return undefined;
       const bits = slash < 0 ? 32 : Number(s.slice(slash + 1));
       if (!Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
@@ -141,8 +269,10 @@ export interface Numeric {
   proto?: boolean;
   all?: boolean;
 }
+/** Names, nothing numeric (nft's default output). */
+const NAMES: Numeric = {};
 
-export function formatValue(type: DataType, v: Value, num: Numeric = {}): string {
+export function formatValue(type: DataType, v: Value, num: Numeric = NAMES): string {
   if (v.t === 'addr') return v.bits === 32 ? formatIPv4(v.base) : `${formatIPv4(v.base)}/${v.bits}`;
   if (v.t === 'str') return `"${v.s}${v.wildcard ? '*' : ''}"`;
   if (v.t === 'addr6') return v.s;
@@ -179,12 +309,66 @@ const SELECTORS: Readonly<Record<string, Readonly<Record<string, Selector>>>> = 
   sctp: { sport: 'sctp sport', dport: 'sctp dport' },
   ct: { state: 'ct state' },
 };
+/** The key of a selector's != comparisons among RuleReader's shared statements. */
+const OP_NE = Object.fromEntries(Object.keys(SELECTOR_TYPE).map((s) => [s, s + ' !='])) as Readonly<Record<Selector, string>>;
 /** Words that stand for a meta selector on their own (`mark`, `iifname "eth0"`). */
 const BARE_META: Readonly<Record<string, Selector>> = { mark: 'meta mark', iifname: 'meta iifname', oifname: 'meta oifname', l4proto: 'meta l4proto' };
 
-class Cursor {
+/**
+ * Where the rule parser is: the tokens, the next one, the statements read so far. nft -f
+ * keeps one reader for a whole file: its statement list is reused from rule to rule (a list
+ * per rule grown by push reserves 17 slots, for each of a full sync's 220k rules), and a
+ * rule gets an exact copy.
+ */
+export class RuleReader {
+  toks: Token[] = [];
   i = 0;
-  constructor(readonly toks: Token[]) {}
+  private readonly stmts: Stmt[] = [];
+  private n = 0;
+  start(toks: Token[], from: number): void {
+    this.toks = toks;
+    this.i = from;
+    this.n = 0;
+  }
+  add(s: Stmt): void {
+    this.stmts[this.n++] = s;
+  }
+  read(): Stmt[] {
+    const s = this.stmts;
+    // Array literals for the usual lengths: V8 allocates long-lived ones in the old
+    // generation at once (a copy made by slice would be moved there by the scavenger).
+    switch (this.n) {
+      case 1: return [s[0]!];
+      case 2: return [s[0]!, s[1]!];
+      case 3: return [s[0]!, s[1]!, s[2]!];
+      case 4: return [s[0]!, s[1]!, s[2]!, s[3]!];
+      default: return s.slice(0, this.n);
+    }
+  }
+
+  // Statements many rules write alike — `jump mark-for-masquerade` after each endpoint's
+  // source check, `meta l4proto tcp` before each dnat — are one object per reader: a
+  // statement does not change once parsed (a counter's numbers do; counters are not shared).
+  private readonly jumps = new Map<string, Stmt>();
+  private readonly gotos = new Map<string, Stmt>();
+  private readonly verdicts = new Map<string, Stmt>();
+  private readonly matches = new Map<string, Map<string, Stmt>>();
+
+  verdictStmt(v: Verdict): Stmt {
+    const shared = v.kind === 'jump' ? this.jumps : v.kind === 'goto' ? this.gotos : this.verdicts;
+    const key = v.kind === 'jump' || v.kind === 'goto' ? v.chain : v.kind;
+    let s = shared.get(key);
+    if (!s) shared.set(key, (s = { k: 'verdict', v }));
+    return s;
+  }
+
+  /** The comparisons read so far of a selector with an operator, by the value's text. */
+  sharedMatches(sel: Selector, op: '==' | '!='): Map<string, Stmt> {
+    const key = op === '==' ? sel : OP_NE[sel];
+    let m = this.matches.get(key);
+    if (!m) this.matches.set(key, (m = new Map()));
+    return m;
+  }
   peek(o = 0): Token | undefined {
     return this.toks[this.i + o];
   }
@@ -212,7 +396,7 @@ function endToken(toks: Token[]): Token {
   return { text: ' ', col: last ? last.col + last.text.length + (last.quoted ? 2 : 0) : 0 };
 }
 
-function readSelector(c: Cursor): Selector | undefined {
+function readSelector(c: RuleReader): Selector | undefined {
   const t = c.peek();
   if (!t || t.quoted) return undefined;
   const group = SELECTORS[t.text];
@@ -229,7 +413,7 @@ function readSelector(c: Cursor): Selector | undefined {
   return undefined;
 }
 
-function readVerdict(c: Cursor): Verdict | undefined {
+function readVerdict(c: RuleReader): Verdict | undefined {
   const t = c.peek();
   if (!t || t.quoted) return undefined;
   switch (t.text) {
@@ -247,7 +431,7 @@ function readVerdict(c: Cursor): Verdict | undefined {
   }
 }
 
-function readValue(c: Cursor, type: DataType): Value {
+function readValue(c: RuleReader, type: DataType): Value {
   const t = c.next();
   if (!t) throw unexpected(t, c.toks);
   const v = parseValue(type, t);
@@ -259,7 +443,7 @@ function readValue(c: Cursor, type: DataType): Value {
 }
 
 /** `{ a, b, c }` after the `{`. */
-function readAnonSet(c: Cursor, type: DataType): Value[] {
+function readAnonSet(c: RuleReader, type: DataType): Value[] {
   const items: Value[] = [];
   for (;;) {
     // `{ 10.96.0.0/12,fd00::/108 }`: a comma inside a word separates elements too.
@@ -278,10 +462,9 @@ function readAnonSet(c: Cursor, type: DataType): Value[] {
   }
 }
 
-/** Parse a rule's statements (the text after `add rule FAMILY TABLE CHAIN`). */
-export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
-  const c = new Cursor(toks);
-  const stmts: Stmt[] = [];
+/** Parse a rule's statements: toks from `from` on (the text after `add rule FAMILY TABLE CHAIN`). */
+export function parseRule(toks: Token[], from = 0, c = new RuleReader()): { stmts: Stmt[]; comment?: string } {
+  c.start(toks, from);
   let comment: string | undefined;
   while (!c.done()) {
     const t = c.peek()!;
@@ -295,7 +478,7 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
     }
     const verdict = readVerdict(c);
     if (verdict) {
-      stmts.push({ k: 'verdict', v: verdict });
+      c.add(c.verdictStmt(verdict));
       continue;
     }
     if (!t.quoted) {
@@ -311,7 +494,7 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
             bytes = Number(c.next()?.text ?? 'x');
             if (!Number.isFinite(packets) || !Number.isFinite(bytes)) throw unexpected(c.peek(-1), toks);
           }
-          stmts.push({ k: 'counter', packets, bytes });
+          c.add({ k: 'counter', packets, bytes });
           continue;
         }
         case 'fib': {
@@ -326,7 +509,7 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
           }
           const ty = c.next();
           if (ty?.text !== 'local') throw new NftSyntaxError('Could not parse fib address type', ty ?? endToken(toks));
-          stmts.push({ k: 'fib', dir: dir.text, op, type: 'local' });
+          c.add({ k: 'fib', dir: dir.text, op, type: 'local' });
           continue;
         }
         case 'numgen': {
@@ -347,7 +530,7 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
           for (;;) {
             const k = c.next();
             const key = Number(k?.text);
-            if (!k || !/^\d+$/.test(k.text)) throw unexpected(k, toks);
+            if (!k || !isDigits(k.text)) throw unexpected(k, toks);
             c.expect(':');
             const v = readVerdict(c);
             if (!v) throw unexpected(c.peek(), toks);
@@ -356,7 +539,7 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
             if (sep?.text === '}') break;
             if (sep?.text !== ',') throw unexpected(sep, toks);
           }
-          stmts.push({ k: 'numgen', mod, offset, entries });
+          c.add({ k: 'numgen', mod, offset, entries });
           continue;
         }
         case 'update': case 'add': {
@@ -367,25 +550,27 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
           const sel = readSelector(c);
           if (!sel) throw unexpected(c.peek(), toks);
           c.expect('}');
-          stmts.push({ k: 'setupdate', op: t.text, set: ref.text.slice(1), sel });
+          c.add({ k: 'setupdate', op: t.text, set: ref.text.slice(1), sel });
           continue;
         }
         case 'dnat': {
           c.i++;
           if (c.peek()?.text === 'ip') c.i++;
           c.expect('to');
+          // ADDR or ADDR:PORT.
           const to = c.next();
-          const m = to && /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(to.text);
-          const addr = m ? parseIPv4(m[1]!) : undefined;
-          if (!to || addr === undefined) throw new NftSyntaxError('Could not parse ipv4_addr', to ?? endToken(toks));
-          stmts.push(m![2] !== undefined ? { k: 'dnat', addr, port: Number(m![2]) } : { k: 'dnat', addr });
+          const colon = to ? to.text.indexOf(':') : -1;
+          const port = colon < 0 ? undefined : to!.text.slice(colon + 1);
+          const addr = to ? dottedQuad(to.text, 0, colon < 0 ? to.text.length : colon) : -1;
+          if (!to || addr < 0 || (port !== undefined && !isDigits(port))) throw new NftSyntaxError('Could not parse ipv4_addr', to ?? endToken(toks));
+          c.add(port !== undefined ? { k: 'dnat', addr, port: Number(port) } : { k: 'dnat', addr });
           continue;
         }
         case 'masquerade': {
           c.i++;
           const flags: string[] = [];
           while (c.peek() && ['random', 'fully-random', 'persistent'].includes(c.peek()!.text)) flags.push(c.next()!.text);
-          stmts.push({ k: 'masquerade', flags });
+          c.add({ k: 'masquerade', flags });
           continue;
         }
         case 'reject': {
@@ -393,8 +578,8 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
           if (c.peek()?.text === 'with') {
             const parts: string[] = [c.next()!.text];
             while (c.peek() && c.peek()!.text !== 'comment') parts.push(c.next()!.text);
-            stmts.push({ k: 'reject', with: parts.slice(1).join(' ') });
-          } else stmts.push({ k: 'reject' });
+            c.add({ k: 'reject', with: parts.slice(1).join(' ') });
+          } else c.add({ k: 'reject' });
           continue;
         }
       }
@@ -405,19 +590,21 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
     if (!sel) {
       throw new NftSyntaxError(t.quoted || /^[\d{}]/.test(t.text) ? unexpected(t, toks).message : 'No symbol type information', t);
     }
-    const sels: Selector[] = [sel];
+    // A concatenation (`ip daddr . meta l4proto . th dport`) is only for a lookup.
+    let sels: Selector[] | undefined;
     while (c.peek()?.text === '.') {
       c.i++;
       const more = readSelector(c);
       if (!more) throw unexpected(c.peek(), toks);
-      sels.push(more);
+      (sels ??= [sel]).push(more);
     }
     const nx = c.peek();
     if (nx?.text === 'vmap') {
+      sels ??= [sel];
       c.i++;
       const ref = c.next();
       if (ref?.text.startsWith('@')) {
-        stmts.push({ k: 'vmap', sel: sels, map: { k: 'ref', name: ref.text.slice(1) } });
+        c.add({ k: 'vmap', sel: sels, map: { k: 'ref', name: ref.text.slice(1) } });
         continue;
       }
       if (ref?.text !== '{') throw unexpected(ref, toks);
@@ -436,10 +623,10 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
         if (sep?.text === '}') break;
         if (sep?.text !== ',') throw unexpected(sep, toks);
       }
-      stmts.push({ k: 'vmap', sel: sels, map: { k: 'anon', entries } });
+      c.add({ k: 'vmap', sel: sels, map: { k: 'anon', entries } });
       continue;
     }
-    if (sels.length > 1) throw new NftSyntaxError('concatenations are only supported in lookups here', start);
+    if (sels) throw new NftSyntaxError('concatenations are only supported in lookups here', start);
     if (sel === 'meta mark' && (nx?.text === 'set')) {
       c.i++;
       // `mark set mark or 0x4000` / `meta mark set meta mark | 0x4000` / `mark set 0x1`.
@@ -448,10 +635,10 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
         const op = opTok?.text === 'or' || opTok?.text === '|' ? 'or' : opTok?.text === 'xor' || opTok?.text === '^' ? 'xor' : opTok?.text === 'and' || opTok?.text === '&' ? 'and' : undefined;
         if (!op) throw unexpected(opTok, toks);
         const v = readValue(c, 'mark') as { n: number };
-        stmts.push({ k: 'markset', op, value: v.n });
+        c.add({ k: 'markset', op, value: v.n });
       } else {
         const v = readValue(c, 'mark') as { n: number };
-        stmts.push({ k: 'markset', op: 'set', value: v.n });
+        c.add({ k: 'markset', op: 'set', value: v.n });
       }
       continue;
     }
@@ -466,7 +653,7 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
         op = '!=';
       }
       const value = (readValue(c, 'mark') as { n: number }).n;
-      stmts.push({ k: 'bitmatch', sel: 'meta mark', mask, op, value });
+      c.add({ k: 'bitmatch', sel: 'meta mark', mask, op, value });
       continue;
     }
     let op: '==' | '!=' = '==';
@@ -485,9 +672,25 @@ export function parseRule(toks: Token[]): { stmts: Stmt[]; comment?: string } {
       const items = readAnonSet(c, SELECTOR_TYPE[sel]);
       // nft turns a one-element anonymous set into a plain comparison.
       rhs = items.length === 1 ? { k: 'value', v: items[0]! } : { k: 'anon', items };
-    } else rhs = { k: 'value', v: readValue(c, SELECTOR_TYPE[sel]) };
-    stmts.push({ k: 'match', sel, op, rhs });
+    } else {
+      // A comparison with a port, a protocol, a mark… is one object per file (not addresses:
+      // few rules share one).
+      const type = SELECTOR_TYPE[sel];
+      const shared = !r.quoted && type !== 'ipv4_addr' && type !== 'ipv6_addr' ? c.sharedMatches(sel, op) : undefined;
+      const known = shared?.get(r.text);
+      if (known) {
+        c.i++;
+        c.add(known);
+        continue;
+      }
+      const stmt: Stmt = { k: 'match', sel, op, rhs: { k: 'value', v: readValue(c, type) } };
+      shared?.set(r.text, stmt);
+      c.add(stmt);
+      continue;
+    }
+    c.add({ k: 'match', sel, op, rhs });
   }
+  const stmts = c.read();
   return comment === undefined ? { stmts } : { stmts, comment };
 }
 
@@ -502,7 +705,7 @@ function sortValues(type: DataType, items: Value[]): Value[] {
   return [...items].sort((a, b) => valueOrder(a) - valueOrder(b) || formatValue(type, a).localeCompare(formatValue(type, b)));
 }
 
-export function formatStmt(s: Stmt, num: Numeric = {}): string {
+export function formatStmt(s: Stmt, num: Numeric = NAMES): string {
   switch (s.k) {
     case 'match': {
       const type = SELECTOR_TYPE[s.sel];
@@ -547,33 +750,50 @@ export function formatStmt(s: Stmt, num: Numeric = {}): string {
  * A rule's text as `nft list` prints it. A counter's numbers change with traffic, so
  * rules holding one are printed afresh each time (the cached text leaves them out).
  */
-export function formatRule(stmts: readonly Stmt[], num: Numeric = {}): string {
-  return stmts.map((s) => formatStmt(s, num)).join(' ');
+export function formatRule(stmts: readonly Stmt[], num: Numeric = NAMES): string {
+  let s = '';
+  for (let i = 0; i < stmts.length; i++) s += i === 0 ? formatStmt(stmts[i]!, num) : ' ' + formatStmt(stmts[i]!, num);
+  return s;
 }
 
 /** Chains a rule jumps or goes to (for the kernel's use counts and existence checks). */
-export function ruleTargets(stmts: readonly Stmt[]): string[] {
-  const out: string[] = [];
-  const add = (v: Verdict): void => {
-    if (v.kind === 'jump' || v.kind === 'goto') out.push(v.chain);
-  };
-  for (const s of stmts) {
-    if (s.k === 'verdict') add(s.v);
-    else if (s.k === 'numgen') for (const e of s.entries) add(e.verdict);
-    else if (s.k === 'vmap' && s.map.k === 'anon') for (const e of s.map.entries) add(e.verdict);
-  }
+export function ruleTargets(stmts: readonly Stmt[]): readonly string[] {
+  // Counted first, so that the list is exactly as long (most rules name none or one).
+  const n = visitTargets(stmts, undefined);
+  if (n === 0) return NO_NAMES;
+  const out = new Array<string>(n);
+  visitTargets(stmts, out);
   return out;
 }
 
-/** Sets and maps a rule refers to by name. */
-export function ruleSetRefs(stmts: readonly Stmt[]): string[] {
-  const out: string[] = [];
+const NO_NAMES: readonly string[] = [];
+
+/** Count the jump and goto targets of the statements, writing them into out when given. */
+function visitTargets(stmts: readonly Stmt[], out: string[] | undefined): number {
+  let n = 0;
   for (const s of stmts) {
-    if (s.k === 'match' && s.rhs.k === 'setref') out.push(s.rhs.name);
-    else if (s.k === 'vmap' && s.map.k === 'ref') out.push(s.map.name);
-    else if (s.k === 'setupdate') out.push(s.set);
+    if (s.k === 'verdict') n = visitTarget(s.v, out, n);
+    else if (s.k === 'numgen') for (const e of s.entries) n = visitTarget(e.verdict, out, n);
+    else if (s.k === 'vmap' && s.map.k === 'anon') for (const e of s.map.entries) n = visitTarget(e.verdict, out, n);
   }
-  return out;
+  return n;
+}
+
+function visitTarget(v: Verdict, out: string[] | undefined, n: number): number {
+  if (v.kind !== 'jump' && v.kind !== 'goto') return n;
+  if (out) out[n] = v.chain;
+  return n + 1;
+}
+
+/** Sets and maps a rule refers to by name. */
+export function ruleSetRefs(stmts: readonly Stmt[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const s of stmts) {
+    if (s.k === 'match' && s.rhs.k === 'setref') (out ??= []).push(s.rhs.name);
+    else if (s.k === 'vmap' && s.map.k === 'ref') (out ??= []).push(s.map.name);
+    else if (s.k === 'setupdate') (out ??= []).push(s.set);
+  }
+  return out ?? NO_NAMES;
 }
 
 /** How many anonymous sets the kernel creates for a rule (each takes a handle). */

@@ -12,7 +12,7 @@
  * when a transaction aborts.
  */
 import {
-  anonymousSets, formatVerdict, NftSyntaxError, parseRule, parseValue, ruleSetRefs, ruleTargets, tokenize, type Token,
+  anonymousSets, formatVerdict, isDigits, NftSyntaxError, parseRule, parseValue, ruleSetRefs, ruleTargets, RuleReader, Tokenizer, type Token,
 } from './rule';
 import {
   findTable, keyString, STD_PRIORITIES,
@@ -57,24 +57,67 @@ type Undo = () => void;
 
 class Tx {
   readonly undo: Undo[] = [];
+  readonly reader = new RuleReader();
+  /** Scratch: the chains a rule being added jumps or goes to (as many as its targets' names). */
+  readonly targets: NftChain[] = [];
+  /** Tables this transaction created (seldom more than one): a rollback removes them whole. */
+  private readonly created: NftTable[] = [];
   constructor(readonly rs: NftRuleset, readonly now: number) {}
   rollback(): void {
     for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
+  }
+  tableCreated(table: NftTable, undo: Undo): void {
+    this.created.push(table);
+    this.undo.push(undo);
+  }
+  /**
+   * Whether a change inside a table needs an undo entry: not in a table this transaction
+   * created (a node's first full sync), whose removal undoes everything in it at once.
+   */
+  logs(table: NftTable): boolean {
+    return !this.created.includes(table);
+  }
+
+  // The chain last found or added: kube-proxy writes a chain's lines together (add, flush,
+  // its rules), and a table of 110,000 chains is a slow map to ask again.
+  private lastTable: NftTable | undefined;
+  private lastName = '';
+  private lastChain: NftChain | undefined;
+
+  chain(table: NftTable, name: string): NftChain | undefined {
+    if (table === this.lastTable && name === this.lastName) return this.lastChain;
+    const chain = table.chains.get(name);
+    if (chain) this.remember(table, chain);
+    return chain;
+  }
+
+  remember(table: NftTable, chain: NftChain): void {
+    this.lastTable = table;
+    this.lastName = chain.name;
+    this.lastChain = chain;
+  }
+
+  /** A chain left its table. */
+  forget(): void {
+    this.lastTable = undefined;
   }
 }
 
 /** Run an nft script (the text of `nft -f FILE`) against a ruleset, all or nothing. */
 export function nftRun(rs: NftRuleset, text: string, o: NftRunOptions = {}): NftRunResult {
   const tx = new Tx(rs, o.now ?? 0);
-  const lines = text.split('\n');
   const file = o.file ?? '-';
   const blocks = new BlockReader(tx);
+  const tokenizer = new Tokenizer();
   let errLine = 0;
   try {
-    for (let ln = 0; ln < lines.length; ln++) {
+    // Line by line, read in place (a full sync is half a million lines).
+    for (let ln = 0, start = 0; start >= 0; ln++) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
       errLine = ln;
-      if (!blocks.active() && fastChainLine(tx, lines[ln]!)) continue;
-      const toks = tokenize(lines[ln]!);
+      const toks = tokenizer.tokens(text, start, end);
+      start = nl < 0 ? -1 : nl + 1;
       if (toks.length === 0) continue;
       // `table ip t { … }` blocks (what `nft list ruleset` prints) or one command a line.
       if (blocks.active() || (toks[0]!.text === 'table' && !toks[0]!.quoted)) {
@@ -87,40 +130,12 @@ export function nftRun(rs: NftRuleset, text: string, o: NftRunOptions = {}): Nft
     if (!(e instanceof LineError || e instanceof NftSyntaxError)) throw e;
     tx.rollback();
     const at = e.at && (e.at as LineToken).line !== undefined ? (e.at as LineToken).line! : errLine;
-    const err = formatError(file, at + 1, lines[at] ?? '', e.message, e.at);
+    const err = formatError(file, at + 1, text.split('\n')[at] ?? '', e.message, e.at);
     return { exitCode: 1, stderr: o.cmdline ? err.replace(/^[^\n]*?Error: /, 'Error: ') : err };
   }
   if (o.check) tx.rollback();
   else if (tx.undo.length > 0) rs.generation++;
   return { exitCode: 0, stderr: '' };
-}
-
-const FAST_FAMILIES = new Set(['ip', 'ip6', 'inet']);
-
-/**
- * `add chain ip T NAME` / `flush chain ip T NAME` without tokens: half of a big kube-proxy
- * transaction is these two lines (every endpoint chain is added and flushed). Anything
- * unusual, or an error, goes the general way (which words the error as nft does).
- */
-function fastChainLine(tx: Tx, line: string): boolean {
-  const add = line.startsWith('add chain ');
-  if (!add && !line.startsWith('flush chain ')) return false;
-  const parts = line.split(' ');
-  if (parts.length !== 5 || !FAST_FAMILIES.has(parts[2]!) || /["{};#]/.test(line)) return false;
-  const table = findTable(tx.rs, parts[2] as Family, parts[3]!);
-  if (!table || parts[4] === '') return false;
-  const name = parts[4]!;
-  const existing = table.chains.get(name);
-  if (add) {
-    if (existing) return true;
-    const chain: NftChain = { name, handle: table.nextHandle++, rules: [], use: 0 };
-    table.chains.set(name, chain);
-    tx.undo.push(() => table.chains.delete(name));
-    return true;
-  }
-  if (!existing) return false;
-  flushChain(tx, table, existing);
-  return true;
 }
 
 /** A token that remembers its line (statements of a block span lines). */
@@ -278,7 +293,8 @@ function target(toks: Token[], from: number): Target {
   let i = from;
   let family: Family = 'ip';
   const f = toks[i];
-  if (f && FAMILIES.has(f.text) && toks[i + 1] && !['{', ';'].includes(toks[i + 1]!.text)) {
+  const after = toks[i + 1];
+  if (f && FAMILIES.has(f.text) && after && after.text !== '{' && after.text !== ';') {
     if (f.text !== 'ip' && f.text !== 'ip6' && f.text !== 'inet') throw new LineError(`family ${f.text} is not emulated here`, f);
     family = f.text;
     i++;
@@ -342,11 +358,13 @@ function runCommand(tx: Tx, toks: Token[]): void {
   }
 }
 
+const NO_BLOCK: readonly Token[][] = [];
+
 /** `{ key value ; key value ; }` → a list of statements (token lists). */
-function braceBlock(toks: Token[], from: number): Token[][] {
-  const out: Token[][] = [];
-  if (from >= toks.length) return out;
+function braceBlock(toks: Token[], from: number): readonly Token[][] {
+  if (from >= toks.length) return NO_BLOCK;
   if (toks[from]!.text !== '{') throw new LineError(`syntax error, unexpected ${toks[from]!.quoted ? 'quoted string' : 'string'}`, toks[from]);
+  const out: Token[][] = [];
   let cur: Token[] = [];
   let depth = 0;
   for (let i = from + 1; i < toks.length; i++) {
@@ -391,7 +409,7 @@ function tableCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
     const table: NftTable = { family: t.family, name: t.table.text, handle: rs.nextTableHandle++, chains: new Map(), sets: new Map(), nextHandle: 1 };
     if (comment !== undefined) table.comment = comment;
     rs.tables.push(table);
-    tx.undo.push(() => rs.tables.splice(rs.tables.indexOf(table), 1));
+    tx.tableCreated(table, () => rs.tables.splice(rs.tables.indexOf(table), 1));
     return;
   }
   if (!existing) {
@@ -406,7 +424,7 @@ function tableCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
   }
   if (verb.text === 'flush') {
     for (const c of existing.chains.values()) flushChain(tx, existing, c);
-    for (const s of existing.sets.values()) flushSet(tx, s);
+    for (const s of existing.sets.values()) flushSet(tx, existing, s);
     return;
   }
   throw new LineError('syntax error, unexpected table', verb);
@@ -429,7 +447,7 @@ function chainCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
   const nameTok = toks[t.next];
   if (!nameTok || nameTok.text === '{') throw new LineError('syntax error, unexpected newline', nameTok ?? endOf(toks));
   const name = nameTok.text;
-  const existing = table.chains.get(name);
+  const existing = tx.chain(table, name);
   switch (verb.text) {
     case 'add': case 'create': {
       let base: NftChain['base'];
@@ -462,7 +480,7 @@ function chainCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
           const eb = existing.base;
           const old = eb.policy;
           eb.policy = base.policy;
-          tx.undo.push(() => (eb.policy = old));
+          if (tx.logs(table)) tx.undo.push(() => (eb.policy = old));
         }
         return;
       }
@@ -470,7 +488,8 @@ function chainCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
       if (base) chain.base = base;
       if (comment !== undefined) chain.comment = comment;
       table.chains.set(name, chain);
-      tx.undo.push(() => table.chains.delete(name));
+      tx.remember(table, chain);
+      if (tx.logs(table)) logChainAdded(tx, table, name);
       return;
     }
     case 'flush':
@@ -484,14 +503,16 @@ function chainCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
       }
       if (existing.use > 0 || existing.rules.length > 0) throw kernel(EBUSY, nameTok);
       table.chains.delete(name);
-      tx.undo.push(() => table.chains.set(name, existing));
+      tx.forget();
+      if (tx.logs(table)) logChainDeleted(tx, table, existing);
       return;
     default:
       throw new LineError('syntax error, unexpected chain', verb);
   }
 }
 
-function adjustUse(tx: Tx, table: NftTable, rule: NftRule, delta: 1 | -1): void {
+/** The kernel's use counts of the chains a rule jumps or goes to. */
+function adjustUse(table: NftTable, rule: NftRule, delta: 1 | -1): void {
   for (const c of ruleTargets(rule.stmts)) {
     const ch = table.chains.get(c);
     if (ch) ch.use += delta;
@@ -501,62 +522,79 @@ function adjustUse(tx: Tx, table: NftTable, rule: NftRule, delta: 1 | -1): void 
 function flushChain(tx: Tx, table: NftTable, chain: NftChain): void {
   if (chain.rules.length === 0) return;
   const old = chain.rules;
-  for (const r of old) adjustUse(tx, table, r, -1);
+  for (const r of old) adjustUse(table, r, -1);
   chain.rules = [];
-  tx.undo.push(() => {
-    chain.rules = old;
-    for (const r of old) adjustUse(tx, table, r, 1);
-  });
+  if (tx.logs(table)) logChainFlushed(tx, table, chain, old);
+}
+
+/**
+ * A rule at the end of a chain. Most chains hold a rule or two (kube-proxy's endpoint
+ * chains, 100,000 of them at 10,000 Services): a copy one longer keeps their array exactly
+ * that long, where push would reserve 17 slots each.
+ */
+function appendRule(chain: NftChain, rule: NftRule): void {
+  const r = chain.rules;
+  switch (r.length) {
+    case 0: chain.rules = [rule]; break;
+    case 1: chain.rules = [r[0]!, rule]; break;
+    case 2: chain.rules = [r[0]!, r[1]!, rule]; break;
+    default: r.push(rule);
+  }
+}
+
+/** The token of a rule's body (from `from` on) with this text, for an error mark. */
+function bodyToken(toks: Token[], from: number, text: string): Token | undefined {
+  for (let k = from; k < toks.length; k++) if (toks[k]!.text === text) return toks[k];
+  return undefined;
 }
 
 function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
   const table = needTable(tx, t, verb, 'rule');
   const chainTok = toks[t.next];
   if (!chainTok) throw new LineError('syntax error, unexpected newline', endOf(toks));
-  const chain = table.chains.get(chainTok.text);
+  const chain = tx.chain(table, chainTok.text);
   let i = t.next + 1;
   let position: { kind: 'handle' | 'index' | 'position'; n: number; tok: Token } | undefined;
   const pw = toks[i];
-  if (pw && (pw.text === 'handle' || pw.text === 'index' || pw.text === 'position') && toks[i + 1] && /^\d+$/.test(toks[i + 1]!.text)) {
+  if (pw && (pw.text === 'handle' || pw.text === 'index' || pw.text === 'position') && toks[i + 1] && isDigits(toks[i + 1]!.text)) {
     position = { kind: pw.text, n: Number(toks[i + 1]!.text), tok: toks[i + 1]! };
     i += 2;
   }
   if (verb.text === 'delete' || verb.text === 'destroy') {
     if (!chain) throw kernel(ENOENT, chainTok);
     if (!position || position.kind !== 'handle') throw new LineError('syntax error, unexpected newline, expecting handle', endOf(toks));
-    const at = chain.rules.findIndex((r) => r.handle === position!.n);
+    const at = ruleIndex(chain, position.n);
     if (at < 0) {
       if (verb.text === 'destroy') return;
       throw kernel(ENOENT, position.tok);
     }
     const [rule] = chain.rules.splice(at, 1);
-    adjustUse(tx, table, rule!, -1);
-    tx.undo.push(() => {
-      chain.rules.splice(at, 0, rule!);
-      adjustUse(tx, table, rule!, 1);
-    });
+    adjustUse(table, rule!, -1);
+    if (tx.logs(table)) logRuleDeleted(tx, table, chain, at, rule!);
     return;
   }
   if (verb.text !== 'add' && verb.text !== 'insert' && verb.text !== 'replace') throw new LineError('syntax error, unexpected rule', verb);
-  const body = toks.slice(i);
-  if (body.length === 0) throw new LineError('syntax error, unexpected newline', endOf(toks));
-  const parsed = parseRule(body);
+  if (i >= toks.length) throw new LineError('syntax error, unexpected newline', endOf(toks));
+  const parsed = parseRule(toks, i, tx.reader);
   if (!chain) throw kernel(ENOENT, chainTok);
-  for (const target of ruleTargets(parsed.stmts)) {
-    if (!table.chains.has(target)) throw kernel(ENOENT, body.find((b) => b.text === target));
+  // The chains it jumps or goes to must exist; their use counts grow once it is in.
+  const names = ruleTargets(parsed.stmts);
+  const targets = tx.targets;
+  for (let k = 0; k < names.length; k++) {
+    const target = table.chains.get(names[k]!);
+    if (!target) throw kernel(ENOENT, bodyToken(toks, i, names[k]!));
+    targets[k] = target;
   }
   for (const ref of ruleSetRefs(parsed.stmts)) {
-    const s = table.sets.get(ref);
-    const tok = body.find((b) => b.text === '@' + ref);
-    if (!s) throw new LineError(ENOENT, tok);
+    if (!table.sets.has(ref)) throw new LineError(ENOENT, bodyToken(toks, i, '@' + ref));
   }
-  for (let k = 0; k < anonymousSets(parsed.stmts); k++) table.nextHandle++;
+  for (let k = anonymousSets(parsed.stmts); k > 0; k--) table.nextHandle++;
   // A set the packet path updates gets the kernel's default size once such a rule uses it.
   for (const st of parsed.stmts) {
     const set = st.k === 'setupdate' ? table.sets.get(st.set) : undefined;
     if (set && set.size === undefined) {
       set.size = 65535;
-      tx.undo.push(() => delete set.size);
+      if (tx.logs(table)) logSetSized(tx, set);
     }
   }
   const rule: NftRule = { handle: table.nextHandle++, stmts: parsed.stmts, text: '' };
@@ -565,7 +603,7 @@ function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
   if (position) {
     if (position.kind === 'index') at = verb.text === 'insert' ? position.n : position.n + 1;
     else {
-      const h = chain.rules.findIndex((r) => r.handle === position!.n);
+      const h = ruleIndex(chain, position.n);
       if (h < 0) throw kernel(ENOENT, position.tok);
       at = verb.text === 'insert' ? h : h + 1;
     }
@@ -575,22 +613,20 @@ function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
     if (!position || position.kind !== 'handle') throw new LineError('syntax error, unexpected rule, expecting handle', verb);
     at--;
     const [old] = chain.rules.splice(at, 1, rule);
-    adjustUse(tx, table, old!, -1);
-    adjustUse(tx, table, rule, 1);
-    tx.undo.push(() => {
-      chain.rules.splice(at, 1, old!);
-      adjustUse(tx, table, rule, -1);
-      adjustUse(tx, table, old!, 1);
-    });
+    adjustUse(table, old!, -1);
+    for (let k = 0; k < names.length; k++) targets[k]!.use++;
+    if (tx.logs(table)) logRuleReplaced(tx, table, chain, at, old!, rule);
     return;
   }
-  if (at === chain.rules.length) chain.rules.push(rule);
+  if (at === chain.rules.length) appendRule(chain, rule);
   else chain.rules.splice(at, 0, rule);
-  adjustUse(tx, table, rule, 1);
-  tx.undo.push(() => {
-    chain.rules.splice(chain.rules.indexOf(rule), 1);
-    adjustUse(tx, table, rule, -1);
-  });
+  for (let k = 0; k < names.length; k++) targets[k]!.use++;
+  if (tx.logs(table)) logRuleAdded(tx, table, chain, rule);
+}
+
+function ruleIndex(chain: NftChain, handle: number): number {
+  for (let i = 0; i < chain.rules.length; i++) if (chain.rules[i]!.handle === handle) return i;
+  return -1;
 }
 
 /** nft's time strings: `10800s`, `3h`, `1h30m`, `500ms`. */
@@ -646,12 +682,12 @@ function setCommand(tx: Tx, verb: Token, isMap: boolean, t: Target, toks: Token[
       if (set.keyType.length === 0) throw new LineError('set definition does not specify key', nameTok);
       set.handle = table.nextHandle++;
       table.sets.set(set.name, set);
-      tx.undo.push(() => table.sets.delete(set.name));
+      if (tx.logs(table)) logSetAdded(tx, table, set);
       return;
     }
     case 'flush':
       if (!existing || existing.isMap !== isMap) throw kernel(ENOENT, nameTok);
-      flushSet(tx, existing);
+      flushSet(tx, table, existing);
       return;
     case 'delete': case 'destroy': {
       if (!existing || existing.isMap !== isMap) {
@@ -659,9 +695,9 @@ function setCommand(tx: Tx, verb: Token, isMap: boolean, t: Target, toks: Token[
         throw kernel(ENOENT, nameTok);
       }
       if (setInUse(table, existing.name)) throw kernel(EBUSY, nameTok);
-      flushSet(tx, existing);
+      flushSet(tx, table, existing);
       table.sets.delete(existing.name);
-      tx.undo.push(() => table.sets.set(existing.name, existing));
+      if (tx.logs(table)) logSetDeleted(tx, table, existing);
       return;
     }
     default:
@@ -678,27 +714,15 @@ function elemTargets(e: NftElement): string | undefined {
   return e.verdict && (e.verdict.kind === 'jump' || e.verdict.kind === 'goto') ? e.verdict.chain : undefined;
 }
 
-function flushSet(tx: Tx, set: NftSet): void {
+function flushSet(tx: Tx, table: NftTable, set: NftSet): void {
   if (set.elements.size === 0) return;
   const old = set.elements;
   set.elements = new Map();
-  const table = tableOfSet(tx.rs, set);
   for (const e of old.values()) {
     const c = elemTargets(e);
-    if (c && table) table.chains.get(c)!.use--;
+    if (c) table.chains.get(c)!.use--;
   }
-  tx.undo.push(() => {
-    set.elements = old;
-    for (const e of old.values()) {
-      const c = elemTargets(e);
-      if (c && table) table.chains.get(c)!.use++;
-    }
-  });
-}
-
-function tableOfSet(rs: NftRuleset, set: NftSet): NftTable | undefined {
-  for (const t of rs.tables) if (t.sets.get(set.name) === set) return t;
-  return undefined;
+  if (tx.logs(table)) logSetFlushed(tx, table, set, old);
 }
 
 function readVerdictTokens(toks: Token[], i: number): { v: Verdict; next: number } | undefined {
@@ -781,10 +805,7 @@ function applyElement(tx: Tx, table: NftTable, set: NftSet, verb: Token, elem: N
       ch.use++;
     }
     set.elements.set(k, elem);
-    tx.undo.push(() => {
-      set.elements.delete(k);
-      if (c) table.chains.get(c)!.use--;
-    });
+    if (tx.logs(table)) logElementAdded(tx, table, set, k, c);
     return;
   }
   if (verb.text === 'delete' || verb.text === 'destroy') {
@@ -795,11 +816,85 @@ function applyElement(tx: Tx, table: NftTable, set: NftSet, verb: Token, elem: N
     set.elements.delete(k);
     const c = elemTargets(existing);
     if (c) table.chains.get(c)!.use--;
-    tx.undo.push(() => {
-      set.elements.set(k, existing);
-      if (c) table.chains.get(c)!.use++;
-    });
+    if (tx.logs(table)) logElementDeleted(tx, table, set, existing, k, c);
     return;
   }
   throw new LineError('syntax error, unexpected element', verb);
+}
+
+// ---------- undo entries ----------
+// Each is made by a function of its own: a closure written in a command's body would have
+// every call of the command allocate what the closure captures, logged or not.
+
+function logChainAdded(tx: Tx, table: NftTable, name: string): void {
+  tx.undo.push(() => table.chains.delete(name));
+}
+
+function logChainDeleted(tx: Tx, table: NftTable, chain: NftChain): void {
+  tx.undo.push(() => table.chains.set(chain.name, chain));
+}
+
+function logChainFlushed(tx: Tx, table: NftTable, chain: NftChain, old: NftRule[]): void {
+  tx.undo.push(() => {
+    chain.rules = old;
+    for (const r of old) adjustUse(table, r, 1);
+  });
+}
+
+function logRuleAdded(tx: Tx, table: NftTable, chain: NftChain, rule: NftRule): void {
+  tx.undo.push(() => {
+    chain.rules.splice(chain.rules.indexOf(rule), 1);
+    adjustUse(table, rule, -1);
+  });
+}
+
+function logRuleDeleted(tx: Tx, table: NftTable, chain: NftChain, at: number, rule: NftRule): void {
+  tx.undo.push(() => {
+    chain.rules.splice(at, 0, rule);
+    adjustUse(table, rule, 1);
+  });
+}
+
+function logRuleReplaced(tx: Tx, table: NftTable, chain: NftChain, at: number, old: NftRule, rule: NftRule): void {
+  tx.undo.push(() => {
+    chain.rules.splice(at, 1, old);
+    adjustUse(table, rule, -1);
+    adjustUse(table, old, 1);
+  });
+}
+
+function logSetSized(tx: Tx, set: NftSet): void {
+  tx.undo.push(() => delete set.size);
+}
+
+function logSetAdded(tx: Tx, table: NftTable, set: NftSet): void {
+  tx.undo.push(() => table.sets.delete(set.name));
+}
+
+function logSetDeleted(tx: Tx, table: NftTable, set: NftSet): void {
+  tx.undo.push(() => table.sets.set(set.name, set));
+}
+
+function logSetFlushed(tx: Tx, table: NftTable, set: NftSet, old: Map<string, NftElement>): void {
+  tx.undo.push(() => {
+    set.elements = old;
+    for (const e of old.values()) {
+      const c = elemTargets(e);
+      if (c) table.chains.get(c)!.use++;
+    }
+  });
+}
+
+function logElementAdded(tx: Tx, table: NftTable, set: NftSet, key: string, target: string | undefined): void {
+  tx.undo.push(() => {
+    set.elements.delete(key);
+    if (target) table.chains.get(target)!.use--;
+  });
+}
+
+function logElementDeleted(tx: Tx, table: NftTable, set: NftSet, elem: NftElement, key: string, target: string | undefined): void {
+  tx.undo.push(() => {
+    set.elements.set(key, elem);
+    if (target) table.chains.get(target)!.use++;
+  });
 }
