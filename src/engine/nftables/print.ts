@@ -5,7 +5,7 @@
  * set elements sorted as nft sorts them and wrapped as it wraps them (two addresses a line,
  * one concatenation a line), timeouts as `3h`.
  */
-import { formatRule, formatValue, formatVerdict, type Numeric } from './rule';
+import { formatRule, formatValue, formatVerdict, writeRule, type Numeric } from './rule';
 import { STD_PRIORITIES, type DataType, type HookName, type NftChain, type NftElement, type NftRule, type NftRuleset, type NftSet, type NftTable, type Value } from './types';
 
 export interface ListOptions {
@@ -51,27 +51,66 @@ export function formatPriority(hook: HookName, prio: number): string {
   return String(prio);
 }
 
-/** A rule's text (cached on the rule unless it holds a counter, whose numbers change). */
+/** A rule's text for the evaluator's traces (cached on the rule unless it holds a counter, whose numbers change). */
 export function ruleText(r: NftRule): string {
   if (r.text) return r.text;
   const t = formatRule(r.stmts);
-  if (!r.stmts.some((s) => s.k === 'counter')) r.text = t;
+  if (!hasCounter(r)) r.text = t;
   return t;
+}
+
+function hasCounter(r: NftRule): boolean {
+  for (const s of r.stmts) if (s.k === 'counter') return true;
+  return false;
+}
+
+/**
+ * A listing being written: its pieces are joined a few thousand at a time. A string grown
+ * by += piece by piece would be a rope of millions of nodes (27 MB at 10,000 Services × 10
+ * endpoints) that the garbage collector moves one by one; joined in chunks, the pieces die
+ * young and the listing is a rope of a few hundred flat chunks.
+ */
+class Out {
+  /** What is written and not joined yet: the writers push their pieces here. */
+  readonly parts: string[] = [];
+  private readonly chunks: string[] = [];
+  /** After a chain or a set: join what is written once it is a few thousand pieces. */
+  cut(): void {
+    if (this.parts.length < 4096) return;
+    this.chunks.push(this.parts.join(''));
+    this.parts.length = 0;
+  }
+  /** The listing: its chunks concatenated (a rope of a few hundred pieces, not a copy). */
+  text(): string {
+    let s = '';
+    for (const c of this.chunks) s += c;
+    return s + this.parts.join('');
+  }
 }
 
 const handle = (o: ListOptions, h: number): string => (o.handles ? ` # handle ${h}` : '');
 const numericOf = (o: ListOptions): Numeric => ({ proto: o.numericProto || o.numeric, all: o.numeric });
 const timeNumeric = (o: ListOptions): boolean => !!(o.numericTime || o.numeric);
 
-function chainBody(c: NftChain, o: ListOptions, withRules: boolean): string {
-  let s = `\tchain ${c.name} {${handle(o, c.handle)}\n`;
-  if (c.comment !== undefined) s += `\t\tcomment "${c.comment}"\n`;
-  if (c.base) s += `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority || o.numeric ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`;
+function writeChain(out: string[], c: NftChain, o: ListOptions, withRules: boolean): void {
+  out.push('\tchain ', c.name, ' {', handle(o, c.handle), '\n');
+  if (c.comment !== undefined) out.push(`\t\tcomment "${c.comment}"\n`);
+  if (c.base) out.push(`\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority || o.numeric ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`);
   if (withRules) {
-    const plain = !o.stateless && !o.numeric && !o.numericProto;
-    for (const r of c.rules) s += `\t\t${plain ? ruleText(r) : formatRule(o.stateless ? r.stmts.filter((x) => x.k !== 'counter') : r.stmts, numericOf(o))}${r.comment !== undefined ? ` comment "${r.comment}"` : ''}${handle(o, r.handle)}\n`;
+    const num = o.stateless || o.numeric || o.numericProto ? numericOf(o) : undefined;
+    for (const r of c.rules) {
+      // Written in pieces, not cached: 220k texts kept on the rules would make the garbage
+      // collector move them all while the listing is written.
+      out.push('\t\t');
+      if (num) writeRule(out, o.stateless ? r.stmts.filter((x) => x.k !== 'counter') : r.stmts, num);
+      else if (r.text) out.push(r.text);
+      else writeRule(out, r.stmts);
+      if (r.comment !== undefined) out.push(' comment "', r.comment, '"');
+      if (o.handles) out.push(' # handle ', String(r.handle));
+      out.push('\n');
+    }
   }
-  return s + '\t}\n';
+  out.push('\t}\n');
 }
 
 /** Bytes of a value as the kernel stores it (for nft's sort of concatenated keys). */
@@ -122,8 +161,8 @@ function perLine(set: NftSet): number {
   }
 }
 
-function elementText(set: NftSet, e: NftElement, o: ListOptions): string {
-  let s = e.key.map((v, i) => formatValue(set.keyType[i]!, v, numericOf(o))).join(' . ');
+function elementText(set: NftSet, e: NftElement, o: ListOptions, num: Numeric): string {
+  let s = e.key.length === 1 ? formatValue(set.keyType[0]!, e.key[0]!, num) : e.key.map((v, i) => formatValue(set.keyType[i]!, v, num)).join(' . ');
   if (e.timeout !== undefined && e.timeout !== set.timeout) s += ` timeout ${formatTime(e.timeout, timeNumeric(o))}`;
   if (e.expires !== undefined && !o.stateless) s += ` expires ${formatTime(e.expires - (o.now ?? 0), timeNumeric(o))}`;
   if (e.comment !== undefined) s += ` comment "${e.comment}"`;
@@ -140,50 +179,64 @@ function live(set: NftSet, now: number | undefined): NftSet {
   return { ...set, elements: new Map([...set.elements].filter(([, e]) => e.expires === undefined || e.expires > now)) };
 }
 
-function setBody(raw: NftSet, o: ListOptions): string {
+function writeSet(out: string[], raw: NftSet, o: ListOptions): void {
   const set = live(raw, o.now);
-  let s = `\t${set.isMap ? 'map' : 'set'} ${set.name} {${handle(o, set.handle)}\n`;
-  s += `\t\ttype ${set.keyType.join(' . ')}${set.isMap ? ` : ${set.dataType}` : ''}\n`;
-  if (set.size !== undefined) s += `\t\tsize ${set.size}\n`;
-  if (set.flags.length) s += `\t\tflags ${set.flags.join(',')}\n`;
-  if (set.timeout !== undefined) s += `\t\ttimeout ${formatTime(set.timeout, timeNumeric(o))}\n`;
-  if (set.comment !== undefined) s += `\t\tcomment "${set.comment}"\n`;
+  out.push(`\t${set.isMap ? 'map' : 'set'} ${set.name} {${handle(o, set.handle)}\n`);
+  out.push(`\t\ttype ${set.keyType.join(' . ')}${set.isMap ? ` : ${set.dataType}` : ''}\n`);
+  if (set.size !== undefined) out.push(`\t\tsize ${set.size}\n`);
+  if (set.flags.length) out.push(`\t\tflags ${set.flags.join(',')}\n`);
+  if (set.timeout !== undefined) out.push(`\t\ttimeout ${formatTime(set.timeout, timeNumeric(o))}\n`);
+  if (set.comment !== undefined) out.push(`\t\tcomment "${set.comment}"\n`);
   if (set.elements.size > 0 && !o.terse) {
     const per = perLine(set);
-    const items = sortedElements(set).map((e) => elementText(set, e, o));
-    let line = '\t\telements = { ';
-    items.forEach((it, i) => {
-      line += it;
-      if (i < items.length - 1) line += (i + 1) % per === 0 ? ',\n\t\t\t     ' : ', ';
-    });
-    s += line + ' }\n';
+    const num = numericOf(o);
+    const items = sortedElements(set);
+    out.push('\t\telements = { ');
+    for (let i = 0; i < items.length; i++) {
+      out.push(elementText(set, items[i]!, o, num));
+      if (i < items.length - 1) out.push((i + 1) % per === 0 ? ',\n\t\t\t     ' : ', ');
+    }
+    out.push(' }\n');
   }
-  return s + '\t}\n';
+  out.push('\t}\n');
 }
 
 function tableHead(t: NftTable, o: ListOptions): string {
   return `table ${t.family} ${t.name} {${handle(o, t.handle)}\n`;
 }
 
-/** `nft list table FAMILY NAME`. */
-export function listTable(t: NftTable, o: ListOptions = {}): string {
-  let s = tableHead(t, o);
-  if (t.comment !== undefined) s += `\tcomment "${t.comment}"\n`;
-  let delim = '';
+function writeTable(out: Out, t: NftTable, o: ListOptions): void {
+  const parts = out.parts;
+  parts.push(tableHead(t, o));
+  if (t.comment !== undefined) parts.push(`\tcomment "${t.comment}"\n`);
+  let first = true;
   for (const set of t.sets.values()) {
-    s += delim + setBody(set, o);
-    delim = '\n';
+    if (!first) parts.push('\n');
+    writeSet(parts, set, o);
+    out.cut();
+    first = false;
   }
   for (const c of t.chains.values()) {
-    s += delim + chainBody(c, o, true);
-    delim = '\n';
+    if (!first) parts.push('\n');
+    writeChain(parts, c, o, true);
+    out.cut();
+    first = false;
   }
-  return s + '}\n';
+  parts.push('}\n');
+}
+
+/** `nft list table FAMILY NAME`. */
+export function listTable(t: NftTable, o: ListOptions = {}): string {
+  const out = new Out();
+  writeTable(out, t, o);
+  return out.text();
 }
 
 /** `nft list ruleset`: every table, in creation order. */
 export function listRuleset(rs: NftRuleset, o: ListOptions = {}, family?: string): string {
-  return rs.tables.filter((t) => !family || t.family === family).map((t) => listTable(t, o)).join('');
+  const out = new Out();
+  for (const t of rs.tables) if (!family || t.family === family) writeTable(out, t, o);
+  return out.text();
 }
 
 /** `nft list tables`. */
@@ -191,37 +244,49 @@ export function listTables(rs: NftRuleset, family?: string): string {
   return rs.tables.filter((t) => !family || t.family === family).map((t) => `table ${t.family} ${t.name}\n`).join('');
 }
 
+function piecesOf(write: (out: string[]) => void): string {
+  const out: string[] = [];
+  write(out);
+  return out.join('');
+}
+
 /** `nft list chain FAMILY TABLE NAME`. */
 export function listChain(t: NftTable, c: NftChain, o: ListOptions = {}): string {
-  return tableHead(t, o) + chainBody(c, o, true) + '}\n';
+  return tableHead(t, o) + piecesOf((out) => writeChain(out, c, o, true)) + '}\n';
 }
 
 /** `nft list set|map FAMILY TABLE NAME`. */
 export function listSet(t: NftTable, set: NftSet, o: ListOptions = {}): string {
-  return tableHead(t, o) + setBody(set, o) + '}\n';
+  return tableHead(t, o) + piecesOf((out) => writeSet(out, set, o)) + '}\n';
 }
 
 /** `nft list chains`: declarations only, per table. */
 export function listChains(rs: NftRuleset, o: ListOptions = {}): string {
-  let s = '';
+  const out = new Out();
   for (const t of rs.tables) {
     if (t.chains.size === 0) continue;
-    s += tableHead(t, o);
-    for (const c of t.chains.values()) s += chainBody(c, o, false);
-    s += '}\n';
+    out.parts.push(tableHead(t, o));
+    for (const c of t.chains.values()) {
+      writeChain(out.parts, c, o, false);
+      out.cut();
+    }
+    out.parts.push('}\n');
   }
-  return s;
+  return out.text();
 }
 
 /** `nft list sets` / `nft list maps`. */
 export function listSets(rs: NftRuleset, maps: boolean, o: ListOptions = {}): string {
-  let s = '';
+  const out = new Out();
   for (const t of rs.tables) {
     const sets = [...t.sets.values()].filter((x) => x.isMap === maps);
     if (sets.length === 0) continue;
-    s += tableHead(t, o);
-    for (const set of sets) s += setBody(set, o);
-    s += '}\n';
+    out.parts.push(tableHead(t, o));
+    for (const set of sets) {
+      writeSet(out.parts, set, o);
+      out.cut();
+    }
+    out.parts.push('}\n');
   }
-  return s;
+  return out.text();
 }

@@ -705,44 +705,91 @@ function sortValues(type: DataType, items: Value[]): Value[] {
   return [...items].sort((a, b) => valueOrder(a) - valueOrder(b) || formatValue(type, a).localeCompare(formatValue(type, b)));
 }
 
-export function formatStmt(s: Stmt, num: Numeric = NAMES): string {
+/** What the printer writes its pieces into: an array, or a listing being written. */
+export interface Sink {
+  push(...pieces: string[]): unknown;
+}
+
+/** A statement as `nft list` prints it, in pieces (a listing writes them without joining). */
+export function writeStmt(out: Sink, s: Stmt, num: Numeric = NAMES): void {
   switch (s.k) {
     case 'match': {
       const type = SELECTOR_TYPE[s.sel];
-      const op = s.op === '!=' ? ' !=' : '';
-      const rhs = s.rhs.k === 'setref' ? '@' + s.rhs.name
-        : s.rhs.k === 'anon' ? `{ ${sortValues(type, s.rhs.items).map((v) => formatValue(type, v, num)).join(', ')} }`
-        : formatValue(type, s.rhs.v, num);
-      return `${selText(s.sel)}${op} ${rhs}`;
+      out.push(selText(s.sel), s.op === '!=' ? ' != ' : ' ');
+      if (s.rhs.k === 'setref') out.push('@', s.rhs.name);
+      else if (s.rhs.k === 'anon') out.push('{ ', sortValues(type, s.rhs.items).map((v) => formatValue(type, v, num)).join(', '), ' }');
+      else out.push(formatValue(type, s.rhs.v, num));
+      return;
     }
     case 'bitmatch':
-      return `meta mark & ${hex8(s.mask)} ${s.op} ${hex8(s.value)}`;
+      out.push(`meta mark & ${hex8(s.mask)} ${s.op} ${hex8(s.value)}`);
+      return;
     case 'fib':
       // RTN_LOCAL is 2.
-      return `fib ${s.dir} type${s.op === '!=' ? ' !=' : ''} ${num.all ? 2 : s.type}`;
+      out.push(`fib ${s.dir} type${s.op === '!=' ? ' !=' : ''} ${num.all ? 2 : s.type}`);
+      return;
     case 'vmap': {
       const sel = s.sel.map(selText).join(' . ');
-      if (s.map.k === 'ref') return `${sel} vmap @${s.map.name}`;
+      if (s.map.k === 'ref') {
+        out.push(sel, ' vmap @', s.map.name);
+        return;
+      }
       const types = s.sel.map((x) => SELECTOR_TYPE[x]);
       const entries = s.map.entries.map((e) => `${e.key.map((v, i) => formatValue(types[i]!, v, num)).join(' . ')} : ${formatVerdict(e.verdict)}`);
-      return `${sel} vmap { ${entries.join(', ')} }`;
+      out.push(sel, ' vmap { ', entries.join(', '), ' }');
+      return;
     }
     case 'numgen':
-      return `numgen random mod ${s.mod}${s.offset ? ` offset ${s.offset}` : ''} vmap { ${s.entries.map((e) => `${e.key} : ${formatVerdict(e.verdict)}`).join(', ')} }`;
+      out.push('numgen random mod ', String(s.mod), s.offset ? ` offset ${s.offset}` : '', ' vmap { ');
+      for (let i = 0; i < s.entries.length; i++) {
+        const e = s.entries[i]!;
+        if (i > 0) out.push(', ');
+        out.push(String(e.key), ' : ');
+        writeVerdict(out, e.verdict);
+      }
+      out.push(' }');
+      return;
     case 'markset':
-      return s.op === 'set' ? `meta mark set ${hex8(s.value)}` : `meta mark set meta mark ${s.op === 'or' ? '|' : s.op === 'xor' ? '^' : '&'} ${hex8(s.value)}`;
+      out.push(s.op === 'set' ? `meta mark set ${hex8(s.value)}` : `meta mark set meta mark ${s.op === 'or' ? '|' : s.op === 'xor' ? '^' : '&'} ${hex8(s.value)}`);
+      return;
     case 'setupdate':
-      return `${s.op} @${s.set} { ${selText(s.sel)} }`;
+      out.push(s.op, ' @', s.set, ' { ', selText(s.sel), ' }');
+      return;
     case 'counter':
-      return `counter packets ${s.packets} bytes ${s.bytes}`;
+      out.push(`counter packets ${s.packets} bytes ${s.bytes}`);
+      return;
     case 'dnat':
-      return `dnat to ${formatIPv4(s.addr)}${s.port !== undefined ? ':' + s.port : ''}`;
+      out.push('dnat to ', formatIPv4(s.addr));
+      if (s.port !== undefined) out.push(':', String(s.port));
+      return;
     case 'masquerade':
-      return ['masquerade', ...s.flags].join(' ');
+      out.push(['masquerade', ...s.flags].join(' '));
+      return;
     case 'reject':
-      return s.with ? `reject with ${s.with}` : 'reject';
+      out.push(s.with ? `reject with ${s.with}` : 'reject');
+      return;
     case 'verdict':
-      return formatVerdict(s.v);
+      writeVerdict(out, s.v);
+      return;
+  }
+}
+
+function writeVerdict(out: Sink, v: Verdict): void {
+  if (v.kind === 'jump' || v.kind === 'goto') out.push(v.kind, ' ', v.chain);
+  else out.push(v.kind);
+}
+
+export function formatStmt(s: Stmt, num: Numeric = NAMES): string {
+  const out: string[] = [];
+  writeStmt(out, s, num);
+  return out.join('');
+}
+
+/** A rule's statements as `nft list` prints them, in pieces. */
+export function writeRule(out: Sink, stmts: readonly Stmt[], num: Numeric = NAMES): void {
+  for (let i = 0; i < stmts.length; i++) {
+    if (i > 0) out.push(' ');
+    writeStmt(out, stmts[i]!, num);
   }
 }
 
@@ -751,9 +798,9 @@ export function formatStmt(s: Stmt, num: Numeric = NAMES): string {
  * rules holding one are printed afresh each time (the cached text leaves them out).
  */
 export function formatRule(stmts: readonly Stmt[], num: Numeric = NAMES): string {
-  let s = '';
-  for (let i = 0; i < stmts.length; i++) s += i === 0 ? formatStmt(stmts[i]!, num) : ' ' + formatStmt(stmts[i]!, num);
-  return s;
+  const out: string[] = [];
+  writeRule(out, stmts, num);
+  return out.join('');
 }
 
 /** Chains a rule jumps or goes to (for the kernel's use counts and existence checks). */

@@ -68,7 +68,7 @@ export interface NftRule {
   handle: number;
   stmts: Stmt[];
   comment?: string;
-  /** The rule as `nft list` prints it (without the comment), computed once. */
+  /** The rule as `nft list` prints it (without the comment), once the evaluator's traces needed it ('' before). */
   text: string;
 }
 
