@@ -22,7 +22,6 @@ export class NftSyntaxError extends Error {
   }
 }
 
-const PUNCT = new Set(['{', '}', ',', ';']);
 
 const TAB = 9;
 const SPACE = 32;
@@ -63,10 +62,16 @@ for (const w of [
   (KEYWORDS[keywordSlot(w.length, w.charCodeAt(0))] ??= []).push(w);
 }
 
-function keyword(line: string, from: number, to: number): string | undefined {
-  const slot = keywordSlot(to - from, line.charCodeAt(from));
+function keyword(text: string, from: number, to: number): string | undefined {
+  const length = to - from;
+  const slot = keywordSlot(length, text.charCodeAt(from));
   const list = slot < 0 ? undefined : KEYWORDS[slot];
-  if (list) for (const w of list) if (line.startsWith(w, from)) return w;
+  if (!list) return undefined;
+  for (const w of list) {
+    let x = 1;
+    while (x < length && text.charCodeAt(from + x) === w.charCodeAt(x)) x++;
+    if (x === length) return w;
+  }
   return undefined;
 }
 
@@ -154,6 +159,13 @@ function wordEnd(line: string, from: number, n: number): number {
     }
   }
   return j;
+}
+
+/** Whether s is one of the punctuation tokens: `{`, `}`, `,`, `;`. */
+function isPunct(s: string): boolean {
+  if (s.length !== 1) return false;
+  const c = s.charCodeAt(0);
+  return c === LBRACE || c === RBRACE || c === COMMA || c === SEMI;
 }
 
 /** Whether s is one or more ASCII digits (/^\d+$/). */
@@ -387,7 +399,7 @@ export class RuleReader {
 
 function unexpected(t: Token | undefined, toks: Token[]): NftSyntaxError {
   if (!t) return new NftSyntaxError('syntax error, unexpected newline', endToken(toks));
-  const what = t.quoted ? 'quoted string' : /^\d+$/.test(t.text) ? 'number' : PUNCT.has(t.text) ? `'${t.text}'` : 'string';
+  const what = t.quoted ? 'quoted string' : /^\d+$/.test(t.text) ? 'number' : isPunct(t.text) ? `'${t.text}'` : 'string';
   return new NftSyntaxError(`syntax error, unexpected ${what}`, t);
 }
 
@@ -423,7 +435,7 @@ function readVerdict(c: RuleReader): Verdict | undefined {
     case 'jump': case 'goto': {
       c.i++;
       const target = c.next();
-      if (!target || PUNCT.has(target.text)) throw unexpected(target, c.toks);
+      if (!target || isPunct(target.text)) throw unexpected(target, c.toks);
       return { kind: t.text, chain: target.text };
     }
     default:
@@ -436,7 +448,7 @@ function readValue(c: RuleReader, type: DataType): Value {
   if (!t) throw unexpected(t, c.toks);
   const v = parseValue(type, t);
   if (!v) {
-    if (PUNCT.has(t.text)) throw unexpected(t, c.toks);
+    if (isPunct(t.text)) throw unexpected(t, c.toks);
     throw new NftSyntaxError(type === 'ipv4_addr' && /^[a-z]/i.test(t.text) ? `Could not resolve hostname: Name or service not known` : `Could not parse ${type === 'inet_service' ? 'inet_service' : type}`, t);
   }
   return v;

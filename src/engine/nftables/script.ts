@@ -35,7 +35,6 @@ export interface NftRunResult {
   stderr: string;
 }
 
-const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 const HOOKS = new Set<HookName>(['prerouting', 'input', 'forward', 'output', 'postrouting']);
 const TYPES = new Set<DataType>(['ipv4_addr', 'ipv6_addr', 'inet_proto', 'inet_service', 'mark', 'ifname', 'verdict']);
 
@@ -78,11 +77,15 @@ class Tx {
     return !this.created.includes(table);
   }
 
-  // The chain last found or added: kube-proxy writes a chain's lines together (add, flush,
-  // its rules), and a table of 110,000 chains is a slow map to ask again.
+  // The chain last found or added, and the chain a rule last jumped to: kube-proxy writes
+  // a chain's lines together (add, flush, its rules) and most of its rules jump to
+  // mark-for-masquerade, and a table of 110,000 chains is a slow map to ask again.
   private lastTable: NftTable | undefined;
   private lastName = '';
   private lastChain: NftChain | undefined;
+  private targetTable: NftTable | undefined;
+  private targetName = '';
+  private targetChain: NftChain | undefined;
 
   chain(table: NftTable, name: string): NftChain | undefined {
     if (table === this.lastTable && name === this.lastName) return this.lastChain;
@@ -97,9 +100,22 @@ class Tx {
     this.lastChain = chain;
   }
 
+  /** A chain a rule jumps or goes to. */
+  target(table: NftTable, name: string): NftChain | undefined {
+    if (table === this.targetTable && name === this.targetName) return this.targetChain;
+    const chain = table.chains.get(name);
+    if (chain) {
+      this.targetTable = table;
+      this.targetName = name;
+      this.targetChain = chain;
+    }
+    return chain;
+  }
+
   /** A chain left its table. */
   forget(): void {
     this.lastTable = undefined;
+    this.targetTable = undefined;
   }
 }
 
@@ -294,7 +310,7 @@ function target(toks: Token[], from: number): Target {
   let family: Family = 'ip';
   const f = toks[i];
   const after = toks[i + 1];
-  if (f && FAMILIES.has(f.text) && after && after.text !== '{' && after.text !== ';') {
+  if (f && isFamily(f.text) && after && after.text !== '{' && after.text !== ';') {
     if (f.text !== 'ip' && f.text !== 'ip6' && f.text !== 'inet') throw new LineError(`family ${f.text} is not emulated here`, f);
     family = f.text;
     i++;
@@ -302,6 +318,15 @@ function target(toks: Token[], from: number): Target {
   const table = toks[i];
   if (!table || table.text === '{') throw new LineError('syntax error, unexpected newline', table ?? endOf(toks));
   return { family, table, next: i + 1 };
+}
+
+function isFamily(w: string): boolean {
+  switch (w) {
+    case 'ip': case 'ip6': case 'inet': case 'arp': case 'bridge': case 'netdev':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function endOf(toks: Token[]): Token {
@@ -581,7 +606,7 @@ function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
   const names = ruleTargets(parsed.stmts);
   const targets = tx.targets;
   for (let k = 0; k < names.length; k++) {
-    const target = table.chains.get(names[k]!);
+    const target = tx.target(table, names[k]!);
     if (!target) throw kernel(ENOENT, bodyToken(toks, i, names[k]!));
     targets[k] = target;
   }
