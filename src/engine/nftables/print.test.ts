@@ -40,6 +40,24 @@ describe('nft -f transactions', () => {
     expect(nftRun(rs, 'delete element ip t m { 10.0.0.1 }\ndelete chain ip t a\n').exitCode).toBe(0);
     expect([...findTable(rs, 'ip', 't')!.chains.keys()]).toEqual([]);
   });
+  it('a transaction that fails leaves a table it did not create as it was, use counts included', () => {
+    const rs = createNftRuleset();
+    nftRun(rs, 'add table ip t\nadd chain ip t a\nadd chain ip t b\nadd rule ip t b ip daddr 10.0.0.1 drop\nadd map ip t m { type ipv4_addr : verdict ; }\nadd element ip t m { 10.0.0.1 : goto b }\n');
+    const before = listRuleset(rs, { handles: true });
+    const tx = 'add chain ip t c\nadd rule ip t c jump a\nflush chain ip t b\nadd rule ip t b goto a\nadd element ip t m { 10.0.0.2 : jump a }\ndelete element ip t m { 10.0.0.1 }\nadd rule ip t nope drop\n';
+    expect(nftRun(rs, tx).exitCode).toBe(1);
+    expect(listRuleset(rs, { handles: true })).toBe(before);
+    // Nothing jumps to a any more, so it can go; b is still a map element's target.
+    expect(nftRun(rs, 'delete chain ip t a\n').exitCode).toBe(0);
+    expect(nftRun(rs, 'flush chain ip t b\ndelete chain ip t b\n').stderr).toContain('Device or resource busy');
+  });
+  it('a tab after a chain name is a blank, and a comma after it is an error, as nft 1.0.6 reads them', () => {
+    const rs = createNftRuleset();
+    expect(nftRun(rs, 'add table ip t\nadd chain ip t c\t\nflush chain ip t c\n')).toEqual({ exitCode: 0, stderr: '' });
+    expect([...findTable(rs, 'ip', 't')!.chains.keys()]).toEqual(['c']);
+    expect(nftRun(rs, 'add chain ip t d,\n').exitCode).toBe(1);
+    expect([...findTable(rs, 'ip', 't')!.chains.keys()]).toEqual(['c']);
+  });
 });
 
 describe('kube-proxy transactions (against real nft 1.0.6)', () => {
