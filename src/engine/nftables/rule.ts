@@ -75,26 +75,31 @@ function keyword(text: string, from: number, to: number): string | undefined {
   return undefined;
 }
 
-/** Characters that may end a word (a comma only before a blank, a `}` or the end), and the end of the line. */
-const WORD_END = /[\t"{};,\n]/g;
+/** Characters that may end a word sooner than a blank (a comma only before a blank, a `}` or the end). */
+const WORD_END = /[\t"{};,]/g;
 
 /**
  * The tokenizer of `nft -f`, for many lines (a full sync is half a million). It hands out
  * the same Token objects line after line: its callers keep none past the line (errors are
  * printed at once, the block reader copies what it keeps). Words run to the next blank,
- * found natively; the characters that may end one sooner are looked for once a line, not
- * at every character.
+ * found natively; the characters that may end one sooner are looked for natively too, from
+ * one to the next (most lines of a sync have none).
  */
 export class Tokenizer {
   private readonly pool: Token[] = [];
   /** The arrays handed out, by length: pool[0, length) (the pool's tokens stay in place). */
   private readonly arrays: Token[][] = [];
+  /** The text read, and where its next WORD_END character is (found once for many lines). */
+  private text = '';
+  private special = -1;
 
   /** The tokens of the line text[from, to) (a line of a file, read in place). */
   tokens(text: string, from = 0, to = text.length): Token[] {
     let k = 0;
-    /** The next WORD_END character at or after i (to: none). */
-    let special = -1;
+    if (text !== this.text) {
+      this.text = text;
+      this.special = -1;
+    }
     let i = from;
     while (i < to) {
       const c = text.charCodeAt(i);
@@ -118,13 +123,13 @@ export class Tokenizer {
         i++;
         continue;
       }
-      if (special < i) {
+      if (this.special < i) {
         WORD_END.lastIndex = i;
-        special = WORD_END.test(text) ? Math.min(WORD_END.lastIndex - 1, to) : to;
+        this.special = WORD_END.test(text) ? WORD_END.lastIndex - 1 : text.length;
       }
       let j = text.indexOf(' ', i + 1);
       if (j < 0 || j > to) j = to;
-      if (special < j) j = wordEnd(text, special, to);
+      if (this.special < j) j = wordEnd(text, this.special, to);
       this.token(k, keyword(text, i, j) ?? text.slice(i, j), col, false);
       k++;
       i = j;
