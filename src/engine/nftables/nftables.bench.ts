@@ -50,33 +50,42 @@ describe('nftables', () => {
 // Budgets (issue 9, the scale explorer): kube-proxy's full sync at 10,000 Services × 10
 // endpoints (~460k lines, 220k rules) applied with `nft -f` ≤ 500 ms, and `nft list ruleset`
 // of the node it programs ≤ 250 ms; a partial sync after one endpoint change stays small.
-// The node is the scale explorer's own (scaleService/scaleSlice, its proxier options).
-const SCALE_N = 10_000;
-const SCALE_EPS = 10;
-const scaleSlices = Array.from({ length: SCALE_N }, (_, k) => scaleSlice(k, SCALE_EPS));
-let clock = 0;
-const scaleProxier = new NftablesProxier({
-  nodeName: 'worker', nodeIP: '172.18.0.3', nodeAddresses: ['172.18.0.3', '127.0.0.1'], localDetector: detectLocalByCIDR('10.240.0.0/13'),
-  nodePortAddresses: ['primary'], serviceCIDRs: ['10.96.0.0/12'], now: () => clock,
-});
-for (let k = 0; k < SCALE_N; k++) scaleProxier.onServiceAdd(scaleService(k));
-for (const s of scaleSlices) scaleProxier.onEndpointSliceAdd(s);
-const fullSync = scaleProxier.sync().transaction;
+/**
+ * The scale explorer's node at 10,000 Services × 10 endpoints (scaleService/scaleSlice, its
+ * proxier options): the text of the proxier's full sync, and the partial syncs the bench
+ * applies in turn after it (Service 4242's first endpoint moves back and forth, two seconds
+ * apart, so stale chains are deleted as upstream does a second later). Built in a function
+ * of its own, so that the proxier is not kept alive beside what is measured.
+ */
+function scaleSyncs(partialRuns: number): { full: string; partials: { cleanup: string; transaction: string }[] } {
+  const n = 10_000;
+  const eps = 10;
+  const slices = Array.from({ length: n }, (_, k) => scaleSlice(k, eps));
+  let clock = 0;
+  const p = new NftablesProxier({
+    nodeName: 'worker', nodeIP: '172.18.0.3', nodeAddresses: ['172.18.0.3', '127.0.0.1'], localDetector: detectLocalByCIDR('10.240.0.0/13'),
+    nodePortAddresses: ['primary'], serviceCIDRs: ['10.96.0.0/12'], now: () => clock,
+  });
+  for (let k = 0; k < n; k++) p.onServiceAdd(scaleService(k));
+  for (const s of slices) p.onEndpointSliceAdd(s);
+  const full = p.sync().transaction;
+  const partials = Array.from({ length: partialRuns }, (_, run) => {
+    clock += 2000;
+    const k = 4242;
+    const s = scaleSlice(k, eps);
+    const next = run % 2 === 0 ? { ...s, endpoints: s.endpoints!.map((e, j) => (j === 0 ? { ...e, addresses: ['10.250.0.1'] } : e)) } : s;
+    p.onEndpointSliceUpdate(slices[k]!, next);
+    slices[k] = next;
+    const r = p.sync();
+    return { cleanup: r.cleanup, transaction: r.transaction };
+  });
+  return { full, partials };
+}
+
+// 3 warm-up runs, 30 measured, and the runs tinybench makes to see whether the function is async.
+const { full: fullSync, partials } = scaleSyncs(3 + 30 + 4);
 const scaleNode = createNftRuleset();
 if (nftRun(scaleNode, fullSync).exitCode !== 0) throw new Error('the full sync failed');
-// The partial syncs the bench applies in turn: Service 4242's first endpoint moves back and
-// forth, two seconds apart (so stale chains are deleted, as upstream does a second later).
-// 3 warm-up runs, 30 measured, and the runs tinybench makes to see whether the function is async.
-const PARTIAL_RUNS = 3 + 30 + 4;
-const partials = Array.from({ length: PARTIAL_RUNS }, (_, n) => {
-  clock += 2000;
-  const k = 4242;
-  const s = scaleSlice(k, SCALE_EPS);
-  const next = n % 2 === 0 ? { ...s, endpoints: s.endpoints!.map((e, j) => (j === 0 ? { ...e, addresses: ['10.250.0.1'] } : e)) } : s;
-  scaleProxier.onEndpointSliceUpdate(scaleSlices[k]!, next);
-  scaleSlices[k] = next;
-  return scaleProxier.sync();
-});
 let partialRun = 0;
 
 describe('nftables at the scale explorer\'s 10k × 10', () => {

@@ -93,7 +93,8 @@ const numericOf = (o: ListOptions): Numeric => ({ proto: o.numericProto || o.num
 const timeNumeric = (o: ListOptions): boolean => !!(o.numericTime || o.numeric);
 
 function writeChain(out: string[], c: NftChain, o: ListOptions, withRules: boolean): void {
-  out.push('\tchain ', c.name, ' {', handle(o, c.handle), '\n');
+  if (o.handles) out.push('\tchain ', c.name, ' { # handle ', String(c.handle), '\n');
+  else out.push('\tchain ', c.name, ' {\n');
   if (c.comment !== undefined) out.push(`\t\tcomment "${c.comment}"\n`);
   if (c.base) out.push(`\t\ttype ${c.base.type} hook ${c.base.hook} priority ${o.numericPriority || o.numeric ? c.base.priority : formatPriority(c.base.hook, c.base.priority)}; policy ${c.base.policy};\n`);
   if (withRules) {
