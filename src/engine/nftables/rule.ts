@@ -22,14 +22,12 @@ export class NftSyntaxError extends Error {
   }
 }
 
-
 const TAB = 9;
 const SPACE = 32;
 const QUOTE = 34;
 const HASH = 35;
 const COMMA = 44;
 const DOT = 46;
-const COLON = 58;
 const SEMI = 59;
 const LBRACE = 123;
 const RBRACE = 125;
@@ -89,17 +87,20 @@ export class Tokenizer {
   private readonly pool: Token[] = [];
   /** The arrays handed out, by length: pool[0, length) (the pool's tokens stay in place). */
   private readonly arrays: Token[][] = [];
-  /** The text read, and where its next WORD_END character is (found once for many lines). */
+  /** The text read, where its last line read starts, and where its next WORD_END character
+   *  is (found once for many lines). */
   private text = '';
+  private line = 0;
   private special = -1;
 
   /** The tokens of the line text[from, to) (a line of a file, read in place). */
   tokens(text: string, from = 0, to = text.length): Token[] {
     let k = 0;
-    if (text !== this.text) {
+    if (text !== this.text || from < this.line) {
       this.text = text;
       this.special = -1;
     }
+    this.line = from;
     let i = from;
     while (i < to) {
       const c = text.charCodeAt(i);
