@@ -84,18 +84,20 @@ class TxTable implements TableHandle {
   table: Table;
   /** Chains of the committed table not copied yet. */
   readonly #shared: Set<Chain>;
+  /** The chain last handed out for writing (after an -A: the one its rule went to). */
+  lastWritten: Chain | undefined;
   constructor(base: Table | undefined, name: TableName) {
     const t = base ?? newTable(name);
     this.table = { name: t.name, chains: new Map(t.chains) };
     this.#shared = new Set(base ? t.chains.values() : undefined);
   }
   own(c: Chain): Chain {
-    if (!this.#shared.has(c)) return c;
+    if (!this.#shared.has(c)) return (this.lastWritten = c);
     const now = this.table.chains.get(c.name)!;
-    if (now !== c) return now; // copied already
+    if (now !== c) return (this.lastWritten = now); // copied already
     const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
-    return copy;
+    return (this.lastWritten = copy);
   }
   create(name: string): Chain {
     const c = newChain(name, false);
@@ -118,15 +120,13 @@ class LineCache {
   constructor(text: string) {
     this.#text = text;
   }
-  /** The line text[start, end) was `-A name` with this rule. */
-  add(table: TableName, start: number, end: number, rule: Rule, name: string): void {
+  /** The line starting at `start` (after any counters) was `-A name` with this rule. */
+  add(table: TableName, start: number, rule: Rule, name: string): void {
     let t = this.#tables.get(table);
     if (!t) this.#tables.set(table, (t = { at: [], rules: [], names: [] }));
-    t.at.push(start, end);
+    t.at.push(start);
     t.rules.push(rule);
-    // Consecutive lines mostly name the same chain: keep one copy of the name.
-    const last = t.names.length ? t.names[t.names.length - 1]! : undefined;
-    t.names.push(last === name ? last : name);
+    t.names.push(name);
   }
   /** The `-A` command the line was, with a fresh Rule (zero counters, as the kernel's new rule). */
   get(table: TableName, line: string): ParsedCommand | undefined {
@@ -135,8 +135,14 @@ class LineCache {
     let m = this.#maps.get(table);
     if (!m) {
       m = new Map();
-      const at = t.at;
-      for (let k = 0; k < t.rules.length; k++) m.set(this.#text.slice(at[2 * k]!, at[2 * k + 1]!), k);
+      const text = this.#text;
+      for (let k = 0; k < t.rules.length; k++) {
+        const start = t.at[k]!;
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        if (text.charCodeAt(end - 1) === 13) end--;
+        m.set(text.slice(start, end), k);
+      }
       this.#maps.set(table, m);
     }
     const k = m.get(line);
@@ -152,9 +158,10 @@ class LineCache {
 }
 
 interface CachedLines {
-  /** start and end of each line in the text */
+  /** Where each line's rule text starts. */
   at: number[];
   rules: Rule[];
+  /** The chain each line appended to (its name then). */
   names: string[];
 }
 
@@ -189,6 +196,13 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
     // The rule text: text[bodyStart, end).
     let bodyStart = start;
     let ctrs: { packets: number; bytes: number } | undefined;
+    if (c0 === 58 /* : */) {
+      if (skip) continue;
+      if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
+      const e = declareChain(cur, text, start, end, n, opts);
+      if (e) return e;
+      continue;
+    }
     if (c0 !== 45 /* - */) {
       const line = text.slice(start, end);
       if (line === '' || c0 === 35 /* # */ || line.trim() === '') continue;
@@ -217,11 +231,6 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       }
       if (skip) continue;
       if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
-      if (c0 === 58 /* : */) {
-        const e = declareChain(cur, line, n, opts);
-        if (e) return e;
-        continue;
-      }
       // A rule line with a [packets:bytes] prefix.
       if (c0 === 91 /* [ */) {
         const cm = CTR_PREFIX.exec(line);
@@ -253,7 +262,8 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
     }
-    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) nextLines.add(curName, bodyStart, end, rule, pc.chain!);
+    // (an -A has just handed its chain out for writing: the name is that chain's own string)
+    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) nextLines.add(curName, bodyStart, rule, cur.lastWritten!.name);
   }
   if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
@@ -278,16 +288,34 @@ function fields(line: string): string[] {
   return out.length ? out : [''];
 }
 
+/** text[s, e) has only printable ASCII other than space (no whitespace of any kind). */
+function plainWord(text: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
+}
+
 /** `:NAME POLICY [packets:bytes]`: a built-in chain's policy and counters, or a user chain
  *  created (or, when it exists, flushed). */
-function declareChain(cur: TxTable, line: string, n: number, opts: RestoreOptions): RestoreResult | undefined {
-  const [chainName, policy, ctr] = fields(line);
+function declareChain(cur: TxTable, text: string, start: number, end: number, n: number, opts: RestoreOptions): RestoreResult | undefined {
+  let chainName: string | undefined;
+  let policy: string | undefined;
+  let ctr: string | undefined;
+  // The line kube-proxy writes 100k times, `:NAME - [0:0]`, is read where it stands.
+  const sp = text.indexOf(' ', start + 1);
+  if (sp + 8 === end && sp > start + 1 && text.startsWith(' - [0:0]', sp) && plainWord(text, start + 1, sp)) {
+    chainName = text.slice(start + 1, sp);
+    policy = '-';
+    ctr = '[0:0]';
+  } else [chainName, policy, ctr] = fields(text.slice(start, end));
   if (!chainName) return fail({ kind: 'param', message: `iptables-restore: line ${n} chain name invalid` }, n);
   if (chainName.length > 28) return fail({ kind: 'param', message: `Invalid chain name \`${chainName}' (28 char max)` }, n);
   if (policy === undefined) return fail({ kind: 'param', message: `iptables-restore: line ${n} policy invalid` }, n);
   const existing = cur.table.chains.get(chainName);
   if (!existing) {
-    if (opts.counters && ctr && !CTR_DECL.test(ctr)) return fail({ kind: 'param', message: `iptables-restore: line ${n} invalid counters` }, n);
+    if (opts.counters && ctr && ctr !== '[0:0]' && !CTR_DECL.test(ctr)) return fail({ kind: 'param', message: `iptables-restore: line ${n} invalid counters` }, n);
     cur.create(chainName);
     return undefined;
   }

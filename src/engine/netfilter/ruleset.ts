@@ -61,19 +61,61 @@ export function flushChain(chain: Chain): void {
   touch(chain);
 }
 
-/** User chains sorted as iptables-save and iptables -L print them (strcmp order). */
-export function sortedChains(t: Table): Chain[] {
-  const builtins = BUILTIN_CHAINS[t.name].map((n) => t.chains.get(n)!).filter(Boolean);
-  const user: Chain[] = [];
+/** A table's chains in the order they were made, and in the order iptables prints them. */
+export interface ChainOrder {
+  /** As the table holds them (creation order). */
+  created: readonly Chain[];
+  /** The built-in chains in hook order, then the user chains in strcmp order. */
+  sorted: readonly Chain[];
+  /** sorted[k] is created[createdIndex[k]]. */
+  createdIndex: Int32Array;
+}
+
+/** The last order of each table, with the chain names it was made from. */
+const orders = new WeakMap<Table, { names: string[]; order: ChainOrder }>();
+
+/** The table's chain order; the same object again while its chains are the same ones, with
+ *  the same names, in the same order. */
+export function chainOrder(t: Table): ChainOrder {
+  const hit = orders.get(t);
+  if (hit && hit.names.length === t.chains.size) {
+    const created = hit.order.created;
+    let k = 0;
+    for (const c of t.chains.values()) {
+      if (c !== created[k] || c.name !== hit.names[k]) break;
+      k++;
+    }
+    if (k === created.length) return hit.order;
+  }
+  const created: Chain[] = [];
   const names: string[] = [];
+  const user: number[] = [];
+  const userNames: string[] = [];
+  const index = new Map<string, number>();
   for (const c of t.chains.values()) {
-    if (c.builtin) continue;
-    user.push(c);
+    if (c.builtin) index.set(c.name, created.length);
+    else {
+      user.push(created.length);
+      userNames.push(c.name);
+    }
+    created.push(c);
     names.push(c.name);
   }
-  const order = sortedOrder(names);
-  for (let k = 0; k < order.length; k++) builtins.push(user[order[k]!]!);
-  return builtins;
+  const createdIndex: number[] = [];
+  for (const n of BUILTIN_CHAINS[t.name]) {
+    const k = index.get(n);
+    if (k !== undefined) createdIndex.push(k);
+  }
+  for (const k of sortedOrder(userNames)) createdIndex.push(user[k]!);
+  const order: ChainOrder = { created, sorted: createdIndex.map((k) => created[k]!), createdIndex: Int32Array.from(createdIndex) };
+  orders.set(t, { names, order });
+  return order;
+}
+
+/** The built-in chains in hook order, then the user chains sorted as iptables-save and
+ *  iptables -L print them (strcmp order). */
+export function sortedChains(t: Table): readonly Chain[] {
+  return chainOrder(t).sorted;
 }
 
 /** How many rules in the table jump or go to `name` (the "(N references)" of iptables -L). */

@@ -2,7 +2,7 @@
  *  iptables/nft-ipv4.c save_rule, the extensions' save functions). */
 import { formatIPv4 } from './addr';
 import { MATCHES, protoName, saveMatch, saveTarget } from './extensions';
-import { newTable, sortedChains } from './ruleset';
+import { chainOrder, newTable, type ChainOrder } from './ruleset';
 import { TABLE_ORDER, type Chain, type Netfilter, type Rule, type Table, type TableName } from './types';
 
 export const IPTABLES_VERSION = 'v1.8.9 (nf_tables)';
@@ -83,111 +83,126 @@ export interface SaveOptions {
  * Text built from many small pieces: joined a few thousand at a time into flat chunks, so a
  * 30 MB dump never holds millions of little strings (or trees of them) at once.
  */
-class TextOut {
-  readonly #chunks: string[] = [];
-  readonly #parts: string[] = [];
-  push(...pieces: string[]): void {
-    for (const p of pieces) this.#parts.push(p);
-    this.#flushIfBig();
+class Pieces {
+  #chunks: string[] = [];
+  /** Push pieces here; end each line with line(). */
+  readonly parts: string[] = [];
+  line(): void {
+    this.parts.push('\n');
+    this.flushIfBig();
   }
-  /** The pieces pushed onto `parts` directly. */
-  get parts(): string[] {
-    return this.#parts;
-  }
-  #flushIfBig(): void {
-    if (this.#parts.length >= 8192) {
-      this.#chunks.push(this.#parts.join(''));
-      this.#parts.length = 0;
+  flushIfBig(): void {
+    if (this.parts.length >= 8192) {
+      this.#chunks.push(this.parts.join(''));
+      this.parts.length = 0;
     }
   }
-  endLine(): void {
-    this.#parts.push('\n');
-    this.#flushIfBig();
-  }
+  /** The text so far; starts anew. */
   text(): string {
-    this.#chunks.push(this.#parts.join(''));
-    this.#parts.length = 0;
-    return this.#chunks.join('');
+    const last = this.parts.join('');
+    this.parts.length = 0;
+    if (this.#chunks.length === 0) return last;
+    this.#chunks.push(last);
+    const all = this.#chunks.join('');
+    this.#chunks = [];
+    return all;
   }
 }
 
 /**
- * A chain's `-A` lines (joined by newlines, without the last one), kept until the chain
- * changes (its version moves; a rename changes its name): saving a big table again copies
- * these instead of printing 100k rules anew.
+ * What a table prints that changes only when its chains do: the user chains' `:NAME - [0:0]`
+ * lines and all the `-A` lines. Kept per table while its chains are the same (same sort, see
+ * sortedChains) at the same versions: printing a 300k-rule table again costs nothing.
  */
-const linesCache = new WeakMap<Chain, { version: number; name: string; text: string }>();
+interface TableText {
+  order: ChainOrder;
+  versions: number[];
+  userChains: string;
+  rules: string;
+}
+const tableTexts = new WeakMap<Table, TableText>();
 
-function ruleLines(c: Chain): string {
-  const hit = linesCache.get(c);
-  if (hit && hit.version === c.version && hit.name === c.name) return hit.text;
-  const parts: string[] = [];
-  const head = '-A ' + c.name;
+function tableText(t: Table): TableText {
+  const order = chainOrder(t);
+  const hit = tableTexts.get(t);
+  if (hit && hit.order === order && hit.versions.every((v, k) => order.created[k]!.version === v)) return hit;
+  // Each chain's lines are made walking the chains in the order they were made (the order
+  // their rules sit in memory), then laid out in the printed order.
+  const created = order.created;
+  const lines: string[] = new Array<string>(created.length);
+  const one: string[] = [];
+  for (let k = 0; k < created.length; k++) {
+    writeRules(one, created[k]!, false);
+    lines[k] = one.join('');
+    one.length = 0;
+  }
+  const decl = new Pieces();
+  const rules = new Pieces();
+  for (let k = 0; k < order.sorted.length; k++) {
+    const c = order.sorted[k]!;
+    if (!c.builtin) {
+      decl.parts.push(':', c.name, ' - [0:0]');
+      decl.line();
+    }
+    rules.parts.push(lines[order.createdIndex[k]!]!);
+    rules.flushIfBig();
+  }
+  const text: TableText = { order, versions: created.map((c) => c.version), userChains: decl.text(), rules: rules.text() };
+  tableTexts.set(t, text);
+  return text;
+}
+
+/** The chain's `-A CHAIN spec` lines onto `parts`, with `[packets:bytes] ` before each for -c. */
+function writeRules(parts: string[], c: Chain, counters: boolean): void {
   const rules = c.rules;
+  if (rules.length === 0) return;
+  const head = '-A ' + c.name;
   for (let k = 0; k < rules.length; k++) {
     const r = rules[k]!;
-    if (k) parts.push('\n');
+    if (counters) parts.push('[', String(r.counters.packets), ':', String(r.counters.bytes), '] ');
     parts.push(head);
     const cached = specCache.get(r);
     if (cached !== undefined) parts.push(cached);
     else specParts(r, parts);
-  }
-  const text = parts.join('');
-  linesCache.set(c, { version: c.version, name: c.name, text });
-  return text;
-}
-
-/** `[packets:bytes] -A CHAIN spec` lines (iptables-save -c). */
-function writeRulesWithCounters(parts: string[], c: Chain): void {
-  const head = '] -A ' + c.name;
-  const rules = c.rules;
-  for (let k = 0; k < rules.length; k++) {
-    const r = rules[k]!;
-    if (k) parts.push('\n');
-    parts.push('[', String(r.counters.packets), ':', String(r.counters.bytes), head);
-    const cached = specCache.get(r);
-    if (cached !== undefined) parts.push(cached);
-    else specParts(r, parts);
+    parts.push('\n');
   }
 }
 
-function writeTable(out: TextOut, t: Table, counters: boolean): void {
-  const parts = out.parts;
-  parts.push('*', t.name);
-  out.endLine();
-  const chains = sortedChains(t);
-  for (const c of chains) {
-    if (c.builtin) parts.push(':', c.name, ' ', c.policy!, ' [', String(c.counters.packets), ':', String(c.counters.bytes), ']');
-    else parts.push(':', c.name, ' - [0:0]');
-    out.endLine();
+/** One table, `*name` to `COMMIT`, each line ending with a newline. */
+function tableSave(t: Table, counters: boolean): string {
+  const tt = tableText(t);
+  let head = `*${t.name}\n`;
+  // The built-in chains' policies and counters move: printed anew each time.
+  for (const c of tt.order.sorted) {
+    if (!c.builtin) break;
+    head += `:${c.name} ${c.policy} [${c.counters.packets}:${c.counters.bytes}]\n`;
   }
-  for (const c of chains) {
-    if (c.rules.length === 0) continue;
-    if (counters) writeRulesWithCounters(parts, c);
-    else parts.push(ruleLines(c));
-    out.endLine();
+  let rules = tt.rules;
+  if (counters) {
+    const out = new Pieces();
+    for (const c of tt.order.sorted) {
+      writeRules(out.parts, c, true);
+      out.flushIfBig();
+    }
+    rules = out.text();
   }
-  parts.push('COMMIT');
-  out.endLine();
+  // Concatenated, not joined: the big parts are not copied again.
+  return head + tt.userChains + rules + 'COMMIT\n';
 }
 
 /** The whole `iptables-save` text (ends with a newline). Tables that were never written to
  *  do not exist and are not printed, as with iptables-nft — unless asked for with -t, which
  *  prints the table with its empty built-in chains. */
 export function iptablesSave(nf: Netfilter, opts: SaveOptions): string {
-  const out = new TextOut();
+  let out = '';
   const date = ctime(opts.now);
   for (const name of TABLE_ORDER) {
     if (opts.table && opts.table !== name) continue;
     const t = nf.tables.get(name) ?? (opts.table ? newTable(name) : undefined);
     if (!t) continue;
-    out.push(`# Generated by iptables-save ${IPTABLES_VERSION} on ${date}`);
-    out.endLine();
-    writeTable(out, t, !!opts.counters);
-    out.push(`# Completed on ${date}`);
-    out.endLine();
+    out += `# Generated by iptables-save ${IPTABLES_VERSION} on ${date}\n` + tableSave(t, !!opts.counters) + `# Completed on ${date}\n`;
   }
-  return out.text();
+  return out;
 }
 
 /** The `iptables-save` command: argv without the program name (-t TABLE, -c; -M/-f ignored). */
