@@ -86,6 +86,13 @@ class TxTable implements TableHandle {
   readonly #shared: Set<Chain>;
   /** The chain last handed out for writing (after an -A: the one its rule went to). */
   lastWritten: Chain | undefined;
+  /** The last two chains found by name: the next -A line mostly names one of them again (a
+   *  Service's chain has several rules in a row, jumping to the same chain), found without a
+   *  map lookup. Forgotten whenever anything but an -A runs. */
+  #name1: string | undefined;
+  #chain1: Chain | undefined;
+  #name2: string | undefined;
+  #chain2: Chain | undefined;
   constructor(base: Table | undefined, name: TableName) {
     const t = base ?? newTable(name);
     this.table = { name: t.name, chains: new Map(t.chains) };
@@ -97,7 +104,25 @@ class TxTable implements TableHandle {
     if (now !== c) return (this.lastWritten = now); // copied already
     const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
+    if (this.#chain1 === c) this.#chain1 = copy;
+    if (this.#chain2 === c) this.#chain2 = copy;
     return (this.lastWritten = copy);
+  }
+  find(name: string): Chain | undefined {
+    if (name === this.#name1) return this.#chain1;
+    if (name === this.#name2) return this.#chain2;
+    const c = this.table.chains.get(name);
+    if (c) {
+      this.#name2 = this.#name1;
+      this.#chain2 = this.#chain1;
+      this.#name1 = name;
+      this.#chain1 = c;
+    }
+    return c;
+  }
+  forget(): void {
+    this.#name1 = this.#name2 = undefined;
+    this.#chain1 = this.#chain2 = undefined;
   }
   create(name: string): Chain {
     const c = newChain(name, false);
@@ -257,6 +282,7 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       if (opts.counters && ctrs) rule.counters = ctrs;
       else if (rule.counters.packets !== 0 || rule.counters.bytes !== 0) rule.counters = { packets: 0, bytes: 0 };
     }
+    if (pc.command !== 'A') cur.forget();
     const r = execute(pc, cur, execOpts);
     if ('kind' in r) {
       const f = fail(r, n);
