@@ -41,14 +41,14 @@ export function shareSpec(from: Rule, to: Rule): void {
 /** ` -m KIND` for each match kind. */
 const MATCH_HEAD = new Map<string, string>([...MATCHES.keys()].map((k) => [k, ' -m ' + k]));
 
-/** Prefix lengths as text. */
-const BITS = Array.from({ length: 33 }, (_, k) => String(k));
+/** `/N` for each prefix length. */
+const BITS = Array.from({ length: 33 }, (_, k) => '/' + k);
 
 /** The rule spec, piece by piece, onto `out` (a whole dump is joined once, not rule by rule). */
 function specParts(r: Rule, out: string[]): void {
   const { src, dst, inIface, outIface, proto } = r;
-  if (src && !(src.bits === 0 && !src.inv)) out.push(src.inv ? ' ! -s ' : ' -s ', formatIPv4(src.base), '/', BITS[src.bits]!);
-  if (dst && !(dst.bits === 0 && !dst.inv)) out.push(dst.inv ? ' ! -d ' : ' -d ', formatIPv4(dst.base), '/', BITS[dst.bits]!);
+  if (src && !(src.bits === 0 && !src.inv)) out.push(src.inv ? ' ! -s ' : ' -s ', formatIPv4(src.base), BITS[src.bits]!);
+  if (dst && !(dst.bits === 0 && !dst.inv)) out.push(dst.inv ? ' ! -d ' : ' -d ', formatIPv4(dst.base), BITS[dst.bits]!);
   if (inIface) out.push(inIface.inv ? ' ! -i ' : ' -i ', inIface.name, inIface.wildcard ? '+' : '');
   if (outIface) out.push(outIface.inv ? ' ! -o ' : ' -o ', outIface.name, outIface.wildcard ? '+' : '');
   if (proto) out.push(r.protoInv ? ' ! -p ' : ' -p ', protoName(proto));
@@ -84,7 +84,8 @@ export interface SaveOptions {
  * 30 MB dump never holds millions of little strings (or trees of them) at once.
  */
 class Pieces {
-  #chunks: string[] = [];
+  /** The chunks so far, concatenated (not copied into one: V8 keeps the pieces). */
+  #done = '';
   /** Push pieces here; end each line with line(). */
   readonly parts: string[] = [];
   line(): void {
@@ -93,18 +94,15 @@ class Pieces {
   }
   flushIfBig(): void {
     if (this.parts.length >= 8192) {
-      this.#chunks.push(this.parts.join(''));
+      this.#done += this.parts.join('');
       this.parts.length = 0;
     }
   }
   /** The text so far; starts anew. */
   text(): string {
-    const last = this.parts.join('');
+    const all = this.#done + this.parts.join('');
+    this.#done = '';
     this.parts.length = 0;
-    if (this.#chunks.length === 0) return last;
-    this.#chunks.push(last);
-    const all = this.#chunks.join('');
-    this.#chunks = [];
     return all;
   }
 }
