@@ -20,12 +20,14 @@ export type NfError =
 /** Mutable access to a table's chains (copy-on-write in a restore transaction). */
 export interface TableHandle {
   table: Table;
-  /** The chain, made safe to mutate. */
-  own(name: string): Chain;
+  /** The table's chain `c`, made safe to mutate. */
+  own(c: Chain): Chain;
+  /** The chain by name, when the handle can find it faster than the table's map. */
+  find?(name: string): Chain | undefined;
 }
 
 export function directHandle(t: Table): TableHandle {
-  return { table: t, own: (n) => t.chains.get(n)! };
+  return { table: t, own: (c) => c };
 }
 
 function sameRule(a: Rule, b: Rule): boolean {
@@ -42,9 +44,9 @@ function stamp(c: Stamped, gen: number): void {
   if (c._loopGen === undefined) Object.defineProperty(c, '_loopGen', { value: gen, writable: true, enumerable: false });
   else c._loopGen = gen;
 }
-function reaches(t: Table, from: string, to: string): boolean {
+function reaches(t: Table, from: string, to: string, fromChain: Chain | undefined): boolean {
   if (from === to) return true;
-  const first = t.chains.get(from);
+  const first = fromChain ?? t.chains.get(from);
   if (!first || first.rules.length === 0) return false;
   const gen = ++generation;
   const stack: Stamped[] = [first];
@@ -64,7 +66,8 @@ function reaches(t: Table, from: string, to: string): boolean {
   return false;
 }
 
-function kernelCheck(t: Table, chain: string, rule: Rule, op: string): NfError | undefined {
+/** `jumpChain`: the chain the rule jumps to, when the caller has looked it up already. */
+function kernelCheck(t: Table, chain: string, rule: Rule, op: string, jumpChain: Chain | undefined): NfError | undefined {
   const tgt = rule.target;
   const what = `rule in chain ${chain}`;
   if (tgt.kind !== 'none' && tgt.kind !== 'verdict' && tgt.kind !== 'jump') {
@@ -83,7 +86,7 @@ function kernelCheck(t: Table, chain: string, rule: Rule, op: string): NfError |
     const need = m.kind === 'tcp' ? 6 : m.kind === 'udp' ? 17 : m.kind === 'sctp' ? 132 : m.kind === 'icmp' ? 1 : undefined;
     if (need !== undefined && (rule.proto !== need || rule.protoInv)) return { kind: 'kernel', op, errno: 'Invalid argument', what };
   }
-  if (tgt.kind === 'jump' && reaches(t, tgt.chain, chain)) return { kind: 'kernel', op, errno: 'Too many links', what };
+  if (tgt.kind === 'jump' && reaches(t, tgt.chain, chain, jumpChain)) return { kind: 'kernel', op, errno: 'Too many links', what };
   return undefined;
 }
 
@@ -93,23 +96,30 @@ export interface ExecOutput {
   stdout: string;
 }
 
+/** A write's (empty) output: one object for all of them (a restore runs one per line). */
+const DONE: ExecOutput = Object.freeze({ stdout: '' });
+
 /** Run one write or read command. Writes go through `h`; reads use the table as is. */
 export function execute(
   pc: ParsedCommand, h: TableHandle,
   opts: { restore?: boolean; ipsets?: ReadonlyMap<string, unknown>; pendingJumps?: Set<string> } = {},
 ): NfError | ExecOutput {
   const t = h.table;
-  const out = (stdout = ''): ExecOutput => ({ stdout });
-  for (const m of pc.rule?.matches ?? []) {
-    if (m.kind === 'set' && opts.ipsets && !opts.ipsets.has(m.name)) return { kind: 'param', message: `Set ${m.name} doesn't exist.\n` };
+  const out = (stdout = ''): ExecOutput => (stdout === '' ? DONE : { stdout });
+  const matches = pc.rule?.matches;
+  if (matches) {
+    for (const m of matches) {
+      if (m.kind === 'set' && opts.ipsets && !opts.ipsets.has(m.name)) return { kind: 'param', message: `Set ${m.name} doesn't exist.\n` };
+    }
   }
-  if (pc.jumpTo !== undefined && !t.chains.has(pc.jumpTo)) {
+  const jumpChain = pc.jumpTo === undefined ? undefined : h.find ? h.find(pc.jumpTo) : t.chains.get(pc.jumpTo);
+  if (pc.jumpTo !== undefined && !jumpChain) {
     // iptables-restore (nft) checks jump targets when the table is committed.
     if (opts.pendingJumps) opts.pendingJumps.add(pc.jumpTo);
     else return { kind: 'param', message: `Chain '${pc.jumpTo}' does not exist` };
   }
   const chainName = pc.chain;
-  const chain = chainName === undefined ? undefined : t.chains.get(chainName);
+  const chain = chainName === undefined ? undefined : h.find ? h.find(chainName) : t.chains.get(chainName);
   const rule = pc.rule!;
   switch (pc.command) {
     case 'A': case 'I': case 'R': case 'C': {
@@ -121,9 +131,9 @@ export function execute(
       if (pc.command === 'I' && (pc.rulenum ?? 1) > chain.rules.length + 1) return { kind: 'other', message: 'Index of insertion too big.' };
       if (pc.command === 'I' && pc.rulenum === 0) return { kind: 'param', message: 'Invalid rule number `0\'' };
       if (pc.command === 'R' && (pc.rulenum! > chain.rules.length || pc.rulenum! < 1)) return { kind: 'other', message: 'Index of replacement too big.' };
-      const k = kernelCheck(t, chain.name, rule, op);
+      const k = kernelCheck(t, chain.name, rule, op, jumpChain);
       if (k) return k;
-      const c = h.own(chain.name);
+      const c = h.own(chain);
       if (pc.command === 'A') c.rules.push(rule);
       else if (pc.command === 'I') c.rules.splice((pc.rulenum ?? 1) - 1, 0, rule);
       else c.rules[pc.rulenum! - 1] = rule;
@@ -140,7 +150,7 @@ export function execute(
         idx = chain.rules.findIndex((r) => sameRule(r, rule));
         if (idx < 0) return { kind: 'other', message: 'Bad rule (does a matching rule exist in that chain?).' };
       }
-      const c = h.own(chain.name);
+      const c = h.own(chain);
       c.rules.splice(idx, 1);
       c.version++;
       return out();
@@ -169,7 +179,7 @@ export function execute(
       if (chainName !== undefined && !chain) return NO_CHAIN;
       for (const c of chain ? [chain] : [...t.chains.values()]) {
         if (c.rules.length === 0) continue;
-        const o = h.own(c.name);
+        const o = h.own(c);
         o.rules = [];
         o.version++;
       }
@@ -178,7 +188,7 @@ export function execute(
     case 'Z': {
       if (chainName !== undefined && !chain) return NO_CHAIN;
       for (const c of chain ? [chain] : [...t.chains.values()]) {
-        const o = h.own(c.name);
+        const o = h.own(c);
         if (pc.rulenum === undefined) o.counters = { packets: 0, bytes: 0 };
         if (pc.rulenum !== undefined) {
           const r = o.rules[pc.rulenum - 1];
@@ -190,19 +200,19 @@ export function execute(
     case 'P': {
       if (!chain || !chain.builtin) return { kind: 'other', message: 'Bad built-in chain name.' };
       if (pc.arg2 !== 'ACCEPT' && pc.arg2 !== 'DROP') return { kind: 'other', message: "Bad policy name. Run `dmesg' for more information." };
-      h.own(chain.name).policy = pc.arg2;
+      h.own(chain).policy = pc.arg2;
       return out();
     }
     case 'E': {
       if (!chain || chain.builtin) return NO_CHAIN;
       if (t.chains.has(pc.arg2!)) return { kind: 'other', message: 'File exists.' };
-      const c = h.own(chain.name);
+      const c = h.own(chain);
       t.chains.delete(c.name);
       c.name = pc.arg2!;
       t.chains.set(c.name, c);
       for (const other of t.chains.values()) {
         if (other.rules.some((r) => r.target.kind === 'jump' && r.target.chain === chain.name)) {
-          const o = h.own(other.name);
+          const o = h.own(other);
           o.rules = o.rules.map((r) => (r.target.kind === 'jump' && r.target.chain === chain.name ? { ...r, target: { ...r.target, chain: c.name } } : r));
           o.version++;
         }

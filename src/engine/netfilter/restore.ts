@@ -6,7 +6,7 @@
  */
 import { execute, type NfError, type TableHandle } from './command';
 import { isTableName, newChain, newTable } from './ruleset';
-import { ParamError, parseCommandLine, type ParsedCommand } from './rulespec';
+import { jumpTarget, ParamError, parseCommandLine, type ParsedCommand } from './rulespec';
 import { IPTABLES_VERSION, shareSpec } from './save';
 import type { Chain, Netfilter, Rule, Table, TableName } from './types';
 
@@ -27,32 +27,38 @@ export interface RestoreResult {
  * `\` escapes the next character; a closing `"` ends the word.
  */
 export function tokenizeRestoreLine(line: string): string[] {
+  return tokenize(line, 0, line.length);
+}
+
+/** The words of text[start, end) (one line, without its newline). */
+function tokenize(text: string, start: number, end: number): string[] {
   const out: string[] = [];
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    const c = line.charCodeAt(i);
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) { i++; continue; }
     // A bare word; a `"` inside it opens a quoted part that ends the word when it closes.
     let j = i;
-    while (j < n) {
-      const d = line.charCodeAt(j);
+    while (j < end) {
+      const d = text.charCodeAt(j);
       if (d === 32 || d === 9 || d === 10 || d === 13 || d === 34) break;
       j++;
     }
-    let buf = line.slice(i, j);
-    if (j < n && line.charCodeAt(j) === 34) {
-      let from = ++j;
-      for (; j < n; j++) {
-        const d = line.charCodeAt(j);
-        if (d === 92) { buf += line.slice(from, j); j++; from = j; continue; }
-        if (d === 34) break;
-      }
-      buf += line.slice(from, Math.min(j, n));
-      j++;
+    if (j === end || text.charCodeAt(j) !== 34) {
+      out.push(text.slice(i, j));
+      i = j;
+      continue;
     }
+    let buf = text.slice(i, j);
+    let from = ++j;
+    for (; j < end; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 92) { buf += text.slice(from, j); j++; from = j; continue; }
+      if (d === 34) break;
+    }
+    buf += text.slice(from, Math.min(j, end));
     out.push(buf);
-    i = j;
+    i = j + 1;
   }
   return out;
 }
@@ -72,36 +78,124 @@ function fail(e: NfError, line: number): RestoreResult {
   }
 }
 
-/** Copy-on-write view of one table inside the transaction. */
+/** Copy-on-write view of one table inside the transaction: the committed table's chains are
+ *  copied when first changed; chains made here are the transaction's own. */
 class TxTable implements TableHandle {
   table: Table;
-  #owned = new Set<Chain>();
+  /** Chains of the committed table not copied yet. */
+  readonly #shared: Set<Chain>;
+  /** The chain last handed out for writing (after an -A: the one its rule went to). */
+  lastWritten: Chain | undefined;
+  /** The last two chains found by name: the next -A line mostly names one of them again (a
+   *  Service's chain has several rules in a row, jumping to the same chain), found without a
+   *  map lookup. Forgotten whenever anything but an -A runs. */
+  #name1: string | undefined;
+  #chain1: Chain | undefined;
+  #name2: string | undefined;
+  #chain2: Chain | undefined;
   constructor(base: Table | undefined, name: TableName) {
     const t = base ?? newTable(name);
     this.table = { name: t.name, chains: new Map(t.chains) };
-    if (!base) for (const c of this.table.chains.values()) this.#owned.add(c);
+    this.#shared = new Set(base ? t.chains.values() : undefined);
   }
-  own(name: string): Chain {
-    const c = this.table.chains.get(name)!;
-    if (this.#owned.has(c)) return c;
+  own(c: Chain): Chain {
+    if (!this.#shared.has(c)) return (this.lastWritten = c);
+    const now = this.table.chains.get(c.name)!;
+    if (now !== c) return (this.lastWritten = now); // copied already
     const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
-    this.table.chains.set(name, copy);
-    this.#owned.add(copy);
-    return copy;
+    this.table.chains.set(c.name, copy);
+    if (this.#chain1 === c) this.#chain1 = copy;
+    if (this.#chain2 === c) this.#chain2 = copy;
+    return (this.lastWritten = copy);
+  }
+  find(name: string): Chain | undefined {
+    if (name === this.#name1) return this.#chain1;
+    if (name === this.#name2) return this.#chain2;
+    const c = this.table.chains.get(name);
+    if (c) {
+      this.#name2 = this.#name1;
+      this.#chain2 = this.#chain1;
+      this.#name1 = name;
+      this.#chain1 = c;
+    }
+    return c;
+  }
+  forget(): void {
+    this.#name1 = this.#name2 = undefined;
+    this.#chain1 = this.#chain2 = undefined;
   }
   create(name: string): Chain {
     const c = newChain(name, false);
     this.table.chains.set(name, c);
-    this.#owned.add(c);
     return c;
   }
 }
 
-const lineCache = new WeakMap<Netfilter, Map<string, ParsedCommand>>();
+/**
+ * kube-proxy rewrites mostly identical lines every sync: a restore notes, per table, where each
+ * `-A` line it parsed sits in its text and the rule it made, so the next restore into the same
+ * node can reuse the parse of a line it saw (parsed rules never change; a copy gets fresh
+ * counters). The lookup map is built only when that next restore asks, so a node restored
+ * once (the scale explorer's) never pays for hashing its lines.
+ */
+class LineCache {
+  readonly #text: string;
+  readonly #tables = new Map<TableName, CachedLines>();
+  readonly #maps = new Map<TableName, Map<string, number>>();
+  constructor(text: string) {
+    this.#text = text;
+  }
+  /** The line starting at `start` (after any counters) was `-A name` with this rule. */
+  add(table: TableName, start: number, rule: Rule, name: string): void {
+    let t = this.#tables.get(table);
+    if (!t) this.#tables.set(table, (t = { at: [], rules: [], names: [] }));
+    t.at.push(start);
+    t.rules.push(rule);
+    t.names.push(name);
+  }
+  /** The `-A` command the line was, with a fresh Rule (zero counters, as the kernel's new rule). */
+  get(table: TableName, line: string): ParsedCommand | undefined {
+    const t = this.#tables.get(table);
+    if (!t) return undefined;
+    let m = this.#maps.get(table);
+    if (!m) {
+      m = new Map();
+      const text = this.#text;
+      for (let k = 0; k < t.rules.length; k++) {
+        const start = t.at[k]!;
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        if (text.charCodeAt(end - 1) === 13) end--;
+        m.set(text.slice(start, end), k);
+      }
+      this.#maps.set(table, m);
+    }
+    const k = m.get(line);
+    if (k === undefined) return undefined;
+    const from = t.rules[k]!;
+    const rule: Rule = { ...from, counters: { packets: 0, bytes: 0 } };
+    shareSpec(from, rule);
+    return {
+      table, command: 'A', chain: t.names[k], rulenum: undefined, arg2: undefined, rule, hasSpec: true, numeric: false,
+      verbose: false, exact: false, lineNumbers: false, zero: false, jumpTo: jumpTarget(rule.target), warnings: undefined,
+    };
+  }
+}
+
+interface CachedLines {
+  /** Where each line's rule text starts. */
+  at: number[];
+  rules: Rule[];
+  /** The chain each line appended to (its name then). */
+  names: string[];
+}
+
+const lineCache = new WeakMap<Netfilter, LineCache>();
+
+const CTR_PREFIX = /^\[(\d+):(\d+)\]\s*/;
+const CTR_DECL = /^\[(\d+):(\d+)\]$/;
 
 export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOptions = {}): RestoreResult {
-  const lines = text.split('\n');
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const tx = new Map<TableName, TxTable>();
   let cur: TxTable | undefined;
   let curName: TableName | undefined;
@@ -109,93 +203,71 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
   const pending = new Set<string>();
   let warnings = '';
   const prevLines = lineCache.get(nf);
-  const nextLines = new Map<string, ParsedCommand>();
-  for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
-    let line = lines[i]!;
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-    if (line === '' || line[0] === '#' || line.trim() === '') continue;
-    if (line.startsWith('COMMIT')) {
-      if (!cur && !skip) return fail({ kind: 'other', message: '' }, n);
-      for (const j of pending) if (!cur!.table.chains.has(j)) return fail({ kind: 'param', message: `Chain '${j}' does not exist` }, n);
-      pending.clear();
-      cur = undefined;
-      curName = undefined;
-      skip = false;
+  const nextLines = new LineCache(text);
+  const execOpts = { restore: true, ipsets: nf.ipsets, pendingJumps: pending };
+  const len = text.length;
+  let pos = 0;
+  let n = 0;
+  // Line by line through the text, without splitting it first (a full sync is 400k+ lines);
+  // a rule line is read where it stands.
+  while (pos < len) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    n++;
+    const start = pos;
+    pos = end + 1;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const c0 = end > start ? text.charCodeAt(start) : -1;
+    // The rule text: text[bodyStart, end).
+    let bodyStart = start;
+    let ctrs: { packets: number; bytes: number } | undefined;
+    if (c0 === 58 /* : */) {
+      if (skip) continue;
+      if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
+      const e = declareChain(cur, text, start, end, n, opts);
+      if (e) return e;
       continue;
     }
-    if (line[0] === '*') {
-      if (cur || skip) return fail({ kind: 'other', message: '' }, n);
-      const name = line.slice(1).trim();
-      if (!isTableName(name)) {
-        return fail({ kind: 'param', message: `iptables-restore: line ${n} table name '${name}' invalid` }, n);
+    if (c0 !== 45 /* - */) {
+      const line = text.slice(start, end);
+      if (line === '' || c0 === 35 /* # */ || line.trim() === '') continue;
+      if (line.startsWith('COMMIT')) {
+        if (!cur && !skip) return fail({ kind: 'other', message: '' }, n);
+        for (const j of pending) if (!cur!.table.chains.has(j)) return fail({ kind: 'param', message: `Chain '${j}' does not exist` }, n);
+        pending.clear();
+        cur = undefined;
+        curName = undefined;
+        skip = false;
+        continue;
       }
-      if (opts.table && opts.table !== name) { skip = true; continue; }
-      curName = name;
-      // Without --noflush the table is replaced whole (a fresh table: built-ins, ACCEPT, no rules).
-      const base = opts.noflush ? (tx.get(name)?.table ?? nf.tables.get(name)) : undefined;
-      cur = new TxTable(base, name);
-      tx.set(name, cur);
-      continue;
+      if (c0 === 42 /* * */) {
+        if (cur || skip) return fail({ kind: 'other', message: '' }, n);
+        const name = line.slice(1).trim();
+        if (!isTableName(name)) {
+          return fail({ kind: 'param', message: `iptables-restore: line ${n} table name '${name}' invalid` }, n);
+        }
+        if (opts.table && opts.table !== name) { skip = true; continue; }
+        curName = name;
+        // Without --noflush the table is replaced whole (a fresh table: built-ins, ACCEPT, no rules).
+        const base = opts.noflush ? (tx.get(name)?.table ?? nf.tables.get(name)) : undefined;
+        cur = new TxTable(base, name);
+        tx.set(name, cur);
+        continue;
+      }
+      if (skip) continue;
+      if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
+      // A rule line with a [packets:bytes] prefix.
+      if (c0 === 91 /* [ */) {
+        const cm = CTR_PREFIX.exec(line);
+        if (!cm) return fail({ kind: 'param', message: `Bad line ${n}: need ]` }, n);
+        bodyStart = start + cm[0].length;
+        ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
+      }
     }
     if (skip) continue;
     if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
-    if (line[0] === ':') {
-      const parts = line.slice(1).trim().split(/\s+/);
-      const [chainName, policy, ctr] = parts;
-      if (!chainName) return fail({ kind: 'param', message: `iptables-restore: line ${n} chain name invalid` }, n);
-      if (chainName.length > 28) return fail({ kind: 'param', message: `Invalid chain name \`${chainName}' (28 char max)` }, n);
-      if (policy === undefined) return fail({ kind: 'param', message: `iptables-restore: line ${n} policy invalid` }, n);
-      const existing = cur.table.chains.get(chainName);
-      let counters = { packets: 0, bytes: 0 };
-      if (opts.counters && ctr) {
-        const m = /^\[(\d+):(\d+)\]$/.exec(ctr);
-        if (!m) return fail({ kind: 'param', message: `iptables-restore: line ${n} invalid counters` }, n);
-        counters = { packets: Number(m[1]), bytes: Number(m[2]) };
-      }
-      if (existing?.builtin) {
-        if (policy !== '-') {
-          if (policy !== 'ACCEPT' && policy !== 'DROP') return fail({ kind: 'other', message: 'Bad policy name.' }, n);
-          const c = cur.own(chainName);
-          c.policy = policy;
-          c.counters = counters;
-        }
-        if (opts.noflush) {
-          const c = cur.own(chainName);
-          if (c.rules.length) { c.rules = []; c.version++; }
-        }
-      } else if (existing) {
-        const c = cur.own(chainName);
-        c.rules = [];
-        c.version++;
-      } else {
-        cur.create(chainName);
-      }
-      continue;
-    }
-    // A rule line, optionally with a [packets:bytes] prefix.
-    let body = line;
-    let ctrs: { packets: number; bytes: number } | undefined;
-    const cm = /^\[(\d+):(\d+)\]\s*/.exec(body);
-    if (cm) {
-      body = body.slice(cm[0].length);
-      ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
-    } else if (body[0] === '[') {
-      return fail({ kind: 'param', message: `Bad line ${n}: need ]` }, n);
-    }
-    // kube-proxy rewrites mostly identical lines every sync: reuse the parse of a line seen in
-    // the previous restore (a fresh Rule object with zero counters, as the kernel's new rule).
-    const key = curName + '\u0000' + body;
-    const hit = prevLines?.get(key);
-    let pc: ParsedCommand | ParamError;
-    if (hit) {
-      const rule: Rule = { ...hit.rule!, counters: { packets: 0, bytes: 0 } };
-      shareSpec(hit.rule!, rule);
-      pc = { ...hit, rule };
-    } else {
-      pc = parseCommandLine(tokenizeRestoreLine(body), curName);
-    }
-    if (!(pc instanceof ParamError) && pc.command === 'A' && pc.rule && !pc.warnings?.length) nextLines.set(key, pc);
+    const hit = prevLines?.get(curName, text.slice(bodyStart, end));
+    const pc = hit ?? parseCommandLine(tokenize(text, bodyStart, end), curName);
     if (pc instanceof ParamError) {
       if (pc.message.startsWith('Bad argument')) {
         return { exitCode: 2, stderr: `${pc.warning}${pc.message}\nError occurred at line: ${n}\n${TRY}` };
@@ -203,18 +275,99 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       const f = fail({ kind: 'param', message: pc.message }, n);
       return { ...f, stderr: pc.warning + f.stderr };
     }
-    warnings += (pc.warnings ?? []).join('');
-    if (pc.rule) pc.rule.counters = opts.counters && ctrs ? ctrs : { packets: 0, bytes: 0 };
-    const r = execute(pc, cur, { restore: true, ipsets: nf.ipsets, pendingJumps: pending });
+    const w = pc.warnings;
+    if (w !== undefined && w.length) warnings += w.join('');
+    const rule = pc.rule;
+    if (rule) {
+      if (opts.counters && ctrs) rule.counters = ctrs;
+      else if (rule.counters.packets !== 0 || rule.counters.bytes !== 0) rule.counters = { packets: 0, bytes: 0 };
+    }
+    if (pc.command !== 'A') cur.forget();
+    const r = execute(pc, cur, execOpts);
     if ('kind' in r) {
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
     }
+    // (an -A has just handed its chain out for writing: the name is that chain's own string)
+    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) nextLines.add(curName, bodyStart, rule, cur.lastWritten!.name);
   }
-  if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${lines.length + 1}\n` };
+  if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
   lineCache.set(nf, nextLines);
   return { exitCode: 0, stderr: warnings };
+}
+
+/** The words after the `:` of a chain line, as `line.slice(1).trim().split(/\s+/)` gives them;
+ *  cut by hand when the line is plain ASCII with spaces (every line kube-proxy writes). */
+function fields(line: string): string[] {
+  const out: string[] = [];
+  const n = line.length;
+  let i = 1;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    if (c === 32) { i++; continue; }
+    const from = i;
+    while (c > 32 && c < 127) c = ++i < n ? line.charCodeAt(i) : 32;
+    if (c !== 32) return line.slice(1).trim().split(/\s+/); // other whitespace or non-ASCII
+    out.push(line.slice(from, i));
+  }
+  return out.length ? out : [''];
+}
+
+/** text[s, e) has only printable ASCII other than space (no whitespace of any kind). */
+function plainWord(text: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
+}
+
+/** `:NAME POLICY [packets:bytes]`: a built-in chain's policy and counters, or a user chain
+ *  created (or, when it exists, flushed). */
+function declareChain(cur: TxTable, text: string, start: number, end: number, n: number, opts: RestoreOptions): RestoreResult | undefined {
+  let chainName: string | undefined;
+  let policy: string | undefined;
+  let ctr: string | undefined;
+  // The line kube-proxy writes 100k times, `:NAME - [0:0]`, is read where it stands.
+  const sp = text.indexOf(' ', start + 1);
+  if (sp + 8 === end && sp > start + 1 && text.startsWith(' - [0:0]', sp) && plainWord(text, start + 1, sp)) {
+    chainName = text.slice(start + 1, sp);
+    policy = '-';
+    ctr = '[0:0]';
+  } else [chainName, policy, ctr] = fields(text.slice(start, end));
+  if (!chainName) return fail({ kind: 'param', message: `iptables-restore: line ${n} chain name invalid` }, n);
+  if (chainName.length > 28) return fail({ kind: 'param', message: `Invalid chain name \`${chainName}' (28 char max)` }, n);
+  if (policy === undefined) return fail({ kind: 'param', message: `iptables-restore: line ${n} policy invalid` }, n);
+  const existing = cur.table.chains.get(chainName);
+  if (!existing) {
+    if (opts.counters && ctr && ctr !== '[0:0]' && !CTR_DECL.test(ctr)) return fail({ kind: 'param', message: `iptables-restore: line ${n} invalid counters` }, n);
+    cur.create(chainName);
+    return undefined;
+  }
+  let counters = { packets: 0, bytes: 0 };
+  if (opts.counters && ctr) {
+    const m = CTR_DECL.exec(ctr);
+    if (!m) return fail({ kind: 'param', message: `iptables-restore: line ${n} invalid counters` }, n);
+    counters = { packets: Number(m[1]), bytes: Number(m[2]) };
+  }
+  if (existing.builtin) {
+    if (policy !== '-') {
+      if (policy !== 'ACCEPT' && policy !== 'DROP') return fail({ kind: 'other', message: 'Bad policy name.' }, n);
+      const c = cur.own(existing);
+      c.policy = policy;
+      c.counters = counters;
+    }
+    if (opts.noflush) {
+      const c = cur.own(existing);
+      if (c.rules.length) { c.rules = []; c.version++; }
+    }
+  } else {
+    const c = cur.own(existing);
+    c.rules = [];
+    c.version++;
+  }
+  return undefined;
 }
 
 /** The `iptables-restore` command: argv without the program name (-n/--noflush, -c/--counters,

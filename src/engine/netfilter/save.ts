@@ -1,9 +1,9 @@
 /** iptables-save output as iptables v1.8.9 (nf_tables) prints it (iptables/xtables-save.c,
  *  iptables/nft-ipv4.c save_rule, the extensions' save functions). */
-import { saveAddr } from './addr';
-import { protoName, saveMatch, saveTarget } from './extensions';
-import { newTable, sortedChains } from './ruleset';
-import { TABLE_ORDER, type Netfilter, type Rule, type Table, type TableName } from './types';
+import { formatIPv4 } from './addr';
+import { MATCHES, protoName, saveMatch, saveTarget } from './extensions';
+import { chainOrder, newTable, type ChainOrder } from './ruleset';
+import { TABLE_ORDER, type Chain, type Netfilter, type Rule, type Table, type TableName } from './types';
 
 export const IPTABLES_VERSION = 'v1.8.9 (nf_tables)';
 
@@ -18,17 +18,15 @@ export function ctime(ms: number): string {
 }
 
 const specCache = new WeakMap<Rule, string>();
-const NEWLINE = /\n/;
 
 /** The rule spec after `-A CHAIN` (leading space included), as save_rule prints it. Rules are
  *  immutable once parsed (only their counters move), so the text is computed once per rule. */
 export function saveRuleSpec(r: Rule): string {
   let s = specCache.get(r);
   if (s === undefined) {
-    s = computeSpec(r);
-    // A regexp test makes V8 flatten the concatenated string once, so joining thousands of
-    // cached specs into a dump later is a plain copy (3-4x faster than joining ropes).
-    NEWLINE.test(s);
+    const parts: string[] = [];
+    specParts(r, parts);
+    s = parts.join('');
     specCache.set(r, s);
   }
   return s;
@@ -40,16 +38,29 @@ export function shareSpec(from: Rule, to: Rule): void {
   if (s !== undefined) specCache.set(to, s);
 }
 
-function computeSpec(r: Rule): string {
-  let s = '';
-  if (r.src && !(r.src.bits === 0 && !r.src.inv)) s += `${r.src.inv ? ' !' : ''} -s ${saveAddr(r.src)}`;
-  if (r.dst && !(r.dst.bits === 0 && !r.dst.inv)) s += `${r.dst.inv ? ' !' : ''} -d ${saveAddr(r.dst)}`;
-  if (r.inIface) s += `${r.inIface.inv ? ' !' : ''} -i ${r.inIface.name}${r.inIface.wildcard ? '+' : ''}`;
-  if (r.outIface) s += `${r.outIface.inv ? ' !' : ''} -o ${r.outIface.name}${r.outIface.wildcard ? '+' : ''}`;
-  if (r.proto) s += `${r.protoInv ? ' !' : ''} -p ${protoName(r.proto)}`;
-  for (const m of r.matches) s += ` -m ${m.kind}${saveMatch(m)}`;
-  s += saveTarget(r.target);
-  return s;
+/** ` -m KIND` for each match kind. */
+const MATCH_HEAD = new Map<string, string>([...MATCHES.keys()].map((k) => [k, ' -m ' + k]));
+
+/** `/N` for each prefix length. */
+const BITS = Array.from({ length: 33 }, (_, k) => '/' + k);
+
+/** The rule spec, piece by piece, onto `out` (a whole dump is joined once, not rule by rule). */
+function specParts(r: Rule, out: string[]): void {
+  const { src, dst, inIface, outIface, proto } = r;
+  if (src && !(src.bits === 0 && !src.inv)) out.push(src.inv ? ' ! -s ' : ' -s ', formatIPv4(src.base), BITS[src.bits]!);
+  if (dst && !(dst.bits === 0 && !dst.inv)) out.push(dst.inv ? ' ! -d ' : ' -d ', formatIPv4(dst.base), BITS[dst.bits]!);
+  if (inIface) out.push(inIface.inv ? ' ! -i ' : ' -i ', inIface.name, inIface.wildcard ? '+' : '');
+  if (outIface) out.push(outIface.inv ? ' ! -o ' : ' -o ', outIface.name, outIface.wildcard ? '+' : '');
+  if (proto) out.push(r.protoInv ? ' ! -p ' : ' -p ', protoName(proto));
+  const matches = r.matches;
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]!;
+    out.push(MATCH_HEAD.get(m.kind)!, saveMatch(m));
+  }
+  const t = r.target;
+  if (t.kind === 'jump') out.push(t.goto ? ' -g ' : ' -j ', t.chain);
+  else if (t.kind === 'verdict') out.push(' -j ', t.verdict);
+  else out.push(saveTarget(t));
 }
 
 /** `-A CHAIN spec` (what iptables-save and iptables -S print for one rule). */
@@ -68,35 +79,128 @@ export interface SaveOptions {
   now: number;
 }
 
-export function saveTable(t: Table, counters: boolean): string[] {
-  const lines: string[] = [`*${t.name}`];
-  const chains = sortedChains(t);
-  for (const c of chains) {
-    lines.push(c.builtin ? `:${c.name} ${c.policy} [${c.counters.packets}:${c.counters.bytes}]` : `:${c.name} - [0:0]`);
+/**
+ * Text built from many small pieces: joined a few thousand at a time into flat chunks, so a
+ * 30 MB dump never holds millions of little strings (or trees of them) at once.
+ */
+class Pieces {
+  /** The chunks so far, concatenated (not copied into one: V8 keeps the pieces). */
+  #done = '';
+  /** Push pieces here; end each line with line(). */
+  readonly parts: string[] = [];
+  line(): void {
+    this.parts.push('\n');
+    this.flushIfBig();
   }
-  for (const c of chains) {
-    const head = `-A ${c.name}`;
-    for (const r of c.rules) lines.push(counters ? `[${r.counters.packets}:${r.counters.bytes}] ${head}${saveRuleSpec(r)}` : head + saveRuleSpec(r));
+  flushIfBig(): void {
+    if (this.parts.length >= 8192) {
+      this.#done += this.parts.join('');
+      this.parts.length = 0;
+    }
   }
-  lines.push('COMMIT');
-  return lines;
+  /** The text so far; starts anew. */
+  text(): string {
+    const all = this.#done + this.parts.join('');
+    this.#done = '';
+    this.parts.length = 0;
+    return all;
+  }
+}
+
+/**
+ * What a table prints that changes only when its chains do: the user chains' `:NAME - [0:0]`
+ * lines and all the `-A` lines. Kept per table while its chains are the same (same sort, see
+ * sortedChains) at the same versions: printing a 300k-rule table again costs nothing.
+ */
+interface TableText {
+  order: ChainOrder;
+  versions: number[];
+  userChains: string;
+  rules: string;
+}
+const tableTexts = new WeakMap<Table, TableText>();
+
+function tableText(t: Table): TableText {
+  const order = chainOrder(t);
+  const hit = tableTexts.get(t);
+  if (hit && hit.order === order && hit.versions.every((v, k) => order.created[k]!.version === v)) return hit;
+  // Each chain's lines are made walking the chains in the order they were made (the order
+  // their rules sit in memory), then laid out in the printed order.
+  const created = order.created;
+  const lines: string[] = new Array<string>(created.length);
+  const one: string[] = [];
+  for (let k = 0; k < created.length; k++) {
+    writeRules(one, created[k]!, false);
+    lines[k] = one.join('');
+    one.length = 0;
+  }
+  const decl = new Pieces();
+  const rules = new Pieces();
+  for (let k = 0; k < order.sorted.length; k++) {
+    const c = order.sorted[k]!;
+    if (!c.builtin) {
+      decl.parts.push(':', c.name, ' - [0:0]');
+      decl.line();
+    }
+    rules.parts.push(lines[order.createdIndex[k]!]!);
+    rules.flushIfBig();
+  }
+  const text: TableText = { order, versions: created.map((c) => c.version), userChains: decl.text(), rules: rules.text() };
+  tableTexts.set(t, text);
+  return text;
+}
+
+/** The chain's `-A CHAIN spec` lines onto `parts`, with `[packets:bytes] ` before each for -c. */
+function writeRules(parts: string[], c: Chain, counters: boolean): void {
+  const rules = c.rules;
+  if (rules.length === 0) return;
+  const head = '-A ' + c.name;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    if (counters) parts.push('[', String(r.counters.packets), ':', String(r.counters.bytes), '] ');
+    parts.push(head);
+    const cached = specCache.get(r);
+    if (cached !== undefined) parts.push(cached);
+    else specParts(r, parts);
+    parts.push('\n');
+  }
+}
+
+/** One table, `*name` to `COMMIT`, each line ending with a newline. */
+function tableSave(t: Table, counters: boolean): string {
+  const tt = tableText(t);
+  let head = `*${t.name}\n`;
+  // The built-in chains' policies and counters move: printed anew each time.
+  for (const c of tt.order.sorted) {
+    if (!c.builtin) break;
+    head += `:${c.name} ${c.policy} [${c.counters.packets}:${c.counters.bytes}]\n`;
+  }
+  let rules = tt.rules;
+  if (counters) {
+    const out = new Pieces();
+    for (const c of tt.order.sorted) {
+      writeRules(out.parts, c, true);
+      out.flushIfBig();
+    }
+    rules = out.text();
+  }
+  // Concatenated, not joined: the big parts are not copied again.
+  return head + tt.userChains + rules + 'COMMIT\n';
 }
 
 /** The whole `iptables-save` text (ends with a newline). Tables that were never written to
  *  do not exist and are not printed, as with iptables-nft — unless asked for with -t, which
  *  prints the table with its empty built-in chains. */
 export function iptablesSave(nf: Netfilter, opts: SaveOptions): string {
-  const out: string[] = [];
+  let out = '';
   const date = ctime(opts.now);
   for (const name of TABLE_ORDER) {
     if (opts.table && opts.table !== name) continue;
     const t = nf.tables.get(name) ?? (opts.table ? newTable(name) : undefined);
     if (!t) continue;
-    out.push(`# Generated by iptables-save ${IPTABLES_VERSION} on ${date}`);
-    for (const l of saveTable(t, !!opts.counters)) out.push(l);
-    out.push(`# Completed on ${date}`);
+    out += `# Generated by iptables-save ${IPTABLES_VERSION} on ${date}\n` + tableSave(t, !!opts.counters) + `# Completed on ${date}\n`;
   }
-  return out.length ? out.join('\n') + '\n' : '';
+  return out;
 }
 
 /** The `iptables-save` command: argv without the program name (-t TABLE, -c; -M/-f ignored). */
