@@ -282,8 +282,10 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       if (opts.counters && ctrs) rule.counters = ctrs;
       else if (rule.counters.packets !== 0 || rule.counters.bytes !== 0) rule.counters = { packets: 0, bytes: 0 };
     }
-    if (pc.command !== 'A') cur.forget();
     const r = execute(pc, cur, execOpts);
+    // After (not before) any command but -A: an -X or -F may have just looked up, and removed,
+    // the chain the memo would hand to the next -A.
+    if (pc.command !== 'A') cur.forget();
     if ('kind' in r) {
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
