@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { pageTypes, watchProblems } from './site';
+import { pageTypes, seriousViolations, watchProblems } from './site';
 
 // The lab editor in the built site: Monaco + monaco-yaml loaded on first open, files shared
 // with the terminal's shell, Apply typed into the terminal, and `kubectl edit` opening it.
@@ -326,11 +326,7 @@ test('axe finds nothing serious with the editor open, in both themes (also after
   await page.keyboard.press('Escape');
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    expect(bad).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   }
   expect(problems).toEqual([]);
 });

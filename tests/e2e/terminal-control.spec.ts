@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { watchProblems } from './site';
+import { seriousViolations, watchProblems } from './site';
 
 // Ctrl-C on running commands, the second terminal tab and screen-reader mode, in the built site.
 // The lab: web (2 nginx pods) and client (busybox, with ping and wget).
@@ -145,11 +145,7 @@ test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keep
   await page.locator('.lab-terminal').screenshot({ path: `${SHOTS}/two-tabs-phone-terminal.png` });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    expect(bad).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   }
   expect(problems).toEqual([]);
 });

@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { watchProblems } from './site';
+import { seriousViolations, watchProblems } from './site';
 
 // The lab terminal in the built site: xterm.js on the page, the cluster in a Web Worker.
 // The lab whose objects (Deployment and Service `web`, Pod `client`) these tests use.
@@ -139,11 +138,7 @@ test('screen-reader mode toggles and axe finds nothing serious with the terminal
   await expect(page.locator('.lab-terminal-screen .xterm-accessibility-tree')).toBeAttached();
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    expect(bad).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   }
   // Resizing redraws with new cell sizes: still no inline style for CSP to block.
   await page.setViewportSize({ width: 700, height: 700 });
