@@ -64,6 +64,17 @@ spec:
     targetPort: 80
 `;
 
+/** By keyboard, as a learner edits: find `line` with Ctrl+F, and replace its last `chars` characters with `text`. */
+async function replaceAtLineEnd(page: Page, line: string, chars: number, text: string): Promise<void> {
+  await page.locator('.lab-editor-host .monaco-editor').click();
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type(line);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('End');
+  for (let i = 0; i < chars; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.type(text);
+}
+
 test('no editor asset is fetched before the editor is opened; opening fetches them from our origin', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   const fetched: string[] = [];
@@ -191,13 +202,7 @@ test('kubectl edit opens the live object in the editor; Save applies it, Cancel 
   // Again, change the selector's value and save with Ctrl-S.
   await runInTerminal(page, 'kubectl edit svc web');
   await expect.poll(() => editorText(page)).toContain('# Please edit the object below.');
-  await page.locator('.lab-editor-host .monaco-editor').click();
-  await page.keyboard.press('Control+F');
-  await page.keyboard.type('sessionAffinity: None');
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('End');
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
-  await page.keyboard.type('ClientIP');
+  await replaceAtLineEnd(page, 'sessionAffinity: None', 4, 'ClientIP');
   await expect.poll(() => editorText(page)).toContain('sessionAffinity: ClientIP');
   await page.keyboard.press('Control+S');
   await expect.poll(() => screen(page)).toMatch(/^service\/web edited$/m);
@@ -207,13 +212,7 @@ test('kubectl edit opens the live object in the editor; Save applies it, Cancel 
   // the file; closing it unchanged gives up and keeps a copy.
   await runInTerminal(page, 'kubectl edit svc web');
   await expect.poll(() => editorText(page)).toContain('sessionAffinity: ClientIP');
-  await page.locator('.lab-editor-host .monaco-editor').click();
-  await page.keyboard.press('Control+F');
-  await page.keyboard.type('sessionAffinity: ClientIP');
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('End');
-  for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowLeft');
-  await page.keyboard.type('Sticky');
+  await replaceAtLineEnd(page, 'sessionAffinity: ClientIP', 8, 'Sticky');
   await page.keyboard.press('Control+S');
   await expect
     .poll(() => editorText(page))
@@ -294,13 +293,7 @@ test('Apply types into the terminal tab in view, or the idle one when it runs a 
   await page.keyboard.press('Enter');
   await expect.poll(() => editorText(page)).toContain('# Please edit the object below.');
   await tab1.click();
-  await page.locator('.lab-editor-host .monaco-editor').click();
-  await page.keyboard.press('Control+F');
-  await page.keyboard.type('sessionAffinity: None');
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('End');
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
-  await page.keyboard.type('ClientIP');
+  await replaceAtLineEnd(page, 'sessionAffinity: None', 4, 'ClientIP');
   await page.keyboard.press('Control+S');
   await expect.poll(() => tabScreen(page, 1)).toMatch(/^user@workstation:~\$ kubectl edit svc x\nservice\/x edited$/m);
   expect(await tabScreen(page, 0)).not.toContain('edited');
