@@ -78,6 +78,15 @@ function fail(e: NfError, line: number): RestoreResult {
   }
 }
 
+const RECENT = 64;
+
+/** A slot for the name among RECENT: its length and last characters (kube-proxy's chain
+ *  names end in a hash). */
+function recentSlot(name: string): number {
+  const n = name.length;
+  return (n * 7 + name.charCodeAt(n - 1) * 31 + name.charCodeAt(n - 2) * 3 + name.charCodeAt(n - 3)) & (RECENT - 1);
+}
+
 /** Copy-on-write view of one table inside the transaction: the committed table's chains are
  *  copied when first changed; chains made here are the transaction's own. */
 class TxTable implements TableHandle {
@@ -86,13 +95,12 @@ class TxTable implements TableHandle {
   readonly #shared: Set<Chain>;
   /** The chain last handed out for writing (after an -A: the one its rule went to). */
   lastWritten: Chain | undefined;
-  /** The last two chains found by name: the next -A line mostly names one of them again (a
-   *  Service's chain has several rules in a row, jumping to the same chain), found without a
-   *  map lookup. Forgotten whenever anything but an -A runs. */
-  #name1: string | undefined;
-  #chain1: Chain | undefined;
-  #name2: string | undefined;
-  #chain2: Chain | undefined;
+  /** Chains found by name lately, in a small table by a hash of the name's last characters:
+   *  kube-proxy's lines name the same chains again a few lines apart (a Service's chain has
+   *  several rules in a row; its endpoints' chains, named by its jumps, come right after), so
+   *  most lookups skip the 100k-entry map. Forgotten whenever anything but an -A runs. */
+  readonly #recentNames: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
+  readonly #recentChains: (Chain | undefined)[] = new Array<Chain | undefined>(RECENT).fill(undefined);
   constructor(base: Table | undefined, name: TableName) {
     const t = base ?? newTable(name);
     this.table = { name: t.name, chains: new Map(t.chains) };
@@ -104,25 +112,23 @@ class TxTable implements TableHandle {
     if (now !== c) return (this.lastWritten = now); // copied already
     const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
-    if (this.#chain1 === c) this.#chain1 = copy;
-    if (this.#chain2 === c) this.#chain2 = copy;
+    const slot = recentSlot(c.name);
+    if (this.#recentChains[slot] === c) this.#recentChains[slot] = copy;
     return (this.lastWritten = copy);
   }
   find(name: string): Chain | undefined {
-    if (name === this.#name1) return this.#chain1;
-    if (name === this.#name2) return this.#chain2;
+    const slot = recentSlot(name);
+    if (name === this.#recentNames[slot]) return this.#recentChains[slot];
     const c = this.table.chains.get(name);
     if (c) {
-      this.#name2 = this.#name1;
-      this.#chain2 = this.#chain1;
-      this.#name1 = name;
-      this.#chain1 = c;
+      this.#recentNames[slot] = name;
+      this.#recentChains[slot] = c;
     }
     return c;
   }
   forget(): void {
-    this.#name1 = this.#name2 = undefined;
-    this.#chain1 = this.#chain2 = undefined;
+    this.#recentNames.fill(undefined);
+    this.#recentChains.fill(undefined);
   }
   create(name: string): Chain {
     const c = newChain(name, false);
