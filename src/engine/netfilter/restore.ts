@@ -39,10 +39,12 @@ function tokenize(text: string, start: number, end: number): string[] {
     if (c === 32 || c === 9 || c === 10 || c === 13) { i++; continue; }
     // A bare word; a `"` inside it opens a quoted part that ends the word when it closes.
     let j = i;
-    while (j < end) {
-      const d = text.charCodeAt(j);
-      if (d === 32 || d === 9 || d === 10 || d === 13 || d === 34) break;
-      j++;
+    if (c !== 34) {
+      for (j = i + 1; j < end; j++) {
+        const d = text.charCodeAt(j);
+        // (one test for the usual characters: the five that end a word are all below 35)
+        if (d < 35 && (d === 32 || d === 34 || d === 9 || d === 10 || d === 13)) break;
+      }
     }
     if (j === end || text.charCodeAt(j) !== 34) {
       out.push(text.slice(i, j));
