@@ -148,29 +148,28 @@ class TxTable implements TableHandle {
  */
 class LineCache {
   readonly #text: string;
-  readonly #tables = new Map<TableName, CachedLines>();
+  /** Per table, three entries a line: where its rule text starts, the rule, the chain's name. */
+  readonly #lines = new Map<TableName, (number | Rule | string)[]>();
   readonly #maps = new Map<TableName, Map<string, number>>();
   constructor(text: string) {
     this.#text = text;
   }
-  /** The line starting at `start` (after any counters) was `-A name` with this rule. */
-  add(table: TableName, start: number, rule: Rule, name: string): void {
-    let t = this.#tables.get(table);
-    if (!t) this.#tables.set(table, (t = { at: [], rules: [], names: [] }));
-    t.at.push(start);
-    t.rules.push(rule);
-    t.names.push(name);
+  /** The table's entries: push(start, rule, chain name) for each `-A` line parsed. */
+  lines(table: TableName): (number | Rule | string)[] {
+    let l = this.#lines.get(table);
+    if (!l) this.#lines.set(table, (l = []));
+    return l;
   }
   /** The `-A` command the line was, with a fresh Rule (zero counters, as the kernel's new rule). */
   get(table: TableName, line: string): ParsedCommand | undefined {
-    const t = this.#tables.get(table);
-    if (!t) return undefined;
+    const l = this.#lines.get(table);
+    if (!l) return undefined;
     let m = this.#maps.get(table);
     if (!m) {
       m = new Map();
       const text = this.#text;
-      for (let k = 0; k < t.rules.length; k++) {
-        const start = t.at[k]!;
+      for (let k = 0; k < l.length; k += 3) {
+        const start = l[k] as number;
         let end = text.indexOf('\n', start);
         if (end < 0) end = text.length;
         if (text.charCodeAt(end - 1) === 13) end--;
@@ -180,22 +179,14 @@ class LineCache {
     }
     const k = m.get(line);
     if (k === undefined) return undefined;
-    const from = t.rules[k]!;
+    const from = l[k + 1] as Rule;
     const rule: Rule = { ...from, counters: { packets: 0, bytes: 0 } };
     shareSpec(from, rule);
     return {
-      table, command: 'A', chain: t.names[k], rulenum: undefined, arg2: undefined, rule, hasSpec: true, numeric: false,
+      table, command: 'A', chain: l[k + 2] as string, rulenum: undefined, arg2: undefined, rule, hasSpec: true, numeric: false,
       verbose: false, exact: false, lineNumbers: false, zero: false, jumpTo: jumpTarget(rule.target), warnings: undefined,
     };
   }
-}
-
-interface CachedLines {
-  /** Where each line's rule text starts. */
-  at: number[];
-  rules: Rule[];
-  /** The chain each line appended to (its name then). */
-  names: string[];
 }
 
 const lineCache = new WeakMap<Netfilter, LineCache>();
@@ -212,6 +203,7 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
   let warnings = '';
   const prevLines = lineCache.get(nf);
   const nextLines = new LineCache(text);
+  let cached: (number | Rule | string)[] | undefined;
   const execOpts = { restore: true, ipsets: nf.ipsets, pendingJumps: pending };
   const len = text.length;
   let pos = 0;
@@ -260,6 +252,7 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
         const base = opts.noflush ? (tx.get(name)?.table ?? nf.tables.get(name)) : undefined;
         cur = new TxTable(base, name);
         tx.set(name, cur);
+        cached = nextLines.lines(name);
         continue;
       }
       if (skip) continue;
@@ -297,7 +290,7 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       return { ...f, stderr: warnings + f.stderr };
     }
     // (an -A has just handed its chain out for writing: the name is that chain's own string)
-    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) nextLines.add(curName, bodyStart, rule, cur.lastWritten!.name);
+    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) cached!.push(bodyStart, rule, cur.lastWritten!.name);
   }
   if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
