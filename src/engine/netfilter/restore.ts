@@ -6,9 +6,9 @@
  */
 import { execute, type NfError, type TableHandle } from './command';
 import { isTableName, newChain, newTable } from './ruleset';
-import { jumpTarget, ParamError, parseCommandLine, type ParsedCommand } from './rulespec';
-import { IPTABLES_VERSION, shareSpec } from './save';
-import type { Chain, Netfilter, Rule, Table, TableName } from './types';
+import { ParamError, parseCommandLine } from './rulespec';
+import { IPTABLES_VERSION } from './save';
+import type { Chain, Netfilter, Table, TableName } from './types';
 
 export interface RestoreOptions {
   noflush?: boolean;
@@ -95,8 +95,6 @@ class TxTable implements TableHandle {
   table: Table;
   /** Chains of the committed table not copied yet. */
   readonly #shared: Set<Chain>;
-  /** The chain last handed out for writing (after an -A: the one its rule went to). */
-  lastWritten: Chain | undefined;
   /** Chains found by name lately, in a small table by a hash of the name's last characters:
    *  kube-proxy's lines name the same chains again a few lines apart (a Service's chain has
    *  several rules in a row; its endpoints' chains, named by its jumps, come right after), so
@@ -109,14 +107,14 @@ class TxTable implements TableHandle {
     this.#shared = new Set(base ? t.chains.values() : undefined);
   }
   own(c: Chain): Chain {
-    if (!this.#shared.has(c)) return (this.lastWritten = c);
+    if (!this.#shared.has(c)) return c;
     const now = this.table.chains.get(c.name)!;
-    if (now !== c) return (this.lastWritten = now); // copied already
+    if (now !== c) return now; // copied already
     const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
     const slot = recentSlot(c.name);
     if (this.#recentChains[slot] === c) this.#recentChains[slot] = copy;
-    return (this.lastWritten = copy);
+    return copy;
   }
   find(name: string): Chain | undefined {
     const slot = recentSlot(name);
@@ -139,57 +137,6 @@ class TxTable implements TableHandle {
   }
 }
 
-/**
- * kube-proxy rewrites mostly identical lines every sync: a restore notes, per table, where each
- * `-A` line it parsed sits in its text and the rule it made, so the next restore into the same
- * node can reuse the parse of a line it saw (parsed rules never change; a copy gets fresh
- * counters). The lookup map is built only when that next restore asks, so a node restored
- * once (the scale explorer's) never pays for hashing its lines.
- */
-class LineCache {
-  readonly #text: string;
-  /** Per table, three entries a line: where its rule text starts, the rule, the chain's name. */
-  readonly #lines = new Map<TableName, (number | Rule | string)[]>();
-  readonly #maps = new Map<TableName, Map<string, number>>();
-  constructor(text: string) {
-    this.#text = text;
-  }
-  /** The table's entries: push(start, rule, chain name) for each `-A` line parsed. */
-  lines(table: TableName): (number | Rule | string)[] {
-    let l = this.#lines.get(table);
-    if (!l) this.#lines.set(table, (l = []));
-    return l;
-  }
-  /** The `-A` command the line was, with a fresh Rule (zero counters, as the kernel's new rule). */
-  get(table: TableName, line: string): ParsedCommand | undefined {
-    const l = this.#lines.get(table);
-    if (!l) return undefined;
-    let m = this.#maps.get(table);
-    if (!m) {
-      m = new Map();
-      const text = this.#text;
-      for (let k = 0; k < l.length; k += 3) {
-        const start = l[k] as number;
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = text.length;
-        if (text.charCodeAt(end - 1) === 13) end--;
-        m.set(text.slice(start, end), k);
-      }
-      this.#maps.set(table, m);
-    }
-    const k = m.get(line);
-    if (k === undefined) return undefined;
-    const from = l[k + 1] as Rule;
-    const rule: Rule = { ...from, counters: { packets: 0, bytes: 0 } };
-    shareSpec(from, rule);
-    return {
-      table, command: 'A', chain: l[k + 2] as string, rulenum: undefined, arg2: undefined, rule, hasSpec: true, numeric: false,
-      verbose: false, exact: false, lineNumbers: false, zero: false, jumpTo: jumpTarget(rule.target), warnings: undefined,
-    };
-  }
-}
-
-const lineCache = new WeakMap<Netfilter, LineCache>();
 
 const CTR_PREFIX = /^\[(\d+):(\d+)\]\s*/;
 const CTR_DECL = /^\[(\d+):(\d+)\]$/;
@@ -201,9 +148,6 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
   let skip = false;
   const pending = new Set<string>();
   let warnings = '';
-  const prevLines = lineCache.get(nf);
-  const nextLines = new LineCache(text);
-  let cached: (number | Rule | string)[] | undefined;
   const execOpts = { restore: true, ipsets: nf.ipsets, pendingJumps: pending };
   const len = text.length;
   let pos = 0;
@@ -252,7 +196,6 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
         const base = opts.noflush ? (tx.get(name)?.table ?? nf.tables.get(name)) : undefined;
         cur = new TxTable(base, name);
         tx.set(name, cur);
-        cached = nextLines.lines(name);
         continue;
       }
       if (skip) continue;
@@ -267,8 +210,7 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
     }
     if (skip) continue;
     if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
-    const hit = prevLines?.get(curName, text.slice(bodyStart, end));
-    const pc = hit ?? parseCommandLine(tokenize(text, bodyStart, end), curName);
+    const pc = parseCommandLine(tokenize(text, bodyStart, end), curName);
     if (pc instanceof ParamError) {
       if (pc.message.startsWith('Bad argument')) {
         return { exitCode: 2, stderr: `${pc.warning}${pc.message}\nError occurred at line: ${n}\n${TRY}` };
@@ -289,12 +231,9 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
     }
-    // (an -A has just handed its chain out for writing: the name is that chain's own string)
-    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) cached!.push(bodyStart, rule, cur.lastWritten!.name);
   }
   if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
-  lineCache.set(nf, nextLines);
   return { exitCode: 0, stderr: warnings };
 }
 

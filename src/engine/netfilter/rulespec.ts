@@ -178,6 +178,7 @@ export function parseCommandLine(argv: readonly string[], restoreTable?: string)
           continue;
         }
         rule.target = { kind: 'jump', chain: next, goto };
+        pc.jumpTo = next;
         continue;
       }
       case 'protocol': {
@@ -306,15 +307,7 @@ export function parseCommandLine(argv: readonly string[], restoreTable?: string)
     if (rule.outIface && (builtinHook === 'PREROUTING' || builtinHook === 'INPUT')) return new ParamError(`Can't use -o with ${builtinHook}\n`);
   }
   pc.rule = rule;
-  pc.jumpTo = jumpTarget(rule.target);
   return pc;
-}
-
-/** The chain a parsed rule's `-j`/`-g` names (`-g ACCEPT` aside, which is a verdict): the
- *  command's jumpTo. */
-export function jumpTarget(t: Target): string | undefined {
-  if (t.kind !== 'jump') return undefined;
-  return t.goto && (t.chain === 'ACCEPT' || t.chain === 'DROP' || t.chain === 'RETURN') ? undefined : t.chain;
 }
 
 /** Does the extension know the option, and does it take an argument? */

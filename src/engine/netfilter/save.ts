@@ -32,12 +32,6 @@ export function saveRuleSpec(r: Rule): string {
   return s;
 }
 
-/** `to` is a copy of `from` with other counters: same text. */
-export function shareSpec(from: Rule, to: Rule): void {
-  const s = specCache.get(from);
-  if (s !== undefined) specCache.set(to, s);
-}
-
 /** ` -m KIND` for each match kind. */
 const MATCH_HEAD = new Map<string, string>([...MATCHES.keys()].map((k) => [k, ' -m ' + k]));
 
