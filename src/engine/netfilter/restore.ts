@@ -106,11 +106,12 @@ class TxTable implements TableHandle {
     this.table = { name: t.name, chains: new Map(t.chains) };
     this.#shared = new Set(base ? t.chains.values() : undefined);
   }
-  own(c: Chain): Chain {
+  /** `keepRules` false: the caller empties the chain, so a copy starts without its rules. */
+  own(c: Chain, keepRules = true): Chain {
     if (!this.#shared.has(c)) return c;
     const now = this.table.chains.get(c.name)!;
     if (now !== c) return now; // copied already
-    const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
+    const copy: Chain = { ...c, counters: { ...c.counters }, rules: keepRules ? [...c.rules] : [], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
     const slot = recentSlot(c.name);
     if (this.#recentChains[slot] === c) this.#recentChains[slot] = copy;
@@ -303,7 +304,7 @@ function declareChain(cur: TxTable, text: string, start: number, end: number, n:
       if (c.rules.length) { c.rules = []; c.version++; }
     }
   } else {
-    const c = cur.own(existing);
+    const c = cur.own(existing, false);
     c.rules = [];
     c.version++;
   }
