@@ -98,7 +98,7 @@ class TxTable implements TableHandle {
   /** Chains found by name lately, in a small table by a hash of the name's last characters:
    *  kube-proxy's lines name the same chains again a few lines apart (a Service's chain has
    *  several rules in a row; its endpoints' chains, named by its jumps, come right after), so
-   *  most lookups skip the 100k-entry map. Forgotten whenever anything but an -A runs. */
+   *  most lookups skip the 100k-entry map. Forgotten after anything but an -A. */
   readonly #recentNames: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
   readonly #recentChains: (Chain | undefined)[] = new Array<Chain | undefined>(RECENT).fill(undefined);
   constructor(base: Table | undefined, name: TableName) {
@@ -138,7 +138,6 @@ class TxTable implements TableHandle {
   }
 }
 
-
 const CTR_PREFIX = /^\[(\d+):(\d+)\]\s*/;
 const CTR_DECL = /^\[(\d+):(\d+)\]$/;
 
@@ -163,9 +162,6 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
     pos = end + 1;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     const c0 = end > start ? text.charCodeAt(start) : -1;
-    // The rule text: text[bodyStart, end).
-    let bodyStart = start;
-    let ctrs: { packets: number; bytes: number } | undefined;
     if (c0 === 58 /* : */) {
       if (skip) continue;
       if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
@@ -199,18 +195,18 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
         tx.set(name, cur);
         continue;
       }
-      if (skip) continue;
-      if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
-      // A rule line with a [packets:bytes] prefix.
-      if (c0 === 91 /* [ */) {
-        const cm = CTR_PREFIX.exec(line);
-        if (!cm) return fail({ kind: 'param', message: `Bad line ${n}: need ]` }, n);
-        bodyStart = start + cm[0].length;
-        ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
-      }
     }
     if (skip) continue;
     if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
+    // A rule line, perhaps with a [packets:bytes] prefix: the rule is text[bodyStart, end).
+    let bodyStart = start;
+    let ctrs: { packets: number; bytes: number } | undefined;
+    if (c0 === 91 /* [ */) {
+      const cm = CTR_PREFIX.exec(text.slice(start, end));
+      if (!cm) return fail({ kind: 'param', message: `Bad line ${n}: need ]` }, n);
+      bodyStart = start + cm[0].length;
+      ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
+    }
     const pc = parseCommandLine(tokenize(text, bodyStart, end), curName);
     if (pc instanceof ParamError) {
       if (pc.message.startsWith('Bad argument')) {
@@ -226,12 +222,13 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       if (opts.counters && ctrs) rule.counters = ctrs;
       else if (rule.counters.packets !== 0 || rule.counters.bytes !== 0) rule.counters = { packets: 0, bytes: 0 };
     }
-    if (pc.command !== 'A') cur.forget();
     const r = execute(pc, cur, execOpts);
     if ('kind' in r) {
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
     }
+    // Anything but an -A may have added, removed or renamed chains.
+    if (pc.command !== 'A') cur.forget();
   }
   if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
