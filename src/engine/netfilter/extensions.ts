@@ -346,8 +346,8 @@ const statisticExt: MatchExt = {
     const mm = m as Record<string, unknown>;
     if (mm.mode === 'random') {
       if ((mm.probability as number) < 0) return new ParamError('statistic: --probability must be specified in random mode');
-      delete mm.every;
-      delete mm.packet;
+      if ('every' in mm) delete mm.every;
+      if ('packet' in mm) delete mm.packet;
     } else {
       if ((mm.every as number) < 0) return new ParamError('statistic: option "--mode nth" also requires "--every".\n');
       if (!mm.packetSet) return new ParamError('statistic: option "--every" also requires "--packet".\n');
@@ -567,7 +567,8 @@ const PROTO_BY_NAME: ReadonlyMap<string, number> = new Map([
 ]);
 
 export function protoNumber(text: string): number | undefined {
-  if (/^\d+$/.test(text)) {
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57 && /^\d+$/.test(text)) {
     const n = Number(text);
     return n <= 255 ? n : undefined;
   }
@@ -604,26 +605,72 @@ const REJECT_ALIASES: Readonly<Record<string, RejectWith>> = {
   'icmp-admin-prohibited': 'icmp-admin-prohibited', 'admin-prohib': 'icmp-admin-prohibited',
 };
 
+/** The range of a DNAT/SNAT target before --to-destination/--to-source gives one. */
+const NO_RANGE: NatRange = Object.freeze({});
+
+/** `--to-destination`/`--to-source` as `ADDR[-ADDR][:PORT[-PORT]]`: the parts of
+ *  /^([0-9.]*)(?:-([0-9.]+))?(?::(\d+)(?:-(\d+))?)?$/, read by hand (100k DNAT rules in a
+ *  big sync); undefined when the text is not of that form. */
+function natRangeParts(text: string): [string, string | undefined, string | undefined, string | undefined] | undefined {
+  const n = text.length;
+  const run = (from: number, dots: boolean): number => {
+    let i = from;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (dots && c === 46))) break;
+    }
+    return i;
+  };
+  let i = run(0, true);
+  const ip1 = text.slice(0, i);
+  let ip2: string | undefined;
+  let p1: string | undefined;
+  let p2: string | undefined;
+  if (text.charCodeAt(i) === 45 /* - */) {
+    const e = run(i + 1, true);
+    if (e > i + 1) {
+      ip2 = text.slice(i + 1, e);
+      i = e;
+    }
+  }
+  if (text.charCodeAt(i) === 58 /* : */) {
+    const e = run(i + 1, false);
+    if (e > i + 1) {
+      p1 = text.slice(i + 1, e);
+      i = e;
+      if (text.charCodeAt(i) === 45 /* - */) {
+        const e2 = run(i + 1, false);
+        if (e2 > i + 1) {
+          p2 = text.slice(i + 1, e2);
+          i = e2;
+        }
+      }
+    }
+  }
+  return i === n ? [ip1, ip2, p1, p2] : undefined;
+}
+
 function parseNatRange(text: string, what: 'DNAT' | 'SNAT'): NatRange | ParamError {
-  const m = /^([0-9.]*)(?:-([0-9.]+))?(?::(\d+)(?:-(\d+))?)?$/.exec(text);
-  const bad = new ParamError(`Bad IP address "${text}"\n`);
-  if (!m) return bad;
+  const m = natRangeParts(text);
+  const bad = (): ParamError => new ParamError(`Bad IP address "${text}"\n`);
+  if (!m) return bad();
+  const [ip1, ip2, p1, p2] = m;
   const r: NatRange = {};
-  if (m[1]) {
-    const a = parseAddr(m[1], false);
-    if (!a || a.bits !== 32 || m[1].includes('/')) return bad;
+  if (ip1) {
+    const a = parseAddr(ip1, false);
+    if (!a || a.bits !== 32 || ip1.includes('/')) return bad();
     r.ipMin = a.base;
     r.ipMax = a.base;
-    if (m[2]) {
-      const b = parseAddr(m[2], false);
-      if (!b) return bad;
+    if (ip2) {
+      const b = parseAddr(ip2, false);
+      if (!b) return bad();
       r.ipMax = b.base;
     }
-  } else if (!m[3]) return bad;
-  if (m[3]) {
-    const p = Number(m[3]);
-    const q = m[4] === undefined ? p : Number(m[4]);
-    if (p > 65535 || q > 65535 || p > q) return new ParamError(`Port "${m[3]}" not valid\n`);
+  } else if (!p1) return bad();
+  if (p1) {
+    const p = Number(p1);
+    const q = p2 === undefined ? p : Number(p2);
+    if (p > 65535 || q > 65535 || p > q) return new ParamError(`Port "${p1}" not valid\n`);
     r.portMin = p;
     r.portMax = q;
   }
@@ -647,22 +694,21 @@ const TARGETS: ReadonlyMap<string, TargetExt> = new Map<string, TargetExt>([
   ['DNAT', {
     name: 'DNAT',
     options: [{ name: '--to-destination', arg: true }, { name: '--random', arg: false }, { name: '--persistent', arg: false }],
-    init: () => ({ kind: 'DNAT', range: {}, random: false, persistent: false, ...{ unset: true } }),
+    init: () => ({ kind: 'DNAT', range: NO_RANGE, random: false, persistent: false }),
     parse(t, o, arg) {
-      const tt = t as Extract<Target, { kind: 'DNAT' }> & { unset?: boolean };
+      const tt = t as Extract<Target, { kind: 'DNAT' }>;
       if (o === '--random') tt.random = true;
       else if (o === '--persistent') tt.persistent = true;
       else {
-        if (!tt.unset) return new ParamError('DNAT: Multiple --to-destination not supported');
+        if (tt.range !== NO_RANGE) return new ParamError('DNAT: Multiple --to-destination not supported');
         const r = parseNatRange(arg!, 'DNAT');
         if (r instanceof ParamError) return r;
         tt.range = r;
-        delete tt.unset;
       }
       return undefined;
     },
     check(t) {
-      if ((t as { unset?: boolean }).unset) return new ParamError('DNAT: option "--to-destination" must be specified\n');
+      if ((t as Extract<Target, { kind: 'DNAT' }>).range === NO_RANGE) return new ParamError('DNAT: option "--to-destination" must be specified\n');
       return undefined;
     },
     tables: ['nat'],
@@ -671,23 +717,22 @@ const TARGETS: ReadonlyMap<string, TargetExt> = new Map<string, TargetExt>([
   ['SNAT', {
     name: 'SNAT',
     options: [{ name: '--to-source', arg: true }, { name: '--random', arg: false }, { name: '--random-fully', arg: false }, { name: '--persistent', arg: false }],
-    init: () => ({ kind: 'SNAT', range: {}, random: false, randomFully: false, persistent: false, ...{ unset: true } }),
+    init: () => ({ kind: 'SNAT', range: NO_RANGE, random: false, randomFully: false, persistent: false }),
     parse(t, o, arg) {
-      const tt = t as Extract<Target, { kind: 'SNAT' }> & { unset?: boolean };
+      const tt = t as Extract<Target, { kind: 'SNAT' }>;
       if (o === '--random') tt.random = true;
       else if (o === '--random-fully') tt.randomFully = true;
       else if (o === '--persistent') tt.persistent = true;
       else {
-        if (!tt.unset) return new ParamError('SNAT: Multiple --to-source not supported');
+        if (tt.range !== NO_RANGE) return new ParamError('SNAT: Multiple --to-source not supported');
         const r = parseNatRange(arg!, 'SNAT');
         if (r instanceof ParamError) return r;
         tt.range = r;
-        delete tt.unset;
       }
       return undefined;
     },
     check(t) {
-      if ((t as { unset?: boolean }).unset) return new ParamError('SNAT: option "--to-source" must be specified\n');
+      if ((t as Extract<Target, { kind: 'SNAT' }>).range === NO_RANGE) return new ParamError('SNAT: option "--to-source" must be specified\n');
       return undefined;
     },
     tables: ['nat'],

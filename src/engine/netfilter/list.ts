@@ -2,7 +2,7 @@
  *  and xshared.c, xtables_print_num in libxtables), checked against iptables v1.8.9 (nf_tables). */
 import { listAddr } from './addr';
 import { printMatch, printTarget, protoName, targetName } from './extensions';
-import { newTable, references, sortedChains } from './ruleset';
+import { newTable, referenceCounts, references, sortedChains } from './ruleset';
 import { saveRuleSpec } from './save';
 import type { Chain, Rule, Table } from './types';
 
@@ -72,12 +72,13 @@ export function listRule(r: Rule, num: number, o: ListOptions): string {
   return s;
 }
 
-function chainTitle(t: Table, c: Chain, o: ListOptions): string {
+/** `refs`: how many rules jump or go to the chain. */
+function chainTitle(c: Chain, refs: number, o: ListOptions): string {
   if (c.builtin) {
     if (!o.verbose) return `Chain ${c.name} (policy ${c.policy})`;
     return `Chain ${c.name} (policy ${c.policy} ${printNum(c.counters.packets, !!o.exact, true)}packets, ${printNum(c.counters.bytes, !!o.exact, true)}bytes)`;
   }
-  return `Chain ${c.name} (${references(t, c.name)} references)`;
+  return `Chain ${c.name} (${refs} references)`;
 }
 
 export type ListResult = { ok: true; text: string } | { ok: false; error: 'no-chain' };
@@ -91,9 +92,11 @@ export function listChains(table: Table | undefined, tableName: Table['name'], c
     const r = chains[0]!.rules[rulenum - 1];
     return { ok: true, text: r ? listRule(r, rulenum, o) + '\n' : '' };
   }
+  // Every chain's references counted in one pass over the rules (not one pass per chain).
+  const refs = chain === undefined ? referenceCounts(t) : new Map([[chain, references(t, chain)]]);
   const blocks: string[] = [];
   for (const c of chains) {
-    const lines = [chainTitle(t, c, o), header(o)];
+    const lines = [chainTitle(c, refs.get(c.name) ?? 0, o), header(o)];
     c.rules.forEach((r, i) => lines.push(listRule(r, i + 1, o)));
     blocks.push(lines.join('\n') + '\n');
   }

@@ -6,9 +6,9 @@
  */
 import { execute, type NfError, type TableHandle } from './command';
 import { isTableName, newChain, newTable } from './ruleset';
-import { jumpTarget, ParamError, parseCommandLine, type ParsedCommand } from './rulespec';
-import { IPTABLES_VERSION, shareSpec } from './save';
-import type { Chain, Netfilter, Rule, Table, TableName } from './types';
+import { ParamError, parseCommandLine } from './rulespec';
+import { IPTABLES_VERSION } from './save';
+import type { Chain, Netfilter, Table, TableName } from './types';
 
 export interface RestoreOptions {
   noflush?: boolean;
@@ -39,10 +39,12 @@ function tokenize(text: string, start: number, end: number): string[] {
     if (c === 32 || c === 9 || c === 10 || c === 13) { i++; continue; }
     // A bare word; a `"` inside it opens a quoted part that ends the word when it closes.
     let j = i;
-    while (j < end) {
-      const d = text.charCodeAt(j);
-      if (d === 32 || d === 9 || d === 10 || d === 13 || d === 34) break;
-      j++;
+    if (c !== 34) {
+      for (j = i + 1; j < end; j++) {
+        const d = text.charCodeAt(j);
+        // (one test for the usual characters: the five that end a word are all below 35)
+        if (d < 35 && (d === 32 || d === 34 || d === 9 || d === 10 || d === 13)) break;
+      }
     }
     if (j === end || text.charCodeAt(j) !== 34) {
       out.push(text.slice(i, j));
@@ -78,51 +80,56 @@ function fail(e: NfError, line: number): RestoreResult {
   }
 }
 
+const RECENT = 64;
+
+/** A slot for the name among RECENT: its length and last characters (kube-proxy's chain
+ *  names end in a hash). */
+function recentSlot(name: string): number {
+  const n = name.length;
+  return (n * 7 + name.charCodeAt(n - 1) * 31 + name.charCodeAt(n - 2) * 3 + name.charCodeAt(n - 3)) & (RECENT - 1);
+}
+
 /** Copy-on-write view of one table inside the transaction: the committed table's chains are
  *  copied when first changed; chains made here are the transaction's own. */
 class TxTable implements TableHandle {
   table: Table;
   /** Chains of the committed table not copied yet. */
   readonly #shared: Set<Chain>;
-  /** The chain last handed out for writing (after an -A: the one its rule went to). */
-  lastWritten: Chain | undefined;
-  /** The last two chains found by name: the next -A line mostly names one of them again (a
-   *  Service's chain has several rules in a row, jumping to the same chain), found without a
-   *  map lookup. Forgotten whenever anything but an -A runs. */
-  #name1: string | undefined;
-  #chain1: Chain | undefined;
-  #name2: string | undefined;
-  #chain2: Chain | undefined;
+  /** Chains found by name lately, in a small table by a hash of the name's last characters:
+   *  kube-proxy's lines name the same chains again a few lines apart (a Service's chain has
+   *  several rules in a row; its endpoints' chains, named by its jumps, come right after), so
+   *  most lookups skip the 100k-entry map. Forgotten after anything but an -A. */
+  readonly #recentNames: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
+  readonly #recentChains: (Chain | undefined)[] = new Array<Chain | undefined>(RECENT).fill(undefined);
   constructor(base: Table | undefined, name: TableName) {
     const t = base ?? newTable(name);
     this.table = { name: t.name, chains: new Map(t.chains) };
     this.#shared = new Set(base ? t.chains.values() : undefined);
   }
-  own(c: Chain): Chain {
-    if (!this.#shared.has(c)) return (this.lastWritten = c);
+  /** `keepRules` false: the caller empties the chain, so a copy starts without its rules. */
+  own(c: Chain, keepRules = true): Chain {
+    if (!this.#shared.has(c)) return c;
     const now = this.table.chains.get(c.name)!;
-    if (now !== c) return (this.lastWritten = now); // copied already
-    const copy: Chain = { ...c, counters: { ...c.counters }, rules: [...c.rules], version: c.version + 1 };
+    if (now !== c) return now; // copied already
+    const copy: Chain = { ...c, counters: { ...c.counters }, rules: keepRules ? [...c.rules] : [], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
-    if (this.#chain1 === c) this.#chain1 = copy;
-    if (this.#chain2 === c) this.#chain2 = copy;
-    return (this.lastWritten = copy);
+    const slot = recentSlot(c.name);
+    if (this.#recentChains[slot] === c) this.#recentChains[slot] = copy;
+    return copy;
   }
   find(name: string): Chain | undefined {
-    if (name === this.#name1) return this.#chain1;
-    if (name === this.#name2) return this.#chain2;
+    const slot = recentSlot(name);
+    if (name === this.#recentNames[slot]) return this.#recentChains[slot];
     const c = this.table.chains.get(name);
     if (c) {
-      this.#name2 = this.#name1;
-      this.#chain2 = this.#chain1;
-      this.#name1 = name;
-      this.#chain1 = c;
+      this.#recentNames[slot] = name;
+      this.#recentChains[slot] = c;
     }
     return c;
   }
   forget(): void {
-    this.#name1 = this.#name2 = undefined;
-    this.#chain1 = this.#chain2 = undefined;
+    this.#recentNames.fill(undefined);
+    this.#recentChains.fill(undefined);
   }
   create(name: string): Chain {
     const c = newChain(name, false);
@@ -130,67 +137,6 @@ class TxTable implements TableHandle {
     return c;
   }
 }
-
-/**
- * kube-proxy rewrites mostly identical lines every sync: a restore notes, per table, where each
- * `-A` line it parsed sits in its text and the rule it made, so the next restore into the same
- * node can reuse the parse of a line it saw (parsed rules never change; a copy gets fresh
- * counters). The lookup map is built only when that next restore asks, so a node restored
- * once (the scale explorer's) never pays for hashing its lines.
- */
-class LineCache {
-  readonly #text: string;
-  readonly #tables = new Map<TableName, CachedLines>();
-  readonly #maps = new Map<TableName, Map<string, number>>();
-  constructor(text: string) {
-    this.#text = text;
-  }
-  /** The line starting at `start` (after any counters) was `-A name` with this rule. */
-  add(table: TableName, start: number, rule: Rule, name: string): void {
-    let t = this.#tables.get(table);
-    if (!t) this.#tables.set(table, (t = { at: [], rules: [], names: [] }));
-    t.at.push(start);
-    t.rules.push(rule);
-    t.names.push(name);
-  }
-  /** The `-A` command the line was, with a fresh Rule (zero counters, as the kernel's new rule). */
-  get(table: TableName, line: string): ParsedCommand | undefined {
-    const t = this.#tables.get(table);
-    if (!t) return undefined;
-    let m = this.#maps.get(table);
-    if (!m) {
-      m = new Map();
-      const text = this.#text;
-      for (let k = 0; k < t.rules.length; k++) {
-        const start = t.at[k]!;
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = text.length;
-        if (text.charCodeAt(end - 1) === 13) end--;
-        m.set(text.slice(start, end), k);
-      }
-      this.#maps.set(table, m);
-    }
-    const k = m.get(line);
-    if (k === undefined) return undefined;
-    const from = t.rules[k]!;
-    const rule: Rule = { ...from, counters: { packets: 0, bytes: 0 } };
-    shareSpec(from, rule);
-    return {
-      table, command: 'A', chain: t.names[k], rulenum: undefined, arg2: undefined, rule, hasSpec: true, numeric: false,
-      verbose: false, exact: false, lineNumbers: false, zero: false, jumpTo: jumpTarget(rule.target), warnings: undefined,
-    };
-  }
-}
-
-interface CachedLines {
-  /** Where each line's rule text starts. */
-  at: number[];
-  rules: Rule[];
-  /** The chain each line appended to (its name then). */
-  names: string[];
-}
-
-const lineCache = new WeakMap<Netfilter, LineCache>();
 
 const CTR_PREFIX = /^\[(\d+):(\d+)\]\s*/;
 const CTR_DECL = /^\[(\d+):(\d+)\]$/;
@@ -202,8 +148,6 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
   let skip = false;
   const pending = new Set<string>();
   let warnings = '';
-  const prevLines = lineCache.get(nf);
-  const nextLines = new LineCache(text);
   const execOpts = { restore: true, ipsets: nf.ipsets, pendingJumps: pending };
   const len = text.length;
   let pos = 0;
@@ -218,9 +162,6 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
     pos = end + 1;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     const c0 = end > start ? text.charCodeAt(start) : -1;
-    // The rule text: text[bodyStart, end).
-    let bodyStart = start;
-    let ctrs: { packets: number; bytes: number } | undefined;
     if (c0 === 58 /* : */) {
       if (skip) continue;
       if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
@@ -254,20 +195,19 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
         tx.set(name, cur);
         continue;
       }
-      if (skip) continue;
-      if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
-      // A rule line with a [packets:bytes] prefix.
-      if (c0 === 91 /* [ */) {
-        const cm = CTR_PREFIX.exec(line);
-        if (!cm) return fail({ kind: 'param', message: `Bad line ${n}: need ]` }, n);
-        bodyStart = start + cm[0].length;
-        ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
-      }
     }
     if (skip) continue;
     if (!cur || !curName) return fail({ kind: 'other', message: '' }, n);
-    const hit = prevLines?.get(curName, text.slice(bodyStart, end));
-    const pc = hit ?? parseCommandLine(tokenize(text, bodyStart, end), curName);
+    // A rule line, perhaps with a [packets:bytes] prefix: the rule is text[bodyStart, end).
+    let bodyStart = start;
+    let ctrs: { packets: number; bytes: number } | undefined;
+    if (c0 === 91 /* [ */) {
+      const cm = CTR_PREFIX.exec(text.slice(start, end));
+      if (!cm) return fail({ kind: 'param', message: `Bad line ${n}: need ]` }, n);
+      bodyStart = start + cm[0].length;
+      ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
+    }
+    const pc = parseCommandLine(tokenize(text, bodyStart, end), curName);
     if (pc instanceof ParamError) {
       if (pc.message.startsWith('Bad argument')) {
         return { exitCode: 2, stderr: `${pc.warning}${pc.message}\nError occurred at line: ${n}\n${TRY}` };
@@ -290,12 +230,11 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
     }
-    // (an -A has just handed its chain out for writing: the name is that chain's own string)
-    if (pc.command === 'A' && rule && !(w !== undefined && w.length)) nextLines.add(curName, bodyStart, rule, cur.lastWritten!.name);
+    // Anything but an -A may have added, removed or renamed chains.
+    if (pc.command !== 'A') cur.forget();
   }
   if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
-  lineCache.set(nf, nextLines);
   return { exitCode: 0, stderr: warnings };
 }
 
@@ -365,7 +304,7 @@ function declareChain(cur: TxTable, text: string, start: number, end: number, n:
       if (c.rules.length) { c.rules = []; c.version++; }
     }
   } else {
-    const c = cur.own(existing);
+    const c = cur.own(existing, false);
     c.rules = [];
     c.version++;
   }

@@ -118,6 +118,15 @@ export function sortedChains(t: Table): readonly Chain[] {
   return chainOrder(t).sorted;
 }
 
+/** For every chain name, how many rules in the table jump or go to it. */
+export function referenceCounts(t: Table): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const c of t.chains.values()) {
+    for (const r of c.rules) if (r.target.kind === 'jump') n.set(r.target.chain, (n.get(r.target.chain) ?? 0) + 1);
+  }
+  return n;
+}
+
 /** How many rules in the table jump or go to `name` (the "(N references)" of iptables -L). */
 export function references(t: Table, name: string): number {
   let n = 0;

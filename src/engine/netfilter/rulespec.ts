@@ -147,64 +147,8 @@ export function parseCommandLine(argv: readonly string[], restoreTable?: string)
       continue;
     }
     const opt = short ? SHORT_OPTIONS[a.charCodeAt(1)] : OPTIONS.get(a);
-    switch (opt) {
-      case 'table':
-        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
-        if (restoreTable !== undefined) return new ParamError("The -t option cannot be used in iptables-restore.\n");
-        pc.table = next;
-        i++;
-        continue;
-      case 'numeric': pc.numeric = true; continue;
-      case 'verbose': pc.verbose = true; continue;
-      case 'exact': pc.exact = true; continue;
-      case 'line-numbers': pc.lineNumbers = true; continue;
-      case 'wait':
-        if (isNum(next)) i++;
-        continue;
-      case 'counters': {
-        const p = argv[i + 1];
-        const b = argv[i + 2];
-        if (!isNum(p) || !isNum(b)) return new ParamError('-c requires packet and byte counter');
-        rule.counters = { packets: Number(p), bytes: Number(b) } satisfies Counters;
-        i += 2;
-        continue;
-      }
-      case 'source': case 'destination': {
-        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
-        const src = opt === 'source';
-        if ((src && rule.src) || (!src && rule.dst)) return new ParamError(`multiple -${src ? 's' : 'd'} flags not allowed`);
-        const addr = parseAddr(next, invert);
-        invert = false;
-        if (!addr) return new ParamError(`host/network \`${next}' not found`);
-        if (src) rule.src = addr;
-        else rule.dst = addr;
-        pc.hasSpec = true;
-        i++;
-        continue;
-      }
-      case 'in-interface': case 'out-interface': {
-        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
-        const ifc = parseIface(next, invert);
-        invert = false;
-        if (ifc instanceof ParamError) return ifc;
-        if (opt === 'in-interface') rule.inIface = ifc;
-        else rule.outIface = ifc;
-        pc.hasSpec = true;
-        i++;
-        continue;
-      }
-      case 'protocol': {
-        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
-        const p = protoNumber(next);
-        if (p === undefined) return new ParamError(`unknown protocol "${next}" specified`);
-        rule.proto = p;
-        rule.protoInv = invert;
-        invert = false;
-        if (p === 0 && rule.protoInv) return new ParamError('rule would never match protocol');
-        pc.hasSpec = true;
-        i++;
-        continue;
-      }
+    // (the options of a kube-proxy rule line first)
+    if (opt !== undefined) switch (opt) {
       case 'match': {
         if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
         if (invert) return new ParamError('unexpected ! flag before --match');
@@ -234,6 +178,64 @@ export function parseCommandLine(argv: readonly string[], restoreTable?: string)
           continue;
         }
         rule.target = { kind: 'jump', chain: next, goto };
+        pc.jumpTo = next;
+        continue;
+      }
+      case 'protocol': {
+        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
+        const p = protoNumber(next);
+        if (p === undefined) return new ParamError(`unknown protocol "${next}" specified`);
+        rule.proto = p;
+        rule.protoInv = invert;
+        invert = false;
+        if (p === 0 && rule.protoInv) return new ParamError('rule would never match protocol');
+        pc.hasSpec = true;
+        i++;
+        continue;
+      }
+      case 'source': case 'destination': {
+        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
+        const src = opt === 'source';
+        if ((src && rule.src) || (!src && rule.dst)) return new ParamError(`multiple -${src ? 's' : 'd'} flags not allowed`);
+        const addr = parseAddr(next, invert);
+        invert = false;
+        if (!addr) return new ParamError(`host/network \`${next}' not found`);
+        if (src) rule.src = addr;
+        else rule.dst = addr;
+        pc.hasSpec = true;
+        i++;
+        continue;
+      }
+      case 'in-interface': case 'out-interface': {
+        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
+        const ifc = parseIface(next, invert);
+        invert = false;
+        if (ifc instanceof ParamError) return ifc;
+        if (opt === 'in-interface') rule.inIface = ifc;
+        else rule.outIface = ifc;
+        pc.hasSpec = true;
+        i++;
+        continue;
+      }
+      case 'table':
+        if (next === undefined) return new ParamError(`option "${a}" requires an argument`);
+        if (restoreTable !== undefined) return new ParamError("The -t option cannot be used in iptables-restore.\n");
+        pc.table = next;
+        i++;
+        continue;
+      case 'numeric': pc.numeric = true; continue;
+      case 'verbose': pc.verbose = true; continue;
+      case 'exact': pc.exact = true; continue;
+      case 'line-numbers': pc.lineNumbers = true; continue;
+      case 'wait':
+        if (isNum(next)) i++;
+        continue;
+      case 'counters': {
+        const p = argv[i + 1];
+        const b = argv[i + 2];
+        if (!isNum(p) || !isNum(b)) return new ParamError('-c requires packet and byte counter');
+        rule.counters = { packets: Number(p), bytes: Number(b) } satisfies Counters;
+        i += 2;
         continue;
       }
       default:
@@ -305,15 +307,7 @@ export function parseCommandLine(argv: readonly string[], restoreTable?: string)
     if (rule.outIface && (builtinHook === 'PREROUTING' || builtinHook === 'INPUT')) return new ParamError(`Can't use -o with ${builtinHook}\n`);
   }
   pc.rule = rule;
-  pc.jumpTo = jumpTarget(rule.target);
   return pc;
-}
-
-/** The chain a parsed rule's `-j`/`-g` names (`-g ACCEPT` aside, which is a verdict): the
- *  command's jumpTo. */
-export function jumpTarget(t: Target): string | undefined {
-  if (t.kind !== 'jump') return undefined;
-  return t.goto && (t.chain === 'ACCEPT' || t.chain === 'DROP' || t.chain === 'RETURN') ? undefined : t.chain;
 }
 
 /** Does the extension know the option, and does it take an argument? */

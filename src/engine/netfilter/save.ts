@@ -32,12 +32,6 @@ export function saveRuleSpec(r: Rule): string {
   return s;
 }
 
-/** `to` is a copy of `from` with other counters: same text. */
-export function shareSpec(from: Rule, to: Rule): void {
-  const s = specCache.get(from);
-  if (s !== undefined) specCache.set(to, s);
-}
-
 /** ` -m KIND` for each match kind. */
 const MATCH_HEAD = new Map<string, string>([...MATCHES.keys()].map((k) => [k, ' -m ' + k]));
 
@@ -80,13 +74,13 @@ export interface SaveOptions {
 }
 
 /**
- * Text built from many small pieces: joined a few thousand at a time into flat chunks, so a
- * 30 MB dump never holds millions of little strings (or trees of them) at once.
+ * Text built from many small pieces, joined a few thousand at a time so that a 30 MB dump
+ * never holds millions of little strings at once; the joined chunks are concatenated, not
+ * copied into one.
  */
 class Pieces {
-  /** The chunks so far, concatenated (not copied into one: V8 keeps the pieces). */
   #done = '';
-  /** Push pieces here; end each line with line(). */
+  /** Push pieces here; then line() (which ends a line) or flushIfBig(). */
   readonly parts: string[] = [];
   line(): void {
     this.parts.push('\n');
@@ -109,8 +103,8 @@ class Pieces {
 
 /**
  * What a table prints that changes only when its chains do: the user chains' `:NAME - [0:0]`
- * lines and all the `-A` lines. Kept per table while its chains are the same (same sort, see
- * sortedChains) at the same versions: printing a 300k-rule table again costs nothing.
+ * lines and all the `-A` lines. Kept per table while its chains are the same ones (the same
+ * chainOrder) at the same versions: printing a 300k-rule table again costs nothing.
  */
 interface TableText {
   order: ChainOrder;
