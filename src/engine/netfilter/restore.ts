@@ -223,15 +223,13 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       else if (rule.counters.packets !== 0 || rule.counters.bytes !== 0) rule.counters = { packets: 0, bytes: 0 };
     }
     const r = execute(pc, cur, execOpts);
-    // After (not before) any command but -A: an -X or -F may have just looked up, and removed,
-    // the chain the memo would hand to the next -A.
+    // After (not before) any command but -A: it may have added, removed or renamed chains, and
+    // an -X or -F may have just looked up, and removed, the chain the memo would hand the next -A.
     if (pc.command !== 'A') cur.forget();
     if ('kind' in r) {
       const f = fail(r, n);
       return { ...f, stderr: warnings + f.stderr };
     }
-    // Anything but an -A may have added, removed or renamed chains.
-    if (pc.command !== 'A') cur.forget();
   }
   if (cur) return { exitCode: 1, stderr: `${warnings}iptables-restore: COMMIT expected at line ${n + 1}\n` };
   for (const [name, t] of tx) nf.tables.set(name, t.table);
