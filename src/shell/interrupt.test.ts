@@ -169,6 +169,88 @@ describe('streaming: bash writes each command of a line to the tty as it runs', 
     return { shown, pass, other, stop };
   }
 
+  /** The first web pod's IP, from a plain session on a cluster made as liveLine makes it. */
+  async function webIP(): Promise<string> {
+    const cluster = createCluster({ seed: 1, manifests: WEB });
+    cluster.tick(60_000);
+    return (await createSession({ cluster }).run(`kubectl get pods -l app=web -o jsonpath='{.items[0].status.podIP}'`)).stdout;
+  }
+  const replies = (text: string) => text.split('\n').filter((l) => l.startsWith('64 bytes from')).length;
+
+  it('kubectl exec POD -- ping: the replies show as they come; Ctrl-C kills kubectl, so no statistics (no tty: the remote ping never got the signal)', { timeout: 30_000 }, async () => {
+    const ip = await webIP();
+    const t = await liveLine(`kubectl exec shoot -- ping ${ip}`);
+    await t.pass(2500);
+    expect(t.shown.text.startsWith(`PING ${ip} (${ip}) 56(84) bytes of data.\n`)).toBe(true);
+    expect(replies(t.shown.text)).toBe(3);
+    const before = t.shown.text;
+    const { r, screen } = await t.stop();
+    // kubectl dies of SIGINT: the tty's ^C, bash's newline, status 130; the remote statistics are lost.
+    expect(screen.slice(before.length)).toBe('^C\n');
+    expect(screen).not.toContain('ping statistics');
+    expect(r.exitCode).toBe(130);
+  });
+
+  it('kubectl exec -it POD -- ping: Ctrl-C goes through the raw terminal to the remote ping, which prints its statistics; kubectl exits with its status', { timeout: 30_000 }, async () => {
+    const ip = await webIP();
+    const t = await liveLine(`kubectl exec -it shoot -- ping ${ip}`);
+    await t.pass(1500);
+    expect(replies(t.shown.text)).toBe(2);
+    const before = t.shown.text;
+    const { r, screen } = await t.stop();
+    const after = screen.slice(before.length).split('\n');
+    expect(after[0]).toBe('^C');
+    expect(after[1]).toBe(`--- ${ip} ping statistics ---`);
+    expect(after[2]).toBe('2 packets transmitted, 2 received, 0% packet loss, time 1500ms');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('kubectl exec -it POD -- sleep 30: the remote sleep dies of the ^C; kubectl reports its status 130', { timeout: 30_000 }, async () => {
+    const t = await liveLine('kubectl exec -it shoot -- sleep 30');
+    await t.pass(1000);
+    const { r, screen } = await t.stop();
+    // The remote pty echoes ^C (no newline: sleep did not print one, and kubectl exited on its
+    // own, so bash adds none); kubectl's message follows on the same line.
+    expect(screen).toBe('^Ccommand terminated with exit code 130\n');
+    expect(r.exitCode).toBe(130);
+  });
+
+  it('ssh -t NODE CMD: Ctrl-C reaches the remote command through its pty; ssh says the connection closed. Without a terminal, -t is refused', { timeout: 30_000 }, async () => {
+    const t = await liveLine('ssh -t worker sleep 30');
+    await t.pass(1000);
+    const { r, screen } = await t.stop();
+    // OpenSSH prints its messages with \r\n while the terminal is raw.
+    expect(screen).toBe('^CConnection to worker closed.\r\n');
+    expect(r.exitCode).toBe(130);
+    const cli = createSession({ cluster: createCluster({ seed: 1 }) });
+    const r2 = await cli.run('ssh -t worker hostname');
+    expect(r2.stdout).toBe('worker\n');
+    expect(r2.stderr).toBe('Pseudo-terminal will not be allocated because stdin is not a terminal.\r\n');
+  });
+
+  it('a remote command whose output is not the terminal still hands it over at the end: a pipe, a file, stderr sent away', { timeout: 30_000 }, async () => {
+    const ip = await webIP();
+    const piped = await liveLine(`kubectl exec shoot -- ping -c 2 ${ip} | grep -c 'bytes from'`);
+    await piped.pass(1500);
+    expect(piped.shown.text).toBe('2\n');
+    const quiet = await liveLine(`kubectl exec shoot -- ping -c 3 ${ip} 2>/dev/null`);
+    await quiet.pass(1500);
+    expect(replies(quiet.shown.text)).toBe(2);
+    // The remote stderr goes where kubectl's goes.
+    const ended = async (line: string) => {
+      const t = await liveLine(line);
+      await t.pass(30_000);
+      return (await t.stop()).screen;
+    };
+    expect(await ended('kubectl exec shoot -- ping -c 1 no-such-host 2>/dev/null')).toBe('');
+    expect(await ended('kubectl exec shoot -- ping -c 1 no-such-host')).toBe('ping: no-such-host: Name or service not known\ncommand terminated with exit code 2\n');
+    const ssh = await liveLine(`ssh worker 'echo one; sleep 2; echo two'`);
+    await ssh.pass(100);
+    expect(ssh.shown.text).toBe('one\n');
+    await ssh.pass(2000);
+    expect(ssh.shown.text).toBe('one\ntwo\n');
+  });
+
   it('a loop: each command shows when it ends, long before the line does; Ctrl-C keeps what was printed', { timeout: 30_000 }, async () => {
     const t = await liveLine('for i in 1 2 3; do echo "try $i"; kubectl get deployment web -o name; sleep 1; done; echo after');
     await t.pass(100);

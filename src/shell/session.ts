@@ -14,7 +14,7 @@ import type { CommandModule, CommandResult, ExternalEditor, KubeConfigState, Ses
 import { inShellDialect } from './dialect';
 import { podEnv, podFiles } from './podfiles';
 import { terminalText } from './display';
-import { terminalFs, terminalMark, toTerminal, type PipeRest } from './tty';
+import { terminalFs, terminalMark, toTerminal, type PipeRest, type Route } from './tty';
 
 export interface SessionOptions {
   cluster: Cluster;
@@ -105,8 +105,10 @@ interface Line {
   /** The tty echoes Ctrl-C as `^C` (a full-screen program turns echo off). */
   echo: boolean;
   onOutput: ((text: string, screen?: boolean) => void) | undefined;
-  /** The next script just-bash parses is this line's: rewrite it so its output goes to the terminal (tty.ts). */
-  armed: boolean;
+  /** The terminal itself: `onOutput` may be cut off for a while (a remote command's output after Ctrl-C killed its client), the tty's echo never is. */
+  terminalOut: ((text: string, screen?: boolean) => void) | undefined;
+  /** The next script just-bash parses is this line's: rewrite it so its output (these fds) goes to the terminal (tty.ts). */
+  armed: Route | undefined;
   /** The pipes whose first stages are marked (tty.ts), and the one running now with what it printed into it. */
   pipes: PipeRest[];
   pipe: { rest: PipeRest; text: string } | undefined;
@@ -192,7 +194,8 @@ class TerminalSession implements Session {
       echoDue: false,
       echo: true,
       onOutput: opts.onOutput,
-      armed: false,
+      terminalOut: opts.onOutput,
+      armed: undefined,
       pipes: [],
       pipe: undefined,
       unshown: '',
@@ -253,9 +256,9 @@ class TerminalSession implements Session {
     await sh.ready;
     // rawScript keeps leading whitespace, which YAML in a here-document needs.
     // The signal stops the script at the next statement (`sleep 30; echo done` prints nothing after ^C).
-    state.armed = state.onOutput !== undefined;
+    state.armed = state.onOutput !== undefined ? { out: true, err: true } : undefined;
     const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, signal: state.abort.signal });
-    state.armed = false;
+    state.armed = undefined;
     if (state.pipe && state.abort.signal.aborted) await this.#restOfPipe(sh, state.pipe);
     sh.env = { ...r.env };
     if (r.env['PWD']) sh.cwd = r.env['PWD'];
@@ -343,7 +346,7 @@ class TerminalSession implements Session {
   #echo(line: Line): void {
     if (!line.echoDue || !line.echo) return;
     line.echoDue = false;
-    line.onOutput?.('^C');
+    line.terminalOut?.('^C');
   }
 
   /** A command asked to enter a nested shell during this line (set through SessionControl.enter). */
@@ -383,8 +386,9 @@ class TerminalSession implements Session {
         const line = this.#line;
         // Only the line typed at the prompt; not what its commands run (`bash -c`, `eval`, kubectl exec).
         if (line?.armed) {
-          line.armed = false;
-          line.pipes = toTerminal(ast, names);
+          const route = line.armed;
+          line.armed = undefined;
+          line.pipes = toTerminal(ast, names, route);
         }
         return { ast };
       },
@@ -423,6 +427,7 @@ class TerminalSession implements Session {
       },
       interactive: this.#interactive,
       tty: this.#interactive && this.#elsewhere === 0,
+      toTerminal: top ? { stderr: top.stderr } : undefined,
       signal: line?.abort.signal ?? new AbortController().signal,
       endless: this.#interactive && line !== undefined && line.endless,
       write: (text) => {
@@ -445,7 +450,7 @@ class TerminalSession implements Session {
       enter: (p, onExit) => {
         this.#pendingEnter = { place: p, onExit };
       },
-      runIn: (p, line, stdin, as) => this.#runIn(p, line, stdin, as),
+      runIn: (p, line, stdin, as, terminal) => this.#runIn(p, line, stdin, as, terminal),
       wait: (ms) => this.#sleep(ms),
       editor: this.#editor,
     };
@@ -486,19 +491,45 @@ class TerminalSession implements Session {
     else if (line) line.unshown += text;
   }
 
-  /** One command in another place (ssh NODE CMD, kubectl exec POD -- CMD); nothing carries over. */
-  async #runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }): Promise<CommandResult> {
+  /**
+   * One command in another place (ssh NODE CMD, kubectl exec POD -- CMD); nothing carries over.
+   * `terminal`: the caller's stdout is the terminal (its stderr too when `stderr`), so the remote
+   * output shows as it comes, as a real client copies its stream to the terminal. Without a
+   * remote `tty`, Ctrl-C kills the client, not the remote command: what that prints afterwards
+   * (ping's statistics) never reaches the screen.
+   */
+  async #runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }, terminal?: { stderr: boolean; tty: boolean }): Promise<CommandResult> {
     const sh = this.#shell(place);
     await sh.ready;
-    const signal = this.#line?.abort.signal;
+    const state = this.#line;
+    const signal = state?.abort.signal;
     const env = as ? Object.fromEntries(as.env) : sh.env;
     const cwd = as?.cwd ?? sh.cwd;
+    // The line's own pipes and output, given back when the remote command ends.
+    const live = terminal && state?.onOutput ? { pipes: state.pipes, pipe: state.pipe, onOutput: state.onOutput } : undefined;
+    if (state && live) {
+      state.armed = { out: true, err: terminal!.stderr };
+      if (!terminal!.tty) state.onOutput = (text, screen) => (state.interrupted ? undefined : live.onOutput(text, screen));
+    }
+    const caught = state?.caught;
+    if (state) state.caught = undefined;
     this.#elsewhere++;
     try {
       const r = await sh.bash.exec(line, { env, cwd, replaceEnv: true, rawScript: true, ...(stdin ? { stdin } : {}), ...(signal ? { signal } : {}) });
+      // just-bash stops the script at the interrupt and says so: the remote status is that of the
+      // command that caught SIGINT (ping: 0 after replies), or SIGINT's own, 128 + 2.
+      if (state?.interrupted && r.exitCode === 124 && /execution aborted/.test(r.stderr)) return { stdout: r.stdout, stderr: '', exitCode: state.caught ?? 130 };
       return { stdout: r.stdout, stderr: inShellDialect(r.stderr, place), exitCode: r.exitCode };
     } finally {
       this.#elsewhere--;
+      // A remote command that caught SIGINT does not make its client's line one that did.
+      if (state) state.caught = caught;
+      if (state && live) {
+        state.armed = undefined;
+        state.pipes = live.pipes;
+        state.pipe = live.pipe;
+        state.onOutput = live.onOutput;
+      }
     }
   }
 }

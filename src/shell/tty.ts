@@ -27,7 +27,7 @@ const MARK_FD = 255;
 type Redirection = CommandNode['redirections'][number];
 
 /** Where fd 1 and fd 2 go: true is the terminal. */
-interface Route {
+export interface Route {
   out: boolean;
   err: boolean;
 }
@@ -47,8 +47,10 @@ export type TerminalMark = { kind: 'terminal'; stderr: boolean } | { kind: 'pipe
  * Rewrites `script` (just-bash's tree for a line typed at the prompt) so its output reaches the
  * terminal as each command ends, and marks our commands (`commands`, the names a place has)
  * that write to the terminal or feed a pipe that does. Returns the marked pipes' rests.
+ * `route` says which of the script's fd 1 and fd 2 are the terminal: both for a line typed at
+ * the prompt; for a command run elsewhere (`kubectl exec POD -- CMD 2>/dev/null`), its caller's.
  */
-export function toTerminal(script: ScriptNode, commands: ReadonlySet<string>): PipeRest[] {
+export function toTerminal(script: ScriptNode, commands: ReadonlySet<string>, route: Route = { out: true, err: true }): PipeRest[] {
   const pipes: PipeRest[] = [];
   // A function of the same name shadows our command; its body's output is not marked.
   const defined = new Set<string>();
@@ -92,7 +94,7 @@ export function toTerminal(script: ScriptNode, commands: ReadonlySet<string>): P
     if (inner.out || inner.err) for (const body of bodies(c)) statements(body, inner);
   };
 
-  statements(script.statements, { out: true, err: true });
+  statements(script.statements, route);
   return pipes;
 }
 

@@ -29,7 +29,13 @@ export interface SessionControl {
    * Run one line in another place and return its output (ssh NODE CMD, kubectl exec POD -- CMD).
    * `as` runs it in the caller's directory and environment instead of the place's (watch's `sh -c`).
    */
-  runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }): Promise<CommandResult>;
+  runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }, terminal?: { stderr: boolean; tty: boolean }): Promise<CommandResult>;
+  /**
+   * Where this command's output goes: its stdout is the terminal (and its stderr, when `stderr`),
+   * so what it prints, or what a command it runs elsewhere prints (runIn's `terminal`), shows at
+   * once. Undefined when its stdout is a file, a pipe or `$(…)`, or the session has no terminal.
+   */
+  readonly toTerminal?: { stderr: boolean } | undefined;
   /** Whether the terminal is interactive (the browser) or a script (the CLI); `-it` warns differently. */
   readonly interactive: boolean;
   /**

@@ -30,12 +30,16 @@ export const ssh: CommandModule = {
   help: USAGE,
   async execute(argv, ctx) {
     let i = 0;
+    /** -t asks for a pseudo-terminal (-tt even without a local one); -T for none. */
+    let ttyAsked = 0;
     for (; i < argv.length; i++) {
       const a = argv[i]!;
       if (!a.startsWith('-') || a === '-') break;
       if (a === '--') { i++; break; }
       for (let j = 1; j < a.length; j++) {
         const c = a[j]!;
+        if (c === 't') ttyAsked++;
+        else if (c === 'T') ttyAsked = -1;
         if (NO_VALUE.has(c)) continue;
         if (WITH_VALUE.has(c)) { if (j === a.length - 1) i++; break; }
         return { stdout: '', stderr: `ssh: illegal option -- ${c}\n${USAGE}`, exitCode: 255 };
@@ -53,7 +57,14 @@ export const ssh: CommandModule = {
       ctx.session.enter({ kind: 'node', node });
       return { stdout: '', stderr: '', exitCode: 0 };
     }
+    // With a remote pty the local terminal goes raw: Ctrl-C reaches the remote command, whose
+    // stderr comes through the pty; ssh says the connection closed. Without one, Ctrl-C kills ssh.
+    const tty = ttyAsked > 1 || (ttyAsked === 1 && ctx.session.tty);
+    const warning = ttyAsked === 1 && !ctx.session.tty ? 'Pseudo-terminal will not be allocated because stdin is not a terminal.\r\n' : '';
+    if (tty) ctx.session.catchInterrupt();
+    const out = ctx.session.toTerminal;
     // ssh joins the remote words with spaces and hands them to the remote shell.
-    return ctx.session.runIn({ kind: 'node', node }, command.join(' '), ctx.stdin);
+    const r = await ctx.session.runIn({ kind: 'node', node }, command.join(' '), ctx.stdin, undefined, out ? { stderr: tty || out.stderr, tty } : undefined);
+    return { ...r, stderr: warning + r.stderr + (tty ? `Connection to ${host} closed.\r\n` : '') };
   },
 };
