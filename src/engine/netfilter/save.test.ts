@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createNetfilter, ctime, iptables, iptablesSave } from './index';
+import fc from 'fast-check';
+import { createNetfilter, ctime, iptables, iptablesRestore, iptablesSave, saveRule, sortedChains, type Netfilter } from './index';
 
 describe('iptables-save framing', () => {
   it('prints ctime(3) dates from the injected clock, day of month space-padded', () => {
@@ -30,5 +31,53 @@ describe('iptables-save framing', () => {
     expect(iptables(nf, ['-t', 'raw', '-L', '-n']).exitCode).toBe(0);
     expect(iptables(nf, ['-t', 'mangle', '-A', 'NOPE', '-j', 'ACCEPT']).exitCode).toBe(1);
     expect([...nf.tables.keys()]).toEqual([]);
+  });
+});
+
+/** What iptables-save prints for a table's chains, line by line from saveRule (the reference
+ *  the chunked, creation-order writer must agree with). */
+function reference(nf: Netfilter, counters: boolean): string {
+  const t = nf.tables.get('filter')!;
+  const chains = sortedChains(t);
+  const lines = ['*filter'];
+  for (const c of chains) lines.push(c.builtin ? `:${c.name} ${c.policy} [0:0]` : `:${c.name} - [0:0]`);
+  for (const c of chains) for (const r of c.rules) lines.push(saveRule(c.name, r, counters ? { counters: 'prefix' } : {}));
+  return lines.join('\n') + '\nCOMMIT\n';
+}
+
+const body = (nf: Netfilter, counters = false): string => iptablesSave(nf, { now: 0, counters }).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+
+describe('iptables-save layout', () => {
+  // Chains made in one order (some empty, first or last) print in strcmp order.
+  const chainName = fc.stringMatching(/^[A-Z][A-Z0-9_-]{0,27}$/).filter((n) => !['INPUT', 'FORWARD', 'OUTPUT'].includes(n));
+  const rule = fc.constantFrom(' -j ACCEPT', ' -s 10.1.2.3/32 -p tcp -m tcp --dport 80 -j DROP', ' ! -i eth+ -m comment --comment "a b" -j RETURN', '');
+  const chain = fc.record({ name: chainName, rules: fc.array(rule, { maxLength: 4 }) });
+
+  it('prints the chains sorted, each with its rules, whatever order they were made in', () => {
+    fc.assert(fc.property(fc.uniqueArray(chain, { selector: (c) => c.name, maxLength: 12 }), (chains) => {
+      const nf = createNetfilter();
+      let text = '*filter\n' + chains.map((c) => `:${c.name} - [0:0]\n`).join('');
+      for (const c of chains) for (const r of c.rules) if (r) text += `-A ${c.name}${r}\n`;
+      const r = iptablesRestore(nf, text + 'COMMIT\n');
+      expect(r.stderr).toBe('');
+      expect(body(nf)).toBe(reference(nf, false));
+      expect(body(nf, true)).toBe(reference(nf, true));
+    }), { numRuns: 200 });
+  });
+
+  it('spans many chunks: 4,000 chains made in reverse order, one longer than a chunk', () => {
+    const nf = createNetfilter();
+    const names = Array.from({ length: 4000 }, (_, k) => `KUBE-SEP-${String(4000 - k).padStart(6, '0')}`);
+    let text = '*filter\n' + names.map((n) => `:${n} - [0:0]\n`).join('');
+    names.forEach((n, k) => { if (k % 7 !== 0) text += `-A ${n} -s 10.244.${k >> 8}.${k & 255}/32 -j ACCEPT\n-A ${n} -p tcp -m tcp --dport ${k + 1} -j DROP\n`; });
+    text += `-A ${names[2000]} -d 10.96.0.1/32 -p udp -m udp --dport 53 -j ACCEPT\n`.repeat(5000);
+    expect(iptablesRestore(nf, text + 'COMMIT\n').stderr).toBe('');
+    const printed = body(nf);
+    expect(printed.length).toBeGreaterThan(600_000);
+    expect(printed).toBe(reference(nf, false));
+    // Printed again from the table's kept text, and again after a chain changes.
+    expect(body(nf)).toBe(printed);
+    iptables(nf, ['-A', names[3999]!, '-j', 'RETURN']);
+    expect(body(nf)).toBe(reference(nf, false));
   });
 });
