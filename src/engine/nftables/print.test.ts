@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createNftRuleset, findTable, listChain, listRuleset, listSet, listTable, nftRun } from './index';
+import { sortedByCompare, sortedElements } from './print';
+import type { DataType, NftSet, Value } from './types';
 
 // The .list files are what the real nft 1.0.6 printed for the .nft file (loaded with
 // `nft -f` in `unshare -n`; see scripts/dev/nft-crosscheck.ts).
@@ -137,5 +140,30 @@ describe('which errors nft reports itself and which the kernel does', () => {
     ['add table ip t\nadd map ip t m { type ipv4_addr : verdict ; }\nadd element ip t m { 1.2.3.4 : goto x }', '/dev/stdin:3:22-28: Error: Could not process rule: No such file or directory'],
   ])('%s', (input, first) => {
     expect(nftRun(createNftRuleset(), input + '\n', { file: '/dev/stdin' }).stderr.split('\n')[0]).toBe(first);
+  });
+});
+
+describe('set elements in nft order', () => {
+  // The keyed native sort against the comparison it replaces: single values (ties between
+  // an address and its prefixes, numbers past 2^31) and concatenations (equal keys keep
+  // the order they were added in).
+  const addr = fc.record({ t: fc.constant('addr' as const), base: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff })), bits: fc.constantFrom(8, 24, 32) });
+  const num = fc.record({ t: fc.constant('num' as const), n: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff })) });
+  const set = (keyType: DataType[], key: fc.Arbitrary<Value[]>): fc.Arbitrary<NftSet> =>
+    fc.array(key, { maxLength: 40 }).map((keys) => ({
+      name: 's', handle: 1, isMap: false, keyType, flags: [],
+      elements: new Map(keys.map((k, i) => [String(i), { key: k }])),
+    }));
+  const sets = fc.oneof(
+    set(['ipv4_addr'], addr.map((v) => [v])),
+    set(['mark'], num.map((v) => [v])),
+    set(['inet_service'], fc.oneof(num, fc.constant<Value>({ t: 'str', s: 'x', wildcard: false })).map((v) => [v])),
+    set(['ipv4_addr', 'inet_proto', 'inet_service'], fc.tuple(addr, num, num)),
+    set(['inet_proto', 'inet_service'], fc.tuple(num, num)),
+  );
+  it('sorts as the comparison does', () => {
+    fc.assert(fc.property(sets, (s) => {
+      expect(sortedElements(s)).toEqual(sortedByCompare(s, [...s.elements.values()]));
+    }), { numRuns: 500 });
   });
 });
