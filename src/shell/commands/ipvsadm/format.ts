@@ -230,8 +230,17 @@ function pushServiceEntry(lines: string[], s: VirtualServiceView, format: number
 /** `ipvsadm -L` (list_all): the version line (not with -S), the title, every service sorted. */
 export function listAll(services: readonly VirtualServiceView[], format: number, r?: Resolver): string {
   const lines = [format & FMT.RULE ? '' : IPVS_VERSION_LINE + '\n', title(format)];
-  for (const s of format & FMT.NOSORT ? services : sortServices(services)) pushServiceEntry(lines, s, format, r);
-  return lines.join('');
+  // Joined into a flat chunk every few thousand lines: the lines (ropes of their template's
+  // pieces) die young instead of being copied by every scavenge until the listing ends.
+  let text = '';
+  for (const s of format & FMT.NOSORT ? services : sortServices(services)) {
+    pushServiceEntry(lines, s, format, r);
+    if (lines.length >= 4096) {
+      text += lines.join('');
+      lines.length = 0;
+    }
+  }
+  return text + lines.join('');
 }
 
 /** `ipvsadm -L -t VIP:PORT` (list_service): the title and that one service, no version line. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IpvsTableView } from '../iptables/host';
-import { largenum, FMT, ZERO_STATS, type VirtualServiceView } from './format';
+import { largenum, listAll, listService, sortServices, title, FMT, IPVS_VERSION_LINE, ZERO_STATS, type VirtualServiceView } from './format';
 import { run } from './ipvsadm';
 
 const rs = (address: string, port: number, extra: Partial<VirtualServiceView['realServers'][0]> = {}) => ({
@@ -195,5 +195,19 @@ describe('ipvsadm -Lnc', () => {
       'TCP 179:59 NONE        10.244.1.5:0       10.96.100.102:80   10.244.2.3:80\n' +
       'TCP 14:59  ESTABLISHED 10.244.1.5:51234   10.96.100.102:80   10.244.2.3:80\n',
     );
+  });
+});
+
+describe('listing many services', () => {
+  it('prints 2,000 services (more lines than a chunk) as each service on its own', () => {
+    const services: VirtualServiceView[] = Array.from({ length: 2000 }, (_, k) => ({
+      protocol: k % 3 === 0 ? 'UDP' as const : 'TCP' as const, address: `10.96.${k >> 8}.${k & 255}`, port: 80 + (k % 5), scheduler: 'rr', flags: 0, timeout: 0,
+      stats: { ...ZERO_STATS }, realServers: Array.from({ length: 4 }, (_, j) => rs(`10.244.${j}.${k & 255}`, 8080 + j)),
+    }));
+    for (const format of [FMT.NUMERIC, FMT.NUMERIC | FMT.RULE]) {
+      const each = sortServices(services).map((s) => listService(s, format).slice(title(format).length)).join('');
+      const head = format & FMT.RULE ? '' : IPVS_VERSION_LINE + '\n';
+      expect(listAll(services, format)).toBe(head + title(format) + each);
+    }
   });
 });
