@@ -103,13 +103,14 @@ function tableText(t: Table): TableText {
 /** Flat chunks of about this many characters: each is allocated once, outside the young
  *  generation, and the pieces it is joined from die young. */
 const CHUNK_CHARS = 1 << 18;
+const ROPE_CHARS = 1 << 14;
 
 /**
  * Every chain's `-A` lines, in the printed order. They are written walking the chains in the
  * order they were made (the order their rules sit in memory: 3-4x fewer cache misses than
  * walking them in the printed order) into flat chunks, each chain's text a range of one
- * chunk; then those ranges (slices, not copies) are joined in the printed order. Each byte
- * is copied twice and no per-chain string outlives its chunk.
+ * chunk; then those ranges (slices, not copies) are joined in the printed order. No
+ * per-chain string outlives its chunk.
  */
 function rulesText(order: ChainOrder, counters: boolean): string {
   const created = order.created;
@@ -118,19 +119,30 @@ function rulesText(order: ChainOrder, counters: boolean): string {
   const from = new Int32Array(n);
   const to = new Int32Array(n);
   const chunks: string[] = [];
-  let chunk = '';
+  // Lines are added to a rope, flattened every 16K characters (so that few rope nodes are
+  // alive when a scavenge copies them); the flat pieces are joined into a chunk every 256K.
+  let rope = '';
+  const flat: string[] = [];
+  let flatChars = 0;
   for (let k = 0; k < n; k++) {
     chunkOf[k] = chunks.length;
-    from[k] = chunk.length;
-    chunk = writeRules(chunk, created[k]!, counters);
-    to[k] = chunk.length;
-    if (chunk.length >= CHUNK_CHARS) {
-      chunk.charCodeAt(0); // flattened: one copy, and the rope's nodes die young
-      chunks.push(chunk);
-      chunk = '';
+    from[k] = flatChars + rope.length;
+    rope = writeRules(rope, created[k]!, counters);
+    to[k] = flatChars + rope.length;
+    if (rope.length >= ROPE_CHARS) {
+      rope.charCodeAt(0);
+      flat.push(rope);
+      flatChars += rope.length;
+      rope = '';
+      if (flatChars >= CHUNK_CHARS) {
+        chunks.push(flat.join(''));
+        flat.length = 0;
+        flatChars = 0;
+      }
     }
   }
-  chunks.push(chunk); // the last chunk (empty chains at the end point to it too)
+  flat.push(rope);
+  chunks.push(flat.join('')); // the last chunk (empty chains at the end point to it too)
   const sorted = order.createdIndex;
   const texts = new Array<string>(n);
   for (let k = 0; k < n; k++) {
