@@ -67,26 +67,38 @@ function hasCounter(r: NftRule): boolean {
 /**
  * A listing being written: its pieces are joined a few thousand at a time. A string grown
  * by += piece by piece would be a rope of millions of nodes (27 MB at 10,000 Services × 10
- * endpoints) that the garbage collector moves one by one; joined in chunks, the pieces die
- * young and the listing is a rope of a few hundred flat chunks.
+ * endpoints) that the garbage collector moves one by one. The joins (~40 KB each) are
+ * joined again into chunks of 256K characters: those are allocated outside the young
+ * generation, while the small joins die young instead of being copied by every scavenge
+ * until the listing ends. The listing is a rope of about a hundred flat chunks.
  */
 class Out {
   /** What is written and not joined yet: the writers push their pieces here. */
   readonly parts: string[] = [];
+  private readonly joined: string[] = [];
+  private joinedChars = 0;
   private readonly chunks: string[] = [];
   /** After a chain or a set: join what is written once it is a few thousand pieces. */
   cut(): void {
     if (this.parts.length < 4096) return;
-    this.chunks.push(this.parts.join(''));
+    const s = this.parts.join('');
     this.parts.length = 0;
+    this.joined.push(s);
+    if ((this.joinedChars += s.length) >= CHUNK_CHARS) {
+      this.chunks.push(this.joined.join(''));
+      this.joined.length = 0;
+      this.joinedChars = 0;
+    }
   }
-  /** The listing: its chunks concatenated (a rope of a few hundred pieces, not a copy). */
+  /** The listing: its chunks concatenated (a rope, not a copy). */
   text(): string {
     let s = '';
     for (const c of this.chunks) s += c;
-    return s + this.parts.join('');
+    return s + this.joined.join('') + this.parts.join('');
   }
 }
+
+const CHUNK_CHARS = 1 << 18;
 
 const handle = (o: ListOptions, h: number): string => (o.handles ? ` # handle ${h}` : '');
 const numericOf = (o: ListOptions): Numeric => ({ proto: o.numericProto || o.numeric, all: o.numeric });
