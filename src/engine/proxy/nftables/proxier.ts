@@ -14,7 +14,7 @@
  *
  * Where upstream iterates a Go map (random order) we go in service-port name order.
  */
-import { portProtoHash } from '../hash';
+import { hash8 } from '../hash';
 import { FULL_SYNC_PERIOD_MS } from '../iptables/proxier';
 import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
@@ -77,8 +77,7 @@ const CHAIN_NAME_BASE_MAX = 240;
 
 /** hashAndTruncate: 8 base32 characters of sha256(name), a dash, the name (truncated with "..."). */
 export function hashAndTruncate(name: string): string {
-  // portProtoHash(x, '') is the first 16 base32 characters of sha256(x).
-  const out = portProtoHash(name, '').slice(0, 8) + '-' + name;
+  const out = hash8(name) + '-' + name;
   return out.length > CHAIN_NAME_BASE_MAX ? out.slice(0, CHAIN_NAME_BASE_MAX - 3) + '...' : out;
 }
 
