@@ -32,8 +32,8 @@ export class EndpointsChangeTracker {
 
   /**
    * nameChains: give each endpoint its KUBE-SEP- chain name (iptables mode). IPVS mode has
-   * no per-endpoint chains (upstream's IPVS proxier keeps BaseEndpointInfo), so it skips
-   * the hashing; chainName is then ''.
+   * no per-endpoint chains (upstream's IPVS proxier keeps BaseEndpointInfo) and nftables
+   * mode names its own, so they skip the hashing; chainName is then ''.
    */
   constructor(readonly nodeName: string, private readonly nameChains = true) {}
 

@@ -383,7 +383,8 @@ export class NftablesProxier extends ChangeTrackingProxier {
   private chainNames = new Map<string, ServiceNames>();
 
   constructor(opts: NftablesProxierOptions) {
-    super(opts);
+    // No KUBE-SEP- names: nftables mode names its endpoint chains itself (endpointNamer).
+    super(opts, false);
     this.opts = opts;
     this.localDetector = opts.localDetector ?? noOpLocalDetector;
     this.nodePortAddresses = new NodePortAddresses(opts.nodePortAddresses, opts.nodeIP);
