@@ -54,9 +54,21 @@ export class TextBuffer {
     this.pending = [];
     this.pendingChars = 0;
   }
-  text(): string {
-    if (this.lines === 0) return '';
+  /** The text as flat chunks of whole lines (no newline at either end), for joining with others. */
+  chunksOf(): readonly string[] {
     if (this.pending.length > 0) this.flush();
-    return this.chunks.join('\n') + '\n';
+    return this.chunks;
   }
+  /** One flat string (no `+ '\n'` onto the join: that rope would be copied whole by its first reader). */
+  text(): string {
+    return joinLines(this.chunksOf());
+  }
+}
+
+/** `parts` joined by newlines with a newline at the end, as one flat string; "" when empty. */
+export function joinLines(parts: readonly string[]): string {
+  if (parts.length === 0) return '';
+  const all = parts.slice();
+  all.push('');
+  return all.join('\n');
 }

@@ -22,7 +22,7 @@ import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
-import { block, EMPTY_BLOCK, TextBuffer, type Block } from '../textbuffer';
+import { block, EMPTY_BLOCK, joinLines, TextBuffer, type Block } from '../textbuffer';
 import { externallyAccessible, type EndpointInfo, type EndpointsMap, type NamespacedName, type ServicePortInfo, type ServicePortMap, type ServicePortSummary } from '../types';
 
 export const KUBE_SERVICES = 'KUBE-SERVICES';
@@ -437,7 +437,8 @@ export class IptablesProxier extends ChangeTrackingProxier {
     b.filterRules.line(`-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
     b.filterRules.line(`-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
 
-    const restore = '*filter\n' + b.filterChains.text() + b.filterRules.text() + 'COMMIT\n' + '*nat\n' + b.natChains.text() + b.natRules.text() + 'COMMIT\n';
+    // One join: a rope of the parts would be copied whole again by iptables-restore's first read.
+    const restore = joinLines(['*filter', ...b.filterChains.chunksOf(), ...b.filterRules.chunksOf(), 'COMMIT', '*nat', ...b.natChains.chunksOf(), ...b.natRules.chunksOf(), 'COMMIT']);
 
     // Success is assumed; the caller reports a failed restore with reportRestoreFailure().
     this.lastCreated = created;
