@@ -75,6 +75,13 @@ const JUMP_CHAINS: readonly { dst: string; src: string; extra: string }[] = [
 /** knftables.NameLengthMax (256) minus the longest prefix (16). */
 const CHAIN_NAME_BASE_MAX = 240;
 
+/** Line heads repeated for every chain and endpoint (flat once, rather than rebuilt per line). */
+const ADD_CHAIN = `add chain ${T} `;
+const FLUSH_CHAIN = `\nflush chain ${T} `;
+const ADD_RULE = `add rule ${T} `;
+const JUMP_MASQ = ` jump ${MARK_MASQ_CHAIN}`;
+const GOTO = ' : goto ';
+
 /** hashAndTruncate: 8 base32 characters of sha256(name), a dash, the name (truncated with "..."). */
 export function hashAndTruncate(name: string): string {
   const out = hash8(name) + '-' + name;
@@ -100,9 +107,9 @@ export const isAffinitySetName = (set: string): boolean => set.startsWith('affin
 // Endpoint chain bases are hashed ~100,000 times in a big full sync, and every node's
 // kube-proxy names the same endpoint alike: memoise engine-wide (per port, then per
 // endpoint, so no key is built per lookup), bounded.
-const epMemo = new Map<string, Map<string, EndpointNames>>();
+const epMemo = new Map<string, Map<string, string>>();
 
-/** An endpoint's chain and affinity-set names, flattened once (a Set or Map key that is a
+/** A service port's chain names, flattened once (a Set or Map key that is a
  *  concatenation is flattened again on every lookup otherwise). */
 interface ServiceNames {
   cluster: string;
@@ -110,17 +117,19 @@ interface ServiceNames {
   external: string;
   firewall: string;
 }
-interface EndpointNames {
-  chain: string;
-  affinity: string;
-}
 function flat(s: string): string {
   s.charCodeAt(0);
   return s;
 }
+const ENDPOINT_CHAIN_PREFIX = 'endpoint-';
+/** An endpoint's affinity set: "affinity-" and its chain's base (only Services with ClientIP affinity have one). */
+function affinitySetOf(endpointChain: string): string {
+  return 'affinity-' + endpointChain.slice(ENDPOINT_CHAIN_PREFIX.length);
+}
 let epMemoSize = 0;
 const EP_MEMO_LIMIT = 500_000;
-function endpointNamer(svc: ServicePortInfo, protocol: string): (ep: EndpointInfo) => EndpointNames {
+/** The port's namer: an endpoint → its chain ("endpoint-HASH-ns/name/proto/port__ip/port"). */
+function endpointNamer(svc: ServicePortInfo, protocol: string): (ep: EndpointInfo) => string {
   const portKey = svc.nameString + '/' + protocol;
   let memo = epMemo.get(portKey);
   if (memo === undefined) {
@@ -132,14 +141,13 @@ function endpointNamer(svc: ServicePortInfo, protocol: string): (ep: EndpointInf
   }
   const m = memo;
   return (ep) => {
-    let b = m.get(ep.endpoint);
-    if (b === undefined) {
-      const base = servicePortEndpointChainNameBase(svc.spn, protocol, ep.ip, ep.port);
-      b = { chain: flat('endpoint-' + base), affinity: flat('affinity-' + base) };
-      m.set(ep.endpoint, b);
+    let chain = m.get(ep.endpoint);
+    if (chain === undefined) {
+      chain = flat(ENDPOINT_CHAIN_PREFIX + servicePortEndpointChainNameBase(svc.spn, protocol, ep.ip, ep.port));
+      m.set(ep.endpoint, chain);
       epMemoSize++;
     }
-    return b;
+    return chain;
   };
 }
 
@@ -575,24 +583,29 @@ export class NftablesProxier extends ChangeTrackingProxier {
     const chains: string[] = [];
     const affinitySets: string[] = [];
     const elements: PortState['elements'] = [];
+    // Every chain of a port is ensured once: the endpoints are unique, and each kind of
+    // chain has its own prefix, so no name can come twice.
     const ensureChain = (c: string): void => {
-      if (chains.includes(c)) return;
       chains.push(c);
-      out.line(`add chain ${T} ${c}\nflush chain ${T} ${c}`);
+      out.line(ADD_CHAIN + c + FLUSH_CHAIN + c);
       out.lines++;
     };
     const elem = (storage: ElementStorage, k: string, value: string, comment?: string): void => {
       storage.ensure(out, k, value, comment);
       elements.push({ storage, key: k });
     };
-    const epBase = new Map<EndpointInfo, EndpointNames>();
+    // The endpoints' chains, in allReachableEndpoints' order.
     const namer = endpointNamer(svc, protocol);
-    for (const ep of allReachableEndpoints) {
-      const b = namer(ep);
-      epBase.set(ep, b);
-      ensureChain(b.chain);
-      if (affinity) affinitySets.push(b.affinity);
+    const reachable = allReachableEndpoints;
+    const epChains: string[] = new Array(reachable.length);
+    for (let i = 0; i < reachable.length; i++) {
+      const c = namer(reachable[i]!);
+      epChains[i] = c;
+      ensureChain(c);
+      if (affinity) affinitySets.push(affinitySetOf(c));
     }
+    // Cluster and local endpoints are usually allReachableEndpoints itself (the same array).
+    const chainsOf = (eps: EndpointInfo[]): string[] => (eps === reachable ? epChains : eps.map(namer));
 
     const clusterPolicyChain = names.cluster;
     const usesClusterPolicyChain = clusterEndpoints.length > 0 && (!svc.internalPolicyLocal || externallyAccessible(svc));
@@ -664,7 +677,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : { verdict: internalVerdict },
       cluster: usesClusterPolicyChain ? clusterEndpoints : [],
       local: usesLocalPolicyChain ? localEndpoints : [],
-      epBase,
+      namer,
     });
 
     // Internal traffic: masquerade off-cluster traffic to a service VIP.
@@ -696,41 +709,46 @@ export class NftablesProxier extends ChangeTrackingProxier {
       out.line(`add rule ${T} ${fwChain} ip saddr != { ${sources.join(' , ')} } drop`);
     }
     if (affinity) {
-      for (const ep of allReachableEndpoints) {
-        out.line(`add set ${T} ${epBase.get(ep)!.affinity} { type ipv4_addr ; flags dynamic,timeout ; timeout ${svc.stickyMaxAgeSeconds}s ; }`);
+      for (const set of affinitySets) {
+        out.line(`add set ${T} ${set} { type ipv4_addr ; flags dynamic,timeout ; timeout ${svc.stickyMaxAgeSeconds}s ; }`);
       }
     }
-    if (usesClusterPolicyChain) this.writeServiceToEndpointRules(out, affinity, clusterPolicyChain, clusterEndpoints, epBase);
-    if (usesLocalPolicyChain) this.writeServiceToEndpointRules(out, affinity, localPolicyChain, localEndpoints, epBase);
-    for (const ep of allReachableEndpoints) {
-      const b = epBase.get(ep)!;
-      const head = `add rule ${T} ${b.chain} `;
-      out.line(`${head}ip saddr ${ep.ip} jump ${MARK_MASQ_CHAIN}\n${affinity ? `${head}update @${b.affinity} { ip saddr }\n` : ''}${head}meta l4proto ${protocol} dnat to ${ep.endpoint}`);
-      out.lines += affinity ? 2 : 1;
+    if (usesClusterPolicyChain) this.writeServiceToEndpointRules(out, affinity, clusterPolicyChain, chainsOf(clusterEndpoints));
+    if (usesLocalPolicyChain) this.writeServiceToEndpointRules(out, affinity, localPolicyChain, chainsOf(localEndpoints));
+    // Each endpoint's rules as one string of few pieces (fewer rope nodes to allocate and walk).
+    const dnat = flat(` meta l4proto ${protocol} dnat to `);
+    for (let i = 0; i < reachable.length; i++) {
+      const ep = reachable[i]!;
+      const head = ADD_RULE + epChains[i]!;
+      if (affinity) {
+        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + ` update @${affinitySets[i]} { ip saddr }\n` + head + dnat + ep.endpoint);
+        out.lines += 2;
+      } else {
+        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + dnat + ep.endpoint);
+        out.lines++;
+      }
     }
     return { desc, chains, affinitySets, elements };
   }
 
-  private writeServiceToEndpointRules(out: TextBuffer, affinity: boolean, chain: string, endpoints: EndpointInfo[], epBase: Map<EndpointInfo, EndpointNames>): void {
+  /** The numgen vmap over `chains` (the endpoints' chains), after the affinity checks. */
+  private writeServiceToEndpointRules(out: TextBuffer, affinity: boolean, chain: string, chains: string[]): void {
     if (affinity) {
-      for (const ep of endpoints) {
-        const b = epBase.get(ep)!;
-        out.line(`add rule ${T} ${chain} ip saddr @${b.affinity} goto ${b.chain}`);
-      }
+      for (const c of chains) out.line(`add rule ${T} ${chain} ip saddr @${affinitySetOf(c)} goto ${c}`);
     }
     let elements = '';
-    for (let i = 0; i < endpoints.length; i++) {
-      elements += `${i} : goto ${epBase.get(endpoints[i]!)!.chain}${i !== endpoints.length - 1 ? ' , ' : ''}`;
+    for (let i = 0; i < chains.length; i++) {
+      elements += (i === 0 ? '' : ' , ') + i + GOTO + chains[i]!;
     }
-    out.line(`add rule ${T} ${chain} numgen random mod ${endpoints.length} vmap { ${elements} }`);
+    out.line(`add rule ${T} ${chain} numgen random mod ${chains.length} vmap { ${elements} }`);
   }
 
   private describe(
     svc: ServicePortInfo,
-    p: { chains: NftServicePortRules['chains']; internal: NftServicePortRules['internal']; cluster: EndpointInfo[]; local: EndpointInfo[]; epBase: Map<EndpointInfo, EndpointNames> },
+    p: { chains: NftServicePortRules['chains']; internal: NftServicePortRules['internal']; cluster: EndpointInfo[]; local: EndpointInfo[]; namer: (ep: EndpointInfo) => string },
   ): NftServicePortRules {
     const describeEps = (eps: EndpointInfo[]): NftEndpointDescription[] => eps.map((ep, index) => ({
-      endpoint: ep.endpoint, ip: ep.ip, port: ep.port, chain: p.epBase.get(ep)!.chain, index,
+      endpoint: ep.endpoint, ip: ep.ip, port: ep.port, chain: p.namer(ep), index,
       isLocal: ep.isLocal, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, share: 1 / eps.length,
     }));
     const d: NftServicePortRules = {
