@@ -88,6 +88,9 @@ function portMapsEqual(a: ServicePortMap, b: ServicePortMap): boolean {
   return true;
 }
 
+/** No ports (an add's previous state), shared: change maps are only ever read. */
+const NO_PORTS: ServicePortMap = new Map();
+
 interface ServiceChange {
   previous: ServicePortMap;
   current: ServicePortMap;
@@ -106,7 +109,7 @@ export class ServiceChangeTracker {
     const key = keyOf(svc);
     let change = this.items.get(key);
     if (!change) {
-      change = { previous: serviceToServicePortMap(previous), current: new Map() };
+      change = { previous: previous ? serviceToServicePortMap(previous) : NO_PORTS, current: NO_PORTS };
       this.items.set(key, change);
     }
     change.current = serviceToServicePortMap(current);
