@@ -19,6 +19,14 @@ export function block(lines: string[]): Block {
   return { text, lines: lines.length };
 }
 
+/** Where lines are written: a TextBuffer, or DISCARD. */
+export interface LineSink {
+  line(l: string): void;
+}
+
+/** A sink that drops what it is given (output that is computed but not needed this time). */
+export const DISCARD: LineSink = { line: () => {} };
+
 /** Flush pending lines into one flat chunk past this many characters. */
 const CHUNK_CHARS = 1 << 19;
 
@@ -28,7 +36,7 @@ const CHUNK_CHARS = 1 << 19;
  * the lines (ropes of template literals) die young instead of being copied by every
  * scavenge until the end of the sync.
  */
-export class TextBuffer {
+export class TextBuffer implements LineSink {
   private chunks: string[] = [];
   private pending: string[] = [];
   private pendingChars = 0;
