@@ -22,6 +22,7 @@ import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
+import { addLazy } from '../lazy';
 import { block, DISCARD, joinLines, TextBuffer, type Block, type LineSink } from '../textbuffer';
 import { externallyAccessible, type EndpointInfo, type EndpointsMap, type NamespacedName, type ServicePortInfo, type ServicePortMap, type ServicePortSummary } from '../types';
 
@@ -195,25 +196,6 @@ interface ServicePortOutput {
   /** Names of the port's own chains (active, so not stale). */
   chainNames: string[];
   desc: ServicePortRules;
-}
-
-/**
- * Define `key` on `obj` as computed on first read (then a plain value). Endpoint
- * descriptions are for the Trace; most syncs never read most of them.
- */
-function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(obj, key, {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-      return value;
-    },
-    set(value: T[K]) {
-      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-    },
-  });
 }
 
 interface ChainNames {
@@ -663,12 +645,11 @@ export class IptablesProxier extends ChangeTrackingProxier {
       healthCheckNodePort: svc.healthCheckNodePort,
       chains,
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : internalFilter!,
-      clusterEndpoints: [],
-      localEndpoints: [],
-      rewritten: rewrite,
-    };
-    if (usesClusterPolicyChain) lazy(desc, 'clusterEndpoints', () => this.describeEndpoints(clusterEndpoints));
-    if (usesLocalPolicyChain) lazy(desc, 'localEndpoints', () => this.describeEndpoints(localEndpoints));
+    } as ServicePortRules;
+    // Endpoint descriptions are for the Trace: computed when first read.
+    addLazy(desc, 'clusterEndpoints', usesClusterPolicyChain ? () => this.describeEndpoints(clusterEndpoints) : null, []);
+    addLazy(desc, 'localEndpoints', usesLocalPolicyChain ? () => this.describeEndpoints(localEndpoints) : null, []);
+    desc.rewritten = rewrite;
     if (externallyAccessible(svc)) {
       desc.external = usesExternalTrafficChain
         ? { chain: externalTrafficChain, ...(externalFilter ? { fallback: externalFilter } : {}) }

@@ -23,6 +23,7 @@ import { cidrContains, parseCIDRSloppy } from '../ip';
 import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
+import { addLazy } from '../lazy';
 import { TextBuffer } from '../textbuffer';
 import { externallyAccessible, type EndpointInfo, type NamespacedName, type ServicePortInfo, type ServicePortSummary } from '../types';
 
@@ -161,19 +162,6 @@ function detectorNft(d: LocalTrafficDetector, local: boolean): string {
     return `iifname ${op}"${dev.endsWith('+') ? dev.slice(0, -1) + '*' : dev}"`;
   }
   return '';
-}
-
-/** Define `key` on `obj` as computed on first read (descriptions are for the Trace; most syncs never read them). */
-function lazy<O extends object, K extends keyof O>(obj: O, key: K, compute: () => O[K]): void {
-  Object.defineProperty(obj, key, {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-      return value;
-    },
-  });
 }
 
 /** One endpoint as the Trace and lessons see it. */
@@ -767,12 +755,11 @@ export class NftablesProxier extends ChangeTrackingProxier {
       healthCheckNodePort: svc.healthCheckNodePort,
       chains: p.chains,
       internal: p.internal,
-      clusterEndpoints: [],
-      localEndpoints: [],
-      rewritten: true,
-    };
-    if (p.cluster.length) lazy(d, 'clusterEndpoints', () => describeEps(p.cluster));
-    if (p.local.length) lazy(d, 'localEndpoints', () => describeEps(p.local));
+    } as NftServicePortRules;
+    // Endpoint descriptions are for the Trace: computed when first read.
+    addLazy(d, 'clusterEndpoints', p.cluster.length ? () => describeEps(p.cluster) : null, []);
+    addLazy(d, 'localEndpoints', p.local.length ? () => describeEps(p.local) : null, []);
+    d.rewritten = true;
     return d;
   }
 }
