@@ -139,12 +139,29 @@ export class EndpointsChangeTracker {
   }
 }
 
+/** Lists this short are sorted in place without Array.prototype.sort's work arrays (one per Service otherwise). */
+const SMALL_LIST = 32;
+
+/** Stable insertion sort by endpoint: linear on the usual, already sorted, slice. */
+function insertionSortByEndpoint(list: EndpointInfo[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const ep = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.endpoint > ep.endpoint) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = ep;
+  }
+}
+
 /**
  * Sorted by "ip:port" with duplicates merged as upstream does: the first copy seen, unless
  * a later copy is local (a local duplicate wins). Sorts `list` in place (stable).
  */
-function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
-  list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+export function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
+  if (list.length <= SMALL_LIST) insertionSortByEndpoint(list);
+  else list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
   let n = 0;
   for (let i = 0; i < list.length; i++) {
     const ep = list[i]!;
