@@ -42,32 +42,37 @@ function digestWords(text: string): Int32Array {
 }
 
 const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
-const chars16 = new Uint16Array(16);
-const chars8 = new Uint16Array(8);
+/** Character-code buffers by length, reused (a name is built in one of them, then copied out once). */
+const codeBuffers: Uint16Array[] = [];
 
-/** The first chars.length base32 characters of sha256(text) (no padding is ever involved: 5 bits each, ≤ 80 bits). */
-function hashChars(text: string, chars: Uint16Array): string {
+/**
+ * `prefix` and the first `count` base32 characters of sha256(text) as one flat string (no
+ * rope of appends; no padding is ever involved: 5 bits a character, ≤ 80 bits).
+ */
+function hashChars(prefix: string, text: string, count: number): string {
   const w = digestWords(text);
-  for (let k = 0; k < chars.length; k++) {
+  const n = prefix.length;
+  const codes = (codeBuffers[n + count] ??= new Uint16Array(n + count));
+  for (let k = 0; k < n; k++) codes[k] = prefix.charCodeAt(k);
+  for (let k = 0; k < count; k++) {
     // The 5 bits at bit p of the digest, which may straddle two words.
     const p = k * 5;
     const i = p >>> 5;
     const off = p & 31;
     const v = off <= 27 ? w[i]! >>> (27 - off) : (w[i]! << (off - 27)) | (w[i + 1]! >>> (59 - off));
-    chars[k] = ALPHABET_CODES[v & 31]!;
+    codes[n + k] = ALPHABET_CODES[v & 31]!;
   }
-  // One flat string, no rope of single-character appends.
-  return String.fromCharCode.apply(null, chars as unknown as number[]);
+  return String.fromCharCode.apply(null, codes as unknown as number[]);
 }
 
 /** First 16 base32 chars of the digest (= the first 10 bytes). */
 function hash16(text: string): string {
-  return hashChars(text, chars16);
+  return hashChars('', text, 16);
 }
 
 /** First 8 base32 chars of sha256(text) (nftables' hashAndTruncate). */
 export function hash8(text: string): string {
-  return hashChars(text, chars8);
+  return hashChars('', text, 8);
 }
 
 /** portProtoHash(servicePortName, protocol): protocol is lower case ("tcp"). */
@@ -135,7 +140,7 @@ export function endpointChainNamer(spn: string, proto: string): (endpoint: strin
     let name = memo.get(endpoint);
     if (name === undefined) {
       // The memo may have been dropped since; this port's map then lives on alone.
-      name = SEP_PREFIX + hash16(portKey + endpoint);
+      name = hashChars(SEP_PREFIX, portKey + endpoint, 16);
       memo.set(endpoint, name);
       sepMemoSize++;
     }
