@@ -33,9 +33,10 @@ export function base32(bytes: Uint8Array): string {
 // into one reused array of words (sha256.ts says why not noble's, except for non-ASCII).
 const words = new Int32Array(8);
 
-function digestWords(text: string): Int32Array {
-  if (!sha256Ascii(text, words)) {
-    const d = sha256(utf8ToBytes(text));
+/** sha256(text + suffix). */
+function digestWords(text: string, suffix: string): Int32Array {
+  if (!sha256Ascii(text, words, suffix)) {
+    const d = sha256(utf8ToBytes(text + suffix));
     for (let i = 0; i < 8; i++) words[i] = (d[4 * i]! << 24) | (d[4 * i + 1]! << 16) | (d[4 * i + 2]! << 8) | d[4 * i + 3]!;
   }
   return words;
@@ -46,11 +47,11 @@ const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const codeBuffers: Uint16Array[] = [];
 
 /**
- * `prefix` and the first `count` base32 characters of sha256(text) as one flat string (no
+ * `prefix` and the first `count` base32 characters of sha256(text + suffix) as one flat string (no
  * rope of appends; no padding is ever involved: 5 bits a character, ≤ 80 bits).
  */
-function hashChars(prefix: string, text: string, count: number): string {
-  const w = digestWords(text);
+function hashChars(prefix: string, text: string, count: number, suffix = ''): string {
+  const w = digestWords(text, suffix);
   const n = prefix.length;
   const codes = (codeBuffers[n + count] ??= new Uint16Array(n + count));
   for (let k = 0; k < n; k++) codes[k] = prefix.charCodeAt(k);
@@ -140,7 +141,7 @@ export function endpointChainNamer(spn: string, proto: string): (endpoint: strin
     let name = memo.get(endpoint);
     if (name === undefined) {
       // The memo may have been dropped since; this port's map then lives on alone.
-      name = hashChars(SEP_PREFIX, portKey + endpoint, 16);
+      name = hashChars(SEP_PREFIX, portKey, 16, endpoint);
       memo.set(endpoint, name);
       sepMemoSize++;
     }

@@ -10,9 +10,9 @@ function nobleWords(text: string): number[] {
   return Array.from({ length: 8 }, (_, i) => (d[4 * i]! << 24) | (d[4 * i + 1]! << 16) | (d[4 * i + 2]! << 8) | d[4 * i + 3]!);
 }
 
-function ours(text: string): number[] | false {
+function ours(text: string, b?: string): number[] | false {
   const out = new Int32Array(8);
-  return sha256Ascii(text, out) ? Array.from(out) : false;
+  return sha256Ascii(text, out, b) ? Array.from(out) : false;
 }
 
 const ascii = fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)), maxLength: 300 });
@@ -34,6 +34,19 @@ describe('sha256Ascii', () => {
     fc.assert(fc.property(ascii, (s) => {
       expect(ours(s)).toEqual(nobleWords(s));
     }), { numRuns: 2000 });
+  });
+  it('hashes a + b when given two parts, wherever the split falls', () => {
+    fc.assert(
+      fc.property(ascii, ascii, (a, b) => {
+        expect(ours(a, b)).toEqual(nobleWords(a + b));
+      }),
+      { numRuns: 1000 },
+    );
+    for (let n = 0; n <= 130; n++) {
+      const s = 'k'.repeat(n);
+      for (const cut of [0, 1, 3, n >> 1, n - 1, n]) if (cut >= 0 && cut <= n) expect(ours(s.slice(0, cut), s.slice(cut))).toEqual(nobleWords(s));
+    }
+    expect(sha256Ascii('abc', new Int32Array(8), 'ü')).toBe(false);
   });
   it('refuses non-ASCII input and leaves the output alone', () => {
     const out = new Int32Array(8).fill(7);

@@ -26,20 +26,29 @@ const K = Int32Array.from([
 /** The message schedule, reused by every call. */
 const W = new Int32Array(64);
 
-/** Message byte `p` of `text` padded as SHA-256 pads it (0x80, then zeros; the length is added apart). */
-function paddedByte(text: string, p: number): number {
-  const n = text.length;
-  return p < n ? text.charCodeAt(p) : p === n ? 0x80 : 0;
+/** Byte `p` of the message head + tail padded as SHA-256 pads it (0x80, then zeros; the length is added apart). */
+function paddedByte(head: string, tail: string, p: number): number {
+  const na = head.length;
+  if (p < na) return head.charCodeAt(p);
+  const q = p - na;
+  return q < tail.length ? tail.charCodeAt(q) : q === tail.length ? 0x80 : 0;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 /**
- * sha256(text) into `out` (8 words, big-endian as the digest's bytes read in fours), when
- * every character of `text` is ASCII (one UTF-8 byte each). Returns false, `out` untouched,
- * otherwise.
+ * sha256(head + tail) into `out` (8 words, big-endian as the digest's bytes read in fours), when
+ * every character is ASCII (one UTF-8 byte each). Returns false, `out` untouched,
+ * otherwise. The message comes in two parts so that callers hashing a prefix and a
+ * suffix need not build (and flatten) their concatenation.
  */
-export function sha256Ascii(text: string, out: Int32Array): boolean {
-  const n = text.length;
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) > 127) return false;
+export function sha256Ascii(head: string, out: Int32Array, tail = ''): boolean {
+  if (!isAscii(head) || !isAscii(tail)) return false;
+  const na = head.length;
+  const n = na + tail.length;
   let h0 = 0x6a09e667 | 0;
   let h1 = 0xbb67ae85 | 0;
   let h2 = 0x3c6ef372 | 0;
@@ -54,10 +63,13 @@ export function sha256Ascii(text: string, out: Int32Array): boolean {
     const base = blk << 6;
     for (let i = 0; i < 16; i++) {
       const p = base + (i << 2);
+      const q = p - na;
       W[i] =
-        p + 3 < n
-          ? (text.charCodeAt(p) << 24) | (text.charCodeAt(p + 1) << 16) | (text.charCodeAt(p + 2) << 8) | text.charCodeAt(p + 3)
-          : (paddedByte(text, p) << 24) | (paddedByte(text, p + 1) << 16) | (paddedByte(text, p + 2) << 8) | paddedByte(text, p + 3);
+        p + 3 < na
+          ? (head.charCodeAt(p) << 24) | (head.charCodeAt(p + 1) << 16) | (head.charCodeAt(p + 2) << 8) | head.charCodeAt(p + 3)
+          : q >= 0 && q + 3 < tail.length
+            ? (tail.charCodeAt(q) << 24) | (tail.charCodeAt(q + 1) << 16) | (tail.charCodeAt(q + 2) << 8) | tail.charCodeAt(q + 3)
+            : (paddedByte(head, tail, p) << 24) | (paddedByte(head, tail, p + 1) << 16) | (paddedByte(head, tail, p + 2) << 8) | paddedByte(head, tail, p + 3);
     }
     if (blk === blocks - 1) {
       // The length in bits, big-endian, in the last 8 bytes (only zero padding was there).
