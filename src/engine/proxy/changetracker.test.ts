@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EndpointsChangeTracker, localReadyEndpoints, sortedUnique, updateEndpointsMap } from './endpointschangetracker';
-import { healthCheckNodePorts, ServiceChangeTracker, updateServicePortMap } from './servicechangetracker';
+import { healthCheckNodePorts, ServiceChangeTracker, sortedServicePortKeys, updateServicePortMap } from './servicechangetracker';
 import { makeTestEndpointSlice, makeTestService } from './iptables/testing';
-import type { EndpointInfo, EndpointsMap, ServicePortMap } from './types';
+import type { EndpointInfo, EndpointsMap, ServicePortInfo, ServicePortMap } from './types';
 import type { ServicePort } from '../model/types';
 
 const port = (name: string, protocol: 'TCP' | 'UDP' | 'SCTP', p: number, nodePort: number): ServicePort => ({ name, protocol, port: p, nodePort });
@@ -165,5 +165,23 @@ describe('sortedUnique', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('sortedServicePortKeys', () => {
+  it('orders by port name string, then protocol (not by the key text)', () => {
+    const map: ServicePortMap = new Map();
+    const add = (namespace: string, name: string, port: string, protocol: 'TCP' | 'UDP') => {
+      const nameString = `${namespace}/${name}${port === '' ? '' : ':' + port}`;
+      map.set(`${nameString}/${protocol}`, { nameString, protocol } as unknown as ServicePortInfo);
+    };
+    add('ns', 'a-b', '', 'TCP');
+    add('ns', 'a', 'p', 'UDP');
+    add('ns', 'a', '', 'UDP');
+    add('ns', 'a', '', 'TCP');
+    add('ms', 'z', 'dns', 'UDP');
+    // "ns/a" < "ns/a-b" < "ns/a:p" as name strings, though "ns/a-b/TCP" < "ns/a/TCP" as keys.
+    expect(sortedServicePortKeys(map)).toEqual(['ms/z:dns/UDP', 'ns/a/TCP', 'ns/a/UDP', 'ns/a-b/TCP', 'ns/a:p/UDP']);
+    expect(sortedServicePortKeys(new Map())).toEqual([]);
   });
 });

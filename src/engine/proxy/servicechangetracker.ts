@@ -160,3 +160,19 @@ export function healthCheckNodePorts(map: ServicePortMap): Map<NamespacedName, n
   for (const info of map.values()) if (info.healthCheckNodePort) out.set(info.service, info.healthCheckNodePort);
   return out;
 }
+
+/**
+ * The ServicePortMap's keys by service port name, then protocol: the order the proxiers
+ * write service ports in (upstream iterates a Go map). Sorted as entries, so a comparison
+ * looks up nothing (a 10,000-port sort makes ~140,000 comparisons).
+ */
+export function sortedServicePortKeys(map: ServicePortMap): string[] {
+  const entries: { key: string; info: ServicePortInfo }[] = [];
+  for (const [key, info] of map) entries.push({ key, info });
+  entries.sort((x, y) => {
+    const a = x.info;
+    const b = y.info;
+    return a.nameString < b.nameString ? -1 : a.nameString > b.nameString ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0;
+  });
+  return entries.map((e) => e.key);
+}

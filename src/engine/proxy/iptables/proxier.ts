@@ -19,7 +19,7 @@ import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import { EXT_PREFIX, FW_PREFIX, isServiceChainName, portProtoHashMemo, SVC_PREFIX, SVL_PREFIX } from '../hash';
 import { cidrContains, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, sortedServicePortKeys, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
 import { addLazy } from '../lazy';
@@ -333,11 +333,7 @@ export class IptablesProxier extends ChangeTrackingProxier {
     const activeNatChains = existingServiceChains.length > 0 ? new Set<string>() : null;
 
     if (this.sortedKeys === null) {
-      this.sortedKeys = [...this.svcPortMap.keys()].sort((x, y) => {
-        const a = this.svcPortMap.get(x)!;
-        const c = this.svcPortMap.get(y)!;
-        return a.nameString < c.nameString ? -1 : a.nameString > c.nameString ? 1 : a.protocol < c.protocol ? -1 : a.protocol > c.protocol ? 1 : 0;
-      });
+      this.sortedKeys = sortedServicePortKeys(this.svcPortMap);
     }
     const updatedServices = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
     const services: ServicePortRules[] = [];

@@ -20,7 +20,7 @@ import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import { cidrContains, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, sortedServicePortKeys, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
 import { addLazy } from '../lazy';
@@ -96,7 +96,7 @@ export function servicePortChainNameBase(svc: { namespace: string; name: string;
 
 /** servicePortEndpointChainNameBase: "HASH-ns/name/proto/port__ip/port". */
 export function servicePortEndpointChainNameBase(svc: { namespace: string; name: string; port: string }, protocol: string, ip: string, port: number): string {
-  return hashAndTruncate(`${svc.namespace}/${svc.name}/${protocol}/${svc.port}__${ip.replace(/:/g, '.')}/${port}`);
+  return hashAndTruncate(`${svc.namespace}/${svc.name}/${protocol}/${svc.port}__${ip.includes(':') ? ip.replace(/:/g, '.') : ip}/${port}`);
 }
 
 /** isServiceChainName: every per-service chain has a "/" in its name, no stock chain does. */
@@ -451,11 +451,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
     for (const key of this.svcPortMap.keys()) totalEndpoints += this.endpointsMap.get(key)?.length ?? 0;
 
     if (this.sortedKeys === null) {
-      this.sortedKeys = [...this.svcPortMap.keys()].sort((x, y) => {
-        const a = this.svcPortMap.get(x)!;
-        const b = this.svcPortMap.get(y)!;
-        return a.nameString < b.nameString ? -1 : a.nameString > b.nameString ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0;
-      });
+      this.sortedKeys = sortedServicePortKeys(this.svcPortMap);
     }
     const updated = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
     const services: NftServicePortRules[] = [];
