@@ -651,13 +651,14 @@ export class NftablesProxier extends ChangeTrackingProxier {
       if (!hasExternalEndpoints) elem(this.noEndpointNodePorts, `${protocol} . ${svc.nodePort}`, externalVerdict, name);
     }
 
+    // Assigned in order, not spread from temporary objects (10,000 ports in a full sync).
+    const usedChains: NftServicePortRules['chains'] = {};
+    if (usesClusterPolicyChain) usedChains.cluster = clusterPolicyChain;
+    if (usesLocalPolicyChain) usedChains.local = localPolicyChain;
+    if (usesExternalTrafficChain) usedChains.external = externalTrafficChain;
+    if (usesFWChain) usedChains.firewall = fwChain;
     const desc = this.describe(svc, {
-      chains: {
-        ...(usesClusterPolicyChain ? { cluster: clusterPolicyChain } : {}),
-        ...(usesLocalPolicyChain ? { local: localPolicyChain } : {}),
-        ...(usesExternalTrafficChain ? { external: externalTrafficChain } : {}),
-        ...(usesFWChain ? { firewall: fwChain } : {}),
-      },
+      chains: usedChains,
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : { verdict: internalVerdict },
       cluster: usesClusterPolicyChain ? clusterEndpoints : [],
       local: usesLocalPolicyChain ? localEndpoints : [],
