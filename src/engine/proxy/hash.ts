@@ -43,8 +43,9 @@ function digestWords(text: string, suffix: string): Int32Array {
 }
 
 const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
-/** Character-code buffers by length, reused (a name is built in one of them, then copied out once). */
-const codeBuffers: Uint16Array[] = [];
+/** Character-code buffers by length, reused (a name is built in one of them, then copied out
+ *  once). Plain arrays: fromCharCode.apply reads them about twice as fast as a Uint16Array. */
+const codeBuffers: number[][] = [];
 
 /**
  * `prefix` and the first `count` base32 characters of sha256(text + suffix) as one flat string (no
@@ -53,7 +54,7 @@ const codeBuffers: Uint16Array[] = [];
 function hashChars(prefix: string, text: string, count: number, suffix = ''): string {
   const w = digestWords(text, suffix);
   const n = prefix.length;
-  const codes = (codeBuffers[n + count] ??= new Uint16Array(n + count));
+  const codes = (codeBuffers[n + count] ??= new Array<number>(n + count).fill(0));
   for (let k = 0; k < n; k++) codes[k] = prefix.charCodeAt(k);
   for (let k = 0; k < count; k++) {
     // The 5 bits at bit p of the digest, which may straddle two words.
@@ -63,7 +64,7 @@ function hashChars(prefix: string, text: string, count: number, suffix = ''): st
     const v = off <= 27 ? w[i]! >>> (27 - off) : (w[i]! << (off - 27)) | (w[i + 1]! >>> (59 - off));
     codes[n + k] = ALPHABET_CODES[v & 31]!;
   }
-  return String.fromCharCode.apply(null, codes as unknown as number[]);
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** First 16 base32 chars of the digest (= the first 10 bytes). */
