@@ -10,6 +10,13 @@ describe('TextBuffer', () => {
     expect(b.text()).toBe('\n');
     expect(b.lines).toBe(1);
   });
+  it('counts a string of several lines as what its caller says it holds', () => {
+    const b = new TextBuffer();
+    b.line('a\nb', 2);
+    b.line('c');
+    expect(b.lines).toBe(3);
+    expect(b.text()).toBe('a\nb\nc\n');
+  });
   it('equals the lines joined, across chunk flushes and blocks', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.string({ maxLength: 40_000 }), fc.array(fc.string(), { maxLength: 5 })), { maxLength: 60 }), (items) => {

@@ -21,7 +21,8 @@ export function block(lines: string[]): Block {
 
 /** Where lines are written: a TextBuffer, or DISCARD. */
 export interface LineSink {
-  line(l: string): void;
+  /** `l` holds `count` lines (joined by newlines; 1 unless said). */
+  line(l: string, count?: number): void;
 }
 
 /** A sink that drops what it is given (output that is computed but not needed this time). */
@@ -41,9 +42,9 @@ export class TextBuffer implements LineSink {
   private pending: string[] = [];
   private pendingChars = 0;
   lines = 0;
-  line(l: string): void {
+  line(l: string, count = 1): void {
     this.pending.push(l);
-    this.lines++;
+    this.lines += count;
     if ((this.pendingChars += l.length) > CHUNK_CHARS) this.flush();
   }
   all(ls: string[]): void {

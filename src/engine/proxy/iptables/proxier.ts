@@ -214,7 +214,7 @@ interface Buffers {
 }
 
 const chainLine = (chain: string): string => ':' + chain + ' - [0:0]';
-const HAIRPIN_TAIL = ` -j ${KUBE_MARK_MASQ}`;
+const HAIRPIN_TAIL_NL = ` -j ${KUBE_MARK_MASQ}\n`;
 
 /**
  * `s` flattened in place (reading a character does it). A fragment repeated in many lines
@@ -621,8 +621,8 @@ export class IptablesProxier extends ChangeTrackingProxier {
       addChain(ep.chainName);
       const head = this.largeClusterMode ? '-A ' + ep.chainName : flat(`-A ${ep.chainName}${this.comment(name)}`);
       // Hairpin: a pod reaching itself through the service must be SNATed.
-      natRules.line(head + ' -s ' + ep.ip + HAIRPIN_TAIL);
-      natRules.line(affinity ? `${head} -m recent --name ${ep.chainName} --set${dnat}${ep.endpoint}` : head + dnat + ep.endpoint);
+      // Both rules in one string: one buffer entry per endpoint rather than two.
+      natRules.line(head + ' -s ' + ep.ip + HAIRPIN_TAIL_NL + (affinity ? `${head} -m recent --name ${ep.chainName} --set${dnat}${ep.endpoint}` : head + dnat + ep.endpoint), 2);
     }
 
     const desc: ServicePortRules = {

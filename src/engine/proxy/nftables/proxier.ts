@@ -571,8 +571,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
     // chain has its own prefix, so no name can come twice.
     const ensureChain = (c: string): void => {
       chains.push(c);
-      out.line(ADD_CHAIN + c + FLUSH_CHAIN + c);
-      out.lines++;
+      out.line(ADD_CHAIN + c + FLUSH_CHAIN + c, 2);
     };
     const elem = (storage: ElementStorage, k: string, value: string, comment?: string): void => {
       storage.ensure(out, k, value, comment);
@@ -706,11 +705,9 @@ export class NftablesProxier extends ChangeTrackingProxier {
       const ep = reachable[i]!;
       const head = ADD_RULE + epChains[i]!;
       if (affinity) {
-        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + ` update @${affinitySets[i]} { ip saddr }\n` + head + dnat + ep.endpoint);
-        out.lines += 2;
+        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + ` update @${affinitySets[i]} { ip saddr }\n` + head + dnat + ep.endpoint, 3);
       } else {
-        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + dnat + ep.endpoint);
-        out.lines++;
+        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + dnat + ep.endpoint, 2);
       }
     }
     return { desc, chains, affinitySets, elements };
