@@ -643,8 +643,8 @@ export class IptablesProxier extends ChangeTrackingProxier {
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : internalFilter!,
     } as ServicePortRules;
     // Endpoint descriptions are for the Trace: computed when first read.
-    addLazy(desc, 'clusterEndpoints', usesClusterPolicyChain ? () => this.describeEndpoints(clusterEndpoints) : null, []);
-    addLazy(desc, 'localEndpoints', usesLocalPolicyChain ? () => this.describeEndpoints(localEndpoints) : null, []);
+    addLazy(desc, 'clusterEndpoints', usesClusterPolicyChain ? this.endpointsDescriber(clusterEndpoints) : null, []);
+    addLazy(desc, 'localEndpoints', usesLocalPolicyChain ? this.endpointsDescriber(localEndpoints) : null, []);
     desc.rewritten = rewrite;
     if (externallyAccessible(svc)) {
       desc.external = usesExternalTrafficChain
@@ -670,6 +670,14 @@ export class IptablesProxier extends ChangeTrackingProxier {
       if (this.largeClusterMode) natRules.line(head + stat + ' -j ' + ep.chainName);
       else natRules.line(`${head}${this.comment(`"${name} -> ${ep.endpoint}"`)}${stat} -j ${ep.chainName}`);
     }
+  }
+
+  /**
+   * describeEndpoints(endpoints), later. Made here, not in writeServicePort: a closure
+   * keeps its whole defining scope alive, and that one holds this sync's restore buffers.
+   */
+  private endpointsDescriber(endpoints: EndpointInfo[]): () => EndpointRuleDescription[] {
+    return () => this.describeEndpoints(endpoints);
   }
 
   /** The Trace's view of a probability ladder: who gets which `--probability`, and the share. */
