@@ -1,9 +1,10 @@
 /** Ports of the service/endpoint map tests in upstream proxier_test.go and endpointslicecache_test.go. */
 import { describe, expect, it } from 'vitest';
-import { EndpointsChangeTracker, localReadyEndpoints, updateEndpointsMap } from './endpointschangetracker';
-import { healthCheckNodePorts, ServiceChangeTracker, updateServicePortMap } from './servicechangetracker';
+import fc from 'fast-check';
+import { EndpointsChangeTracker, localReadyEndpoints, sortedUnique, updateEndpointsMap } from './endpointschangetracker';
+import { healthCheckNodePorts, ServiceChangeTracker, sortedServicePortKeys, updateServicePortMap } from './servicechangetracker';
 import { makeTestEndpointSlice, makeTestService } from './iptables/testing';
-import type { EndpointsMap, ServicePortMap } from './types';
+import type { EndpointInfo, EndpointsMap, ServicePortInfo, ServicePortMap } from './types';
 import type { ServicePort } from '../model/types';
 
 const port = (name: string, protocol: 'TCP' | 'UDP' | 'SCTP', p: number, nodePort: number): ServicePort => ({ name, protocol, port: p, nodePort });
@@ -137,5 +138,50 @@ describe('EndpointsChangeTracker (TestUpdateEndpointsMap)', () => {
     }), false);
     updateEndpointsMap(map, t);
     expect(map.get('a/b/TCP')!.map((e) => [e.ready, e.serving, e.terminating])).toEqual([[true, true, false], [false, true, true]]);
+  });
+});
+
+describe('sortedUnique', () => {
+  /** The reference: a stable sort by endpoint, then the first copy unless a later one is local. */
+  function reference(list: EndpointInfo[]): EndpointInfo[] {
+    const sorted = [...list].sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+    const out: EndpointInfo[] = [];
+    for (const ep of sorted) {
+      if (out.length && out[out.length - 1]!.endpoint === ep.endpoint) {
+        if (ep.isLocal) out[out.length - 1] = ep;
+      } else out.push(ep);
+    }
+    return out;
+  }
+  const endpoint = fc.record({ ip: fc.constantFrom('10.0.0.1', '10.0.0.10', '10.0.0.2', '10.1.0.1', '9.0.0.1'), port: fc.constantFrom(80, 8080, 9), isLocal: fc.boolean(), id: fc.nat() });
+  it('matches a stable sort and merge, on short lists (insertion sort) and long ones', () => {
+    fc.assert(
+      fc.property(fc.array(endpoint, { maxLength: 80 }), (raw) => {
+        const list = raw.map((r) => ({ ip: r.ip, port: r.port, endpoint: `${r.ip}:${r.port}`, isLocal: r.isLocal, nodeName: String(r.id) }) as unknown as EndpointInfo);
+        const want = reference(list);
+        expect(sortedUnique([...list])).toEqual(want);
+        // Identity too: which copy survived.
+        expect(sortedUnique([...list]).every((ep, i) => ep === want[i])).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('sortedServicePortKeys', () => {
+  it('orders by port name string, then protocol (not by the key text)', () => {
+    const map: ServicePortMap = new Map();
+    const add = (namespace: string, name: string, port: string, protocol: 'TCP' | 'UDP') => {
+      const nameString = `${namespace}/${name}${port === '' ? '' : ':' + port}`;
+      map.set(`${nameString}/${protocol}`, { nameString, protocol } as unknown as ServicePortInfo);
+    };
+    add('ns', 'a-b', '', 'TCP');
+    add('ns', 'a', 'p', 'UDP');
+    add('ns', 'a', '', 'UDP');
+    add('ns', 'a', '', 'TCP');
+    add('ms', 'z', 'dns', 'UDP');
+    // "ns/a" < "ns/a-b" < "ns/a:p" as name strings, though "ns/a-b/TCP" < "ns/a/TCP" as keys.
+    expect(sortedServicePortKeys(map)).toEqual(['ms/z:dns/UDP', 'ns/a/TCP', 'ns/a/UDP', 'ns/a-b/TCP', 'ns/a:p/UDP']);
+    expect(sortedServicePortKeys(new Map())).toEqual([]);
   });
 });

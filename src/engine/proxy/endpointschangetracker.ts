@@ -14,9 +14,13 @@ import { servicePortKey, servicePortNameString } from './types';
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const NO_HINTS = Object.freeze([]) as unknown as string[];
 const noChainName = (): string => '';
+const NO_PORTS: NonNullable<EndpointSlice['ports']> = [];
+const NO_ENDPOINTS: NonNullable<EndpointSlice['endpoints']> = [];
 
 /** The endpoints of one Service: servicePortKey → endpoints. */
 type ServiceEndpoints = Map<string, EndpointInfo[]>;
+/** A Service with no endpoints yet (shared: only ever read). */
+const NO_SERVICE_ENDPOINTS: ServiceEndpoints = new Map();
 
 interface Hints {
   forZones?: { name: string }[];
@@ -32,8 +36,8 @@ export class EndpointsChangeTracker {
 
   /**
    * nameChains: give each endpoint its KUBE-SEP- chain name (iptables mode). IPVS mode has
-   * no per-endpoint chains (upstream's IPVS proxier keeps BaseEndpointInfo), so it skips
-   * the hashing; chainName is then ''.
+   * no per-endpoint chains (upstream's IPVS proxier keeps BaseEndpointInfo) and nftables
+   * mode names its own, so they skip the hashing; chainName is then ''.
    */
   constructor(readonly nodeName: string, private readonly nameChains = true) {}
 
@@ -59,6 +63,8 @@ export class EndpointsChangeTracker {
   }
 
   /** Merge the slices of one Service (endpointslicecache.go endpointInfoByServicePort). */
+  // Indexed loops: this runs for 100,000 endpoints in a cold full sync, often before the
+  // optimiser gets to it, and unoptimised for-of allocates an iterator result per step.
   private build(nsn: NamespacedName): ServiceEndpoints {
     const out: ServiceEndpoints = new Map();
     const bySlice = this.slices.get(nsn);
@@ -66,18 +72,21 @@ export class EndpointsChangeTracker {
     const slash = nsn.indexOf('/');
     const namespace = nsn.slice(0, slash);
     const name = nsn.slice(slash + 1);
-    const lists = new Map<string, EndpointInfo[]>();
     for (const sliceName of bySlice.size === 1 ? bySlice.keys() : [...bySlice.keys()].sort()) {
       const slice = bySlice.get(sliceName)!;
-      for (const port of slice.ports ?? []) {
+      const ports = slice.ports ?? NO_PORTS;
+      const endpoints = slice.endpoints ?? NO_ENDPOINTS;
+      for (let pi = 0; pi < ports.length; pi++) {
+        const port = ports[pi]!;
         if (!port.port) continue; // "ignoring invalid endpoint port"
         const protocol: Protocol = port.protocol ?? 'TCP';
         const spn = { namespace, name, port: port.name ?? '', protocol };
         const key = servicePortKey(spn);
         const chainNameOf = this.nameChains ? endpointChainNamer(servicePortNameString(spn), protocol.toLowerCase()) : noChainName;
-        let list = lists.get(key);
-        if (!list) lists.set(key, (list = []));
-        for (const ep of slice.endpoints ?? []) {
+        let list = out.get(key);
+        if (!list) out.set(key, (list = []));
+        for (let ei = 0; ei < endpoints.length; ei++) {
+          const ep = endpoints[ei]!;
           const rawIP = ep.addresses?.[0];
           if (!rawIP) continue;
           const ip = canonicalIP(rawIP);
@@ -106,9 +115,10 @@ export class EndpointsChangeTracker {
         }
       }
     }
-    for (const [key, list] of lists) {
-      if (list.length === 0) continue;
-      out.set(key, sortedUnique(list));
+    // Sorted and deduplicated in place; a port with no endpoint left is no entry.
+    for (const [key, list] of out) {
+      if (list.length === 0) out.delete(key);
+      else sortedUnique(list);
     }
     return out;
   }
@@ -117,7 +127,7 @@ export class EndpointsChangeTracker {
   checkout(): Map<NamespacedName, { previous: ServiceEndpoints; current: ServiceEndpoints }> {
     const out = new Map<NamespacedName, { previous: ServiceEndpoints; current: ServiceEndpoints }>();
     for (const nsn of this.dirty) {
-      const previous = this.applied.get(nsn) ?? new Map();
+      const previous = this.applied.get(nsn) ?? NO_SERVICE_ENDPOINTS;
       const current = this.build(nsn);
       if (serviceEndpointsEqual(previous, current)) continue;
       if (current.size) this.applied.set(nsn, current);
@@ -129,12 +139,29 @@ export class EndpointsChangeTracker {
   }
 }
 
+/** Lists this short are sorted in place without Array.prototype.sort's work arrays (one per Service otherwise). */
+const SMALL_LIST = 32;
+
+/** Stable insertion sort by endpoint: linear on the usual, already sorted, slice. */
+function insertionSortByEndpoint(list: EndpointInfo[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const ep = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.endpoint > ep.endpoint) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = ep;
+  }
+}
+
 /**
  * Sorted by "ip:port" with duplicates merged as upstream does: the first copy seen, unless
  * a later copy is local (a local duplicate wins). Sorts `list` in place (stable).
  */
-function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
-  list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+export function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
+  if (list.length <= SMALL_LIST) insertionSortByEndpoint(list);
+  else list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
   let n = 0;
   for (let i = 0; i < list.length; i++) {
     const ep = list[i]!;

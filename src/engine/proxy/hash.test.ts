@@ -31,3 +31,13 @@ describe('chain names are the real ones', () => {
     expect(servicePortEndpointChainName('ns1/svc1:p80', 'tcp', '10.0.0.0:80')).toBe('KUBE-SEP-DKGQUZGBKLTPAR56');
   });
 });
+
+describe('hash8', () => {
+  it('is the first half of the 16-character hash, for ASCII and non-ASCII input', async () => {
+    const { hash8, portProtoHash } = await import('./hash');
+    for (const s of ['', 'default/svc-0/tcp/http__10.241.0.0/8080', 'x'.repeat(56), 'ünï/svc']) {
+      expect(hash8(s)).toBe(portProtoHash(s, '').slice(0, 8));
+      expect(hash8(s)).toBe(base32(sha256(utf8ToBytes(s))).slice(0, 8));
+    }
+  });
+});

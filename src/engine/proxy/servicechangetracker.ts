@@ -88,6 +88,9 @@ function portMapsEqual(a: ServicePortMap, b: ServicePortMap): boolean {
   return true;
 }
 
+/** No ports (an add's previous state), shared: change maps are only ever read. */
+const NO_PORTS: ServicePortMap = new Map();
+
 interface ServiceChange {
   previous: ServicePortMap;
   current: ServicePortMap;
@@ -106,7 +109,7 @@ export class ServiceChangeTracker {
     const key = keyOf(svc);
     let change = this.items.get(key);
     if (!change) {
-      change = { previous: serviceToServicePortMap(previous), current: new Map() };
+      change = { previous: previous ? serviceToServicePortMap(previous) : NO_PORTS, current: NO_PORTS };
       this.items.set(key, change);
     }
     change.current = serviceToServicePortMap(current);
@@ -156,4 +159,20 @@ export function healthCheckNodePorts(map: ServicePortMap): Map<NamespacedName, n
   const out = new Map<NamespacedName, number>();
   for (const info of map.values()) if (info.healthCheckNodePort) out.set(info.service, info.healthCheckNodePort);
   return out;
+}
+
+/**
+ * The ServicePortMap's keys by service port name, then protocol: the order the proxiers
+ * write service ports in (upstream iterates a Go map). Sorted as entries, so a comparison
+ * looks up nothing (a 10,000-port sort makes ~140,000 comparisons).
+ */
+export function sortedServicePortKeys(map: ServicePortMap): string[] {
+  const entries: { key: string; info: ServicePortInfo }[] = [];
+  for (const [key, info] of map) entries.push({ key, info });
+  entries.sort((x, y) => {
+    const a = x.info;
+    const b = y.info;
+    return a.nameString < b.nameString ? -1 : a.nameString > b.nameString ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0;
+  });
+  return entries.map((e) => e.key);
 }

@@ -19,6 +19,15 @@ export function block(lines: string[]): Block {
   return { text, lines: lines.length };
 }
 
+/** Where lines are written: a TextBuffer, or DISCARD. */
+export interface LineSink {
+  /** `l` holds `count` lines (joined by newlines; 1 unless said). */
+  line(l: string, count?: number): void;
+}
+
+/** A sink that drops what it is given (output that is computed but not needed this time). */
+export const DISCARD: LineSink = { line: () => {} };
+
 /** Flush pending lines into one flat chunk past this many characters. */
 const CHUNK_CHARS = 1 << 19;
 
@@ -28,14 +37,14 @@ const CHUNK_CHARS = 1 << 19;
  * the lines (ropes of template literals) die young instead of being copied by every
  * scavenge until the end of the sync.
  */
-export class TextBuffer {
+export class TextBuffer implements LineSink {
   private chunks: string[] = [];
   private pending: string[] = [];
   private pendingChars = 0;
   lines = 0;
-  line(l: string): void {
+  line(l: string, count = 1): void {
     this.pending.push(l);
-    this.lines++;
+    this.lines += count;
     if ((this.pendingChars += l.length) > CHUNK_CHARS) this.flush();
   }
   all(ls: string[]): void {
@@ -54,9 +63,21 @@ export class TextBuffer {
     this.pending = [];
     this.pendingChars = 0;
   }
-  text(): string {
-    if (this.lines === 0) return '';
+  /** The text as flat chunks of whole lines (no newline at either end), for joining with others. */
+  chunksOf(): readonly string[] {
     if (this.pending.length > 0) this.flush();
-    return this.chunks.join('\n') + '\n';
+    return this.chunks;
   }
+  /** One flat string (no `+ '\n'` onto the join: that rope would be copied whole by its first reader). */
+  text(): string {
+    return joinLines(this.chunksOf());
+  }
+}
+
+/** `parts` joined by newlines with a newline at the end, as one flat string; "" when empty. */
+export function joinLines(parts: readonly string[]): string {
+  if (parts.length === 0) return '';
+  const all = parts.slice();
+  all.push('');
+  return all.join('\n');
 }

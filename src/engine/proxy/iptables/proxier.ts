@@ -19,10 +19,11 @@ import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import { EXT_PREFIX, FW_PREFIX, isServiceChainName, portProtoHashMemo, SVC_PREFIX, SVL_PREFIX } from '../hash';
 import { cidrContains, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, sortedServicePortKeys, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
-import { block, EMPTY_BLOCK, TextBuffer, type Block } from '../textbuffer';
+import { addLazy } from '../lazy';
+import { block, DISCARD, joinLines, TextBuffer, type Block, type LineSink } from '../textbuffer';
 import { externallyAccessible, type EndpointInfo, type EndpointsMap, type NamespacedName, type ServicePortInfo, type ServicePortMap, type ServicePortSummary } from '../types';
 
 export const KUBE_SERVICES = 'KUBE-SERVICES';
@@ -192,31 +193,9 @@ interface ServicePortOutput {
   /** Rules in the top-level chains (KUBE-SERVICES, KUBE-NODEPORTS, …), written every sync. */
   natTop: Block;
   filterTop: Block;
-  /** The port's own chains (chain lines and rules), only until this sync has written them. */
-  natChains: Block;
-  natRules: Block;
   /** Names of the port's own chains (active, so not stale). */
   chainNames: string[];
   desc: ServicePortRules;
-}
-
-/**
- * Define `key` on `obj` as computed on first read (then a plain value). Endpoint
- * descriptions are for the Trace; most syncs never read most of them.
- */
-function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(obj, key, {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-      return value;
-    },
-    set(value: T[K]) {
-      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-    },
-  });
 }
 
 interface ChainNames {
@@ -235,7 +214,7 @@ interface Buffers {
 }
 
 const chainLine = (chain: string): string => ':' + chain + ' - [0:0]';
-const HAIRPIN_TAIL = ` -j ${KUBE_MARK_MASQ}`;
+const HAIRPIN_TAIL_NL = ` -j ${KUBE_MARK_MASQ}\n`;
 
 /**
  * `s` flattened in place (reading a character does it). A fragment repeated in many lines
@@ -354,11 +333,7 @@ export class IptablesProxier extends ChangeTrackingProxier {
     const activeNatChains = existingServiceChains.length > 0 ? new Set<string>() : null;
 
     if (this.sortedKeys === null) {
-      this.sortedKeys = [...this.svcPortMap.keys()].sort((x, y) => {
-        const a = this.svcPortMap.get(x)!;
-        const c = this.svcPortMap.get(y)!;
-        return a.nameString < c.nameString ? -1 : a.nameString > c.nameString ? 1 : a.protocol < c.protocol ? -1 : a.protocol > c.protocol ? 1 : 0;
-      });
+      this.sortedKeys = sortedServicePortKeys(this.svcPortMap);
     }
     const updatedServices = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
     const services: ServicePortRules[] = [];
@@ -378,19 +353,14 @@ export class IptablesProxier extends ChangeTrackingProxier {
         if (o.desc.rewritten) {
           o.desc.rewritten = false;
         }
+        b.natRules.add(o.natTop);
+        b.filterRules.add(o.filterTop);
       } else {
-        o = this.writeServicePort(key, svc, rewrite);
+        // Writes its top-level rules, and its own chains if `rewrite`, into b.
+        o = this.writeServicePort(key, svc, rewrite, b);
       }
       outputs.set(key, o);
-      b.natRules.add(o.natTop);
-      b.filterRules.add(o.filterTop);
-      if (rewrite) {
-        b.natChains.add(o.natChains);
-        b.natRules.add(o.natRules);
-        o.natChains = EMPTY_BLOCK;
-        o.natRules = EMPTY_BLOCK;
-        rewrittenChains.push(o.chainNames);
-      }
+      if (rewrite) rewrittenChains.push(o.chainNames);
       if (activeNatChains) for (const c of o.chainNames) activeNatChains.add(c);
       services.push(o.desc);
     }
@@ -437,7 +407,8 @@ export class IptablesProxier extends ChangeTrackingProxier {
     b.filterRules.line(`-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
     b.filterRules.line(`-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
 
-    const restore = '*filter\n' + b.filterChains.text() + b.filterRules.text() + 'COMMIT\n' + '*nat\n' + b.natChains.text() + b.natRules.text() + 'COMMIT\n';
+    // One join: a rope of the parts would be copied whole again by iptables-restore's first read.
+    const restore = joinLines(['*filter', ...b.filterChains.chunksOf(), ...b.filterRules.chunksOf(), 'COMMIT', '*nat', ...b.natChains.chunksOf(), ...b.natRules.chunksOf(), 'COMMIT']);
 
     // Success is assumed; the caller reports a failed restore with reportRestoreFailure().
     this.lastCreated = created;
@@ -482,8 +453,12 @@ export class IptablesProxier extends ChangeTrackingProxier {
     return c;
   }
 
-  /** Everything one service port contributes: top-level rules, and its own chains if `rewrite`. */
-  private writeServicePort(key: string, svc: ServicePortInfo, rewrite: boolean): ServicePortOutput {
+  /**
+   * Everything one service port contributes, written into `out`: its top-level rules, and
+   * its own chains if `rewrite` (straight into the buffers: they are most of the text, and
+   * a per-port block would be one more copy of it).
+   */
+  private writeServicePort(key: string, svc: ServicePortInfo, rewrite: boolean, out: Buffers): ServicePortOutput {
     const protocol = svc.protocol.toLowerCase();
     const name = svc.nameString;
     const names = this.chainNamesOf(svc, protocol);
@@ -570,23 +545,28 @@ export class IptablesProxier extends ChangeTrackingProxier {
       b.filterRules.push(`-A ${KUBE_NODEPORTS} -m comment --comment "${name} health check node port" -m tcp -p tcp --dport ${svc.healthCheckNodePort} -j ACCEPT`);
     }
 
+    const natTop = block(b.natRules);
+    const filterTop = block(b.filterRules);
+    out.natRules.add(natTop);
+    out.filterRules.add(filterTop);
+
     // The per-service chains. Unchanged services keep theirs (partial sync), but their
     // names still count as active so they are not mistaken for stale ones.
     const chains: ServicePortRules['chains'] = {};
-    const natChains: string[] = [];
-    const natRules: string[] = [];
+    const natChains = rewrite ? out.natChains : DISCARD;
+    const natRules = rewrite ? out.natRules : DISCARD;
     const chainNames: string[] = [];
     const addChain = (c: string): void => {
-      natChains.push(chainLine(c));
+      natChains.line(chainLine(c));
       chainNames.push(c);
     };
 
     if (hasInternalEndpoints) {
       const head = `-A ${internalTrafficChain} -m comment --comment ${clusterIPComment} ${match} -d ${svc.clusterIP} ${dport}`;
-      if (this.opts.masqueradeAll) natRules.push(`${head} -j ${KUBE_MARK_MASQ}`);
+      if (this.opts.masqueradeAll) natRules.line(`${head} -j ${KUBE_MARK_MASQ}`);
       // Masquerade off-cluster traffic to a service VIP (a static route to the service
       // range through any node works, and the reply must come back through it).
-      else if (this.localDetector.implemented) natRules.push(`${head} ${this.localDetector.ifNotLocal.join(' ')} -j ${KUBE_MARK_MASQ}`);
+      else if (this.localDetector.implemented) natRules.line(`${head} ${this.localDetector.ifNotLocal.join(' ')} -j ${KUBE_MARK_MASQ}`);
     }
 
     if (usesExternalTrafficChain) {
@@ -594,18 +574,18 @@ export class IptablesProxier extends ChangeTrackingProxier {
       chains.external = externalTrafficChain;
       if (!svc.externalPolicyLocal) {
         // Non-local endpoints: masquerade, in case we cross nodes.
-        natRules.push(`-A ${externalTrafficChain} -m comment --comment "masquerade traffic for ${name} external destinations" -j ${KUBE_MARK_MASQ}`);
+        natRules.line(`-A ${externalTrafficChain} -m comment --comment "masquerade traffic for ${name} external destinations" -j ${KUBE_MARK_MASQ}`);
       } else {
         if (this.localDetector.implemented) {
           // Pod → external IP of a Local service: neither policy applies (it simulates
           // going out to the load balancer and coming back in).
-          natRules.push(`-A ${externalTrafficChain} -m comment --comment "pod traffic for ${name} external destinations" ${this.localDetector.ifLocal.join(' ')} -j ${clusterPolicyChain}`);
+          natRules.line(`-A ${externalTrafficChain} -m comment --comment "pod traffic for ${name} external destinations" ${this.localDetector.ifLocal.join(' ')} -j ${clusterPolicyChain}`);
         }
         // The node itself: the LB IP is local, so it would be the source; masquerade.
-        natRules.push(`-A ${externalTrafficChain} -m comment --comment "masquerade LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${KUBE_MARK_MASQ}`);
-        natRules.push(`-A ${externalTrafficChain} -m comment --comment "route LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`);
+        natRules.line(`-A ${externalTrafficChain} -m comment --comment "masquerade LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${KUBE_MARK_MASQ}`);
+        natRules.line(`-A ${externalTrafficChain} -m comment --comment "route LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`);
       }
-      if (hasExternalEndpoints) natRules.push(`-A ${externalTrafficChain} -j ${externalPolicyChain}`);
+      if (hasExternalEndpoints) natRules.line(`-A ${externalTrafficChain} -j ${externalPolicyChain}`);
     }
 
     if (usesFWChain) {
@@ -614,13 +594,13 @@ export class IptablesProxier extends ChangeTrackingProxier {
       const head = `-A ${fwChain} -m comment --comment "${name} loadbalancer IP"`;
       let allowFromNode = false;
       for (const cidr of svc.loadBalancerSourceRanges) {
-        natRules.push(`${head} -s ${cidr} -j ${externalTrafficChain}`);
+        natRules.line(`${head} -s ${cidr} -j ${externalTrafficChain}`);
         if (cidrContains(parseCIDRSloppy(cidr)!, this.opts.nodeIP)) allowFromNode = true;
       }
       // A node reaching its own LB VIP loops back with the VIP as source.
-      if (allowFromNode) for (const ip of svc.loadBalancerVIPs) natRules.push(`${head} -s ${ip} -j ${externalTrafficChain}`);
+      if (allowFromNode) for (const ip of svc.loadBalancerVIPs) natRules.line(`${head} -s ${ip} -j ${externalTrafficChain}`);
       // Falling off the end means no DNAT: KUBE-PROXY-FIREWALL drops it in filter.
-      natRules.push(`-A ${fwChain} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"`);
+      natRules.line(`-A ${fwChain} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"`);
     }
 
     if (usesClusterPolicyChain) {
@@ -641,11 +621,11 @@ export class IptablesProxier extends ChangeTrackingProxier {
       addChain(ep.chainName);
       const head = this.largeClusterMode ? '-A ' + ep.chainName : flat(`-A ${ep.chainName}${this.comment(name)}`);
       // Hairpin: a pod reaching itself through the service must be SNATed.
-      natRules.push(head + ' -s ' + ep.ip + HAIRPIN_TAIL);
-      natRules.push(affinity ? `${head} -m recent --name ${ep.chainName} --set${dnat}${ep.endpoint}` : head + dnat + ep.endpoint);
+      // Both rules in one string: one buffer entry per endpoint rather than two.
+      natRules.line(head + ' -s ' + ep.ip + HAIRPIN_TAIL_NL + (affinity ? `${head} -m recent --name ${ep.chainName} --set${dnat}${ep.endpoint}` : head + dnat + ep.endpoint), 2);
     }
 
-    const out: ServicePortRules = {
+    const desc: ServicePortRules = {
       name,
       protocol: svc.protocol,
       clusterIP: svc.clusterIP,
@@ -661,26 +641,25 @@ export class IptablesProxier extends ChangeTrackingProxier {
       healthCheckNodePort: svc.healthCheckNodePort,
       chains,
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : internalFilter!,
-      clusterEndpoints: [],
-      localEndpoints: [],
-      rewritten: rewrite,
-    };
-    if (usesClusterPolicyChain) lazy(out, 'clusterEndpoints', () => this.describeEndpoints(clusterEndpoints));
-    if (usesLocalPolicyChain) lazy(out, 'localEndpoints', () => this.describeEndpoints(localEndpoints));
+    } as ServicePortRules;
+    // Endpoint descriptions are for the Trace: computed when first read.
+    addLazy(desc, 'clusterEndpoints', usesClusterPolicyChain ? this.endpointsDescriber(clusterEndpoints) : null, []);
+    addLazy(desc, 'localEndpoints', usesLocalPolicyChain ? this.endpointsDescriber(localEndpoints) : null, []);
+    desc.rewritten = rewrite;
     if (externallyAccessible(svc)) {
-      out.external = usesExternalTrafficChain
+      desc.external = usesExternalTrafficChain
         ? { chain: externalTrafficChain, ...(externalFilter ? { fallback: externalFilter } : {}) }
         : externalFilter!;
     }
-    return { natTop: block(b.natRules), filterTop: block(b.filterRules), natChains: block(natChains), natRules: block(natRules), chainNames, desc: out };
+    return { natTop, filterTop, chainNames, desc };
   }
 
   /** writeServiceToEndpointRules: affinity checks first, then the probability ladder. */
-  private writeServiceToEndpointRules(natRules: string[], svc: ServicePortInfo, chain: string, endpoints: EndpointInfo[]): void {
+  private writeServiceToEndpointRules(natRules: LineSink, svc: ServicePortInfo, chain: string, endpoints: EndpointInfo[]): void {
     const name = svc.nameString;
     if (svc.sessionAffinity === 'ClientIP') {
       for (const ep of endpoints) {
-        natRules.push(`-A ${chain}${this.largeClusterMode ? '' : this.comment(`"${name} -> ${ep.endpoint}"`)} -m recent --name ${ep.chainName} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${ep.chainName}`);
+        natRules.line(`-A ${chain}${this.largeClusterMode ? '' : this.comment(`"${name} -> ${ep.endpoint}"`)} -m recent --name ${ep.chainName} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${ep.chainName}`);
       }
     }
     const n = endpoints.length;
@@ -688,9 +667,17 @@ export class IptablesProxier extends ChangeTrackingProxier {
     for (let i = 0; i < n; i++) {
       const ep = endpoints[i]!;
       const stat = i < n - 1 ? this.statistic(n - i) : '';
-      if (this.largeClusterMode) natRules.push(head + stat + ' -j ' + ep.chainName);
-      else natRules.push(`${head}${this.comment(`"${name} -> ${ep.endpoint}"`)}${stat} -j ${ep.chainName}`);
+      if (this.largeClusterMode) natRules.line(head + stat + ' -j ' + ep.chainName);
+      else natRules.line(`${head}${this.comment(`"${name} -> ${ep.endpoint}"`)}${stat} -j ${ep.chainName}`);
     }
+  }
+
+  /**
+   * describeEndpoints(endpoints), later. Made here, not in writeServicePort: a closure
+   * keeps its whole defining scope alive, and that one holds this sync's restore buffers.
+   */
+  private endpointsDescriber(endpoints: EndpointInfo[]): () => EndpointRuleDescription[] {
+    return () => this.describeEndpoints(endpoints);
   }
 
   /** The Trace's view of a probability ladder: who gets which `--probability`, and the share. */

@@ -23,7 +23,7 @@ import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import { cidrContains, ipFamilyOf, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, sortedServicePortKeys, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
 import type { EndpointInfo, EndpointsMap, NamespacedName, ServicePortInfo, ServicePortMap, ServicePortSummary } from '../types';
@@ -443,11 +443,7 @@ export class IpvsProxier extends ChangeTrackingProxier {
     this.lastNodeIPsKey = nodeIPsKey;
 
     if (this.sortedKeys === null) {
-      this.sortedKeys = [...this.svcPortMap.keys()].sort((x, y) => {
-        const a = this.svcPortMap.get(x)!;
-        const c = this.svcPortMap.get(y)!;
-        return a.nameString < c.nameString ? -1 : a.nameString > c.nameString ? 1 : a.protocol < c.protocol ? -1 : a.protocol > c.protocol ? 1 : 0;
-      });
+      this.sortedKeys = sortedServicePortKeys(this.svcPortMap);
       this.rank = new Map();
       for (let i = 0; i < this.sortedKeys.length; i++) this.rank.set(this.sortedKeys[i]!, i);
     }

@@ -14,15 +14,16 @@
  *
  * Where upstream iterates a Go map (random order) we go in service-port name order.
  */
-import { portProtoHash } from '../hash';
+import { hash8 } from '../hash';
 import { FULL_SYNC_PERIOD_MS } from '../iptables/proxier';
 import type { LocalTrafficDetector, ProxierOptions } from '../config';
 import { NodePortAddresses, noOpLocalDetector } from '../config';
 import { localReadyEndpoints, updateEndpointsMap } from '../endpointschangetracker';
 import { cidrContains, parseCIDRSloppy } from '../ip';
-import { healthCheckNodePorts, updateServicePortMap } from '../servicechangetracker';
+import { healthCheckNodePorts, sortedServicePortKeys, updateServicePortMap } from '../servicechangetracker';
 import { categorizeEndpoints } from '../topology';
 import { ChangeTrackingProxier } from '../proxier-base';
+import { addLazy } from '../lazy';
 import { TextBuffer } from '../textbuffer';
 import { externallyAccessible, type EndpointInfo, type NamespacedName, type ServicePortInfo, type ServicePortSummary } from '../types';
 
@@ -75,10 +76,16 @@ const JUMP_CHAINS: readonly { dst: string; src: string; extra: string }[] = [
 /** knftables.NameLengthMax (256) minus the longest prefix (16). */
 const CHAIN_NAME_BASE_MAX = 240;
 
+/** Line heads repeated for every chain and endpoint (flat once, rather than rebuilt per line). */
+const ADD_CHAIN = `add chain ${T} `;
+const FLUSH_CHAIN = `\nflush chain ${T} `;
+const ADD_RULE = `add rule ${T} `;
+const JUMP_MASQ = ` jump ${MARK_MASQ_CHAIN}`;
+const GOTO = ' : goto ';
+
 /** hashAndTruncate: 8 base32 characters of sha256(name), a dash, the name (truncated with "..."). */
 export function hashAndTruncate(name: string): string {
-  // portProtoHash(x, '') is the first 16 base32 characters of sha256(x).
-  const out = portProtoHash(name, '').slice(0, 8) + '-' + name;
+  const out = hash8(name) + '-' + name;
   return out.length > CHAIN_NAME_BASE_MAX ? out.slice(0, CHAIN_NAME_BASE_MAX - 3) + '...' : out;
 }
 
@@ -89,7 +96,7 @@ export function servicePortChainNameBase(svc: { namespace: string; name: string;
 
 /** servicePortEndpointChainNameBase: "HASH-ns/name/proto/port__ip/port". */
 export function servicePortEndpointChainNameBase(svc: { namespace: string; name: string; port: string }, protocol: string, ip: string, port: number): string {
-  return hashAndTruncate(`${svc.namespace}/${svc.name}/${protocol}/${svc.port}__${ip.replace(/:/g, '.')}/${port}`);
+  return hashAndTruncate(`${svc.namespace}/${svc.name}/${protocol}/${svc.port}__${ip.includes(':') ? ip.replace(/:/g, '.') : ip}/${port}`);
 }
 
 /** isServiceChainName: every per-service chain has a "/" in its name, no stock chain does. */
@@ -101,9 +108,9 @@ export const isAffinitySetName = (set: string): boolean => set.startsWith('affin
 // Endpoint chain bases are hashed ~100,000 times in a big full sync, and every node's
 // kube-proxy names the same endpoint alike: memoise engine-wide (per port, then per
 // endpoint, so no key is built per lookup), bounded.
-const epMemo = new Map<string, Map<string, EndpointNames>>();
+const epMemo = new Map<string, Map<string, string>>();
 
-/** An endpoint's chain and affinity-set names, flattened once (a Set or Map key that is a
+/** A service port's chain names, flattened once (a Set or Map key that is a
  *  concatenation is flattened again on every lookup otherwise). */
 interface ServiceNames {
   cluster: string;
@@ -111,17 +118,19 @@ interface ServiceNames {
   external: string;
   firewall: string;
 }
-interface EndpointNames {
-  chain: string;
-  affinity: string;
-}
 function flat(s: string): string {
   s.charCodeAt(0);
   return s;
 }
+const ENDPOINT_CHAIN_PREFIX = 'endpoint-';
+/** An endpoint's affinity set: "affinity-" and its chain's base (only Services with ClientIP affinity have one). */
+function affinitySetOf(endpointChain: string): string {
+  return 'affinity-' + endpointChain.slice(ENDPOINT_CHAIN_PREFIX.length);
+}
 let epMemoSize = 0;
 const EP_MEMO_LIMIT = 500_000;
-function endpointNamer(svc: ServicePortInfo, protocol: string): (ep: EndpointInfo) => EndpointNames {
+/** The port's namer: an endpoint → its chain ("endpoint-HASH-ns/name/proto/port__ip/port"). */
+function endpointNamer(svc: ServicePortInfo, protocol: string): (ep: EndpointInfo) => string {
   const portKey = svc.nameString + '/' + protocol;
   let memo = epMemo.get(portKey);
   if (memo === undefined) {
@@ -133,14 +142,13 @@ function endpointNamer(svc: ServicePortInfo, protocol: string): (ep: EndpointInf
   }
   const m = memo;
   return (ep) => {
-    let b = m.get(ep.endpoint);
-    if (b === undefined) {
-      const base = servicePortEndpointChainNameBase(svc.spn, protocol, ep.ip, ep.port);
-      b = { chain: flat('endpoint-' + base), affinity: flat('affinity-' + base) };
-      m.set(ep.endpoint, b);
+    let chain = m.get(ep.endpoint);
+    if (chain === undefined) {
+      chain = flat(ENDPOINT_CHAIN_PREFIX + servicePortEndpointChainNameBase(svc.spn, protocol, ep.ip, ep.port));
+      m.set(ep.endpoint, chain);
       epMemoSize++;
     }
-    return b;
+    return chain;
   };
 }
 
@@ -154,19 +162,6 @@ function detectorNft(d: LocalTrafficDetector, local: boolean): string {
     return `iifname ${op}"${dev.endsWith('+') ? dev.slice(0, -1) + '*' : dev}"`;
   }
   return '';
-}
-
-/** Define `key` on `obj` as computed on first read (descriptions are for the Trace; most syncs never read them). */
-function lazy<O extends object, K extends keyof O>(obj: O, key: K, compute: () => O[K]): void {
-  Object.defineProperty(obj, key, {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-      return value;
-    },
-  });
 }
 
 /** One endpoint as the Trace and lessons see it. */
@@ -384,7 +379,8 @@ export class NftablesProxier extends ChangeTrackingProxier {
   private chainNames = new Map<string, ServiceNames>();
 
   constructor(opts: NftablesProxierOptions) {
-    super(opts);
+    // No KUBE-SEP- names: nftables mode names its endpoint chains itself (endpointNamer).
+    super(opts, false);
     this.opts = opts;
     this.localDetector = opts.localDetector ?? noOpLocalDetector;
     this.nodePortAddresses = new NodePortAddresses(opts.nodePortAddresses, opts.nodeIP);
@@ -455,11 +451,7 @@ export class NftablesProxier extends ChangeTrackingProxier {
     for (const key of this.svcPortMap.keys()) totalEndpoints += this.endpointsMap.get(key)?.length ?? 0;
 
     if (this.sortedKeys === null) {
-      this.sortedKeys = [...this.svcPortMap.keys()].sort((x, y) => {
-        const a = this.svcPortMap.get(x)!;
-        const b = this.svcPortMap.get(y)!;
-        return a.nameString < b.nameString ? -1 : a.nameString > b.nameString ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0;
-      });
+      this.sortedKeys = sortedServicePortKeys(this.svcPortMap);
     }
     const updated = new Set<NamespacedName>([...serviceUpdate.updatedServices, ...endpointUpdate.updatedServices]);
     const services: NftServicePortRules[] = [];
@@ -575,24 +567,28 @@ export class NftablesProxier extends ChangeTrackingProxier {
     const chains: string[] = [];
     const affinitySets: string[] = [];
     const elements: PortState['elements'] = [];
+    // Every chain of a port is ensured once: the endpoints are unique, and each kind of
+    // chain has its own prefix, so no name can come twice.
     const ensureChain = (c: string): void => {
-      if (chains.includes(c)) return;
       chains.push(c);
-      out.line(`add chain ${T} ${c}\nflush chain ${T} ${c}`);
-      out.lines++;
+      out.line(ADD_CHAIN + c + FLUSH_CHAIN + c, 2);
     };
     const elem = (storage: ElementStorage, k: string, value: string, comment?: string): void => {
       storage.ensure(out, k, value, comment);
       elements.push({ storage, key: k });
     };
-    const epBase = new Map<EndpointInfo, EndpointNames>();
+    // The endpoints' chains, in allReachableEndpoints' order.
     const namer = endpointNamer(svc, protocol);
-    for (const ep of allReachableEndpoints) {
-      const b = namer(ep);
-      epBase.set(ep, b);
-      ensureChain(b.chain);
-      if (affinity) affinitySets.push(b.affinity);
+    const reachable = allReachableEndpoints;
+    const epChains: string[] = new Array(reachable.length);
+    for (let i = 0; i < reachable.length; i++) {
+      const c = namer(reachable[i]!);
+      epChains[i] = c;
+      ensureChain(c);
+      if (affinity) affinitySets.push(affinitySetOf(c));
     }
+    // Cluster and local endpoints are usually allReachableEndpoints itself (the same array).
+    const chainsOf = (eps: EndpointInfo[]): string[] => (eps === reachable ? epChains : eps.map(namer));
 
     const clusterPolicyChain = names.cluster;
     const usesClusterPolicyChain = clusterEndpoints.length > 0 && (!svc.internalPolicyLocal || externallyAccessible(svc));
@@ -654,17 +650,18 @@ export class NftablesProxier extends ChangeTrackingProxier {
       if (!hasExternalEndpoints) elem(this.noEndpointNodePorts, `${protocol} . ${svc.nodePort}`, externalVerdict, name);
     }
 
+    // Assigned in order, not spread from temporary objects (10,000 ports in a full sync).
+    const usedChains: NftServicePortRules['chains'] = {};
+    if (usesClusterPolicyChain) usedChains.cluster = clusterPolicyChain;
+    if (usesLocalPolicyChain) usedChains.local = localPolicyChain;
+    if (usesExternalTrafficChain) usedChains.external = externalTrafficChain;
+    if (usesFWChain) usedChains.firewall = fwChain;
     const desc = this.describe(svc, {
-      chains: {
-        ...(usesClusterPolicyChain ? { cluster: clusterPolicyChain } : {}),
-        ...(usesLocalPolicyChain ? { local: localPolicyChain } : {}),
-        ...(usesExternalTrafficChain ? { external: externalTrafficChain } : {}),
-        ...(usesFWChain ? { firewall: fwChain } : {}),
-      },
+      chains: usedChains,
       internal: hasInternalEndpoints ? { chain: internalTrafficChain } : { verdict: internalVerdict },
       cluster: usesClusterPolicyChain ? clusterEndpoints : [],
       local: usesLocalPolicyChain ? localEndpoints : [],
-      epBase,
+      namer,
     });
 
     // Internal traffic: masquerade off-cluster traffic to a service VIP.
@@ -696,41 +693,44 @@ export class NftablesProxier extends ChangeTrackingProxier {
       out.line(`add rule ${T} ${fwChain} ip saddr != { ${sources.join(' , ')} } drop`);
     }
     if (affinity) {
-      for (const ep of allReachableEndpoints) {
-        out.line(`add set ${T} ${epBase.get(ep)!.affinity} { type ipv4_addr ; flags dynamic,timeout ; timeout ${svc.stickyMaxAgeSeconds}s ; }`);
+      for (const set of affinitySets) {
+        out.line(`add set ${T} ${set} { type ipv4_addr ; flags dynamic,timeout ; timeout ${svc.stickyMaxAgeSeconds}s ; }`);
       }
     }
-    if (usesClusterPolicyChain) this.writeServiceToEndpointRules(out, affinity, clusterPolicyChain, clusterEndpoints, epBase);
-    if (usesLocalPolicyChain) this.writeServiceToEndpointRules(out, affinity, localPolicyChain, localEndpoints, epBase);
-    for (const ep of allReachableEndpoints) {
-      const b = epBase.get(ep)!;
-      const head = `add rule ${T} ${b.chain} `;
-      out.line(`${head}ip saddr ${ep.ip} jump ${MARK_MASQ_CHAIN}\n${affinity ? `${head}update @${b.affinity} { ip saddr }\n` : ''}${head}meta l4proto ${protocol} dnat to ${ep.endpoint}`);
-      out.lines += affinity ? 2 : 1;
+    if (usesClusterPolicyChain) this.writeServiceToEndpointRules(out, affinity, clusterPolicyChain, chainsOf(clusterEndpoints));
+    if (usesLocalPolicyChain) this.writeServiceToEndpointRules(out, affinity, localPolicyChain, chainsOf(localEndpoints));
+    // Each endpoint's rules as one string of few pieces (fewer rope nodes to allocate and walk).
+    const dnat = flat(` meta l4proto ${protocol} dnat to `);
+    for (let i = 0; i < reachable.length; i++) {
+      const ep = reachable[i]!;
+      const head = ADD_RULE + epChains[i]!;
+      if (affinity) {
+        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + ` update @${affinitySets[i]} { ip saddr }\n` + head + dnat + ep.endpoint, 3);
+      } else {
+        out.line(head + ' ip saddr ' + ep.ip + JUMP_MASQ + '\n' + head + dnat + ep.endpoint, 2);
+      }
     }
     return { desc, chains, affinitySets, elements };
   }
 
-  private writeServiceToEndpointRules(out: TextBuffer, affinity: boolean, chain: string, endpoints: EndpointInfo[], epBase: Map<EndpointInfo, EndpointNames>): void {
+  /** The numgen vmap over `chains` (the endpoints' chains), after the affinity checks. */
+  private writeServiceToEndpointRules(out: TextBuffer, affinity: boolean, chain: string, chains: string[]): void {
     if (affinity) {
-      for (const ep of endpoints) {
-        const b = epBase.get(ep)!;
-        out.line(`add rule ${T} ${chain} ip saddr @${b.affinity} goto ${b.chain}`);
-      }
+      for (const c of chains) out.line(`add rule ${T} ${chain} ip saddr @${affinitySetOf(c)} goto ${c}`);
     }
     let elements = '';
-    for (let i = 0; i < endpoints.length; i++) {
-      elements += `${i} : goto ${epBase.get(endpoints[i]!)!.chain}${i !== endpoints.length - 1 ? ' , ' : ''}`;
+    for (let i = 0; i < chains.length; i++) {
+      elements += (i === 0 ? '' : ' , ') + i + GOTO + chains[i]!;
     }
-    out.line(`add rule ${T} ${chain} numgen random mod ${endpoints.length} vmap { ${elements} }`);
+    out.line(`add rule ${T} ${chain} numgen random mod ${chains.length} vmap { ${elements} }`);
   }
 
   private describe(
     svc: ServicePortInfo,
-    p: { chains: NftServicePortRules['chains']; internal: NftServicePortRules['internal']; cluster: EndpointInfo[]; local: EndpointInfo[]; epBase: Map<EndpointInfo, EndpointNames> },
+    p: { chains: NftServicePortRules['chains']; internal: NftServicePortRules['internal']; cluster: EndpointInfo[]; local: EndpointInfo[]; namer: (ep: EndpointInfo) => string },
   ): NftServicePortRules {
     const describeEps = (eps: EndpointInfo[]): NftEndpointDescription[] => eps.map((ep, index) => ({
-      endpoint: ep.endpoint, ip: ep.ip, port: ep.port, chain: p.epBase.get(ep)!.chain, index,
+      endpoint: ep.endpoint, ip: ep.ip, port: ep.port, chain: p.namer(ep), index,
       isLocal: ep.isLocal, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, share: 1 / eps.length,
     }));
     const d: NftServicePortRules = {
@@ -749,12 +749,11 @@ export class NftablesProxier extends ChangeTrackingProxier {
       healthCheckNodePort: svc.healthCheckNodePort,
       chains: p.chains,
       internal: p.internal,
-      clusterEndpoints: [],
-      localEndpoints: [],
-      rewritten: true,
-    };
-    if (p.cluster.length) lazy(d, 'clusterEndpoints', () => describeEps(p.cluster));
-    if (p.local.length) lazy(d, 'localEndpoints', () => describeEps(p.local));
+    } as NftServicePortRules;
+    // Endpoint descriptions are for the Trace: computed when first read.
+    addLazy(d, 'clusterEndpoints', p.cluster.length ? () => describeEps(p.cluster) : null, []);
+    addLazy(d, 'localEndpoints', p.local.length ? () => describeEps(p.local) : null, []);
+    d.rewritten = true;
     return d;
   }
 }
