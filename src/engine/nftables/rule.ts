@@ -60,7 +60,7 @@ for (const w of [
   (KEYWORDS[keywordSlot(w.length, w.charCodeAt(0))] ??= []).push(w);
 }
 
-function keyword(text: string, from: number, to: number): string | undefined {
+export function keyword(text: string, from: number, to: number): string | undefined {
   const length = to - from;
   const slot = keywordSlot(length, text.charCodeAt(from));
   const list = slot < 0 ? undefined : KEYWORDS[slot];
@@ -210,6 +210,132 @@ function dottedQuad(s: string, from: number, to: number): number {
     if (part > 255) return -1;
   }
   return dots === 3 && digits > 0 ? n * 256 + part : -1;
+}
+
+// ---------- reading in place (RuleReader.scan, nft -f's common lines) ----------
+
+const AT = 64;
+/** The characters that end a word sooner than a blank or start a comment (see wordEnd). */
+const SPECIAL = /[\t"#,;{}]/g;
+
+/**
+ * A cursor over the space-separated words of a line, read where the text holds them: the
+ * current word is text[i, j) (empty at the line's end). What the tokenizer would read the
+ * same way is left to callers to check: keywords and numbers by their spelling, other words
+ * with plain().
+ */
+export class Words {
+  text = '';
+  to = 0;
+  i = 0;
+  j = 0;
+  /** The next special character at or after specialFrom (text.length: none). */
+  private special = -1;
+  private specialFrom = 0;
+  private specialText = '';
+
+  /** The line text[from, to), at its first word. */
+  start(text: string, from: number, to: number): void {
+    this.text = text;
+    this.to = to;
+    this.j = from;
+    this.next();
+  }
+
+  /** On to the next word. */
+  next(): void {
+    const text = this.text;
+    const to = this.to;
+    let i = this.j;
+    while (i < to && text.charCodeAt(i) === SPACE) i++;
+    this.i = i;
+    const j = i < to ? text.indexOf(' ', i) : -1;
+    this.j = j < 0 || j > to ? to : j;
+  }
+
+  atEnd(): boolean {
+    return this.i >= this.to;
+  }
+
+  is(w: string): boolean {
+    return this.j - this.i === w.length && this.text.startsWith(w, this.i);
+  }
+
+  /** The current word as the tokenizer's keyword constant, if it is one. */
+  keyword(): string | undefined {
+    return keyword(this.text, this.i, this.j);
+  }
+
+  /**
+   * Whether the current word is one token as the tokenizer reads it, spelt as it is: not
+   * empty, and no tab, quote, `#`, comma, `;` or brace in it. The next such character is
+   * looked for natively and remembered (most lines have none).
+   */
+  plain(): boolean {
+    const { text, i } = this;
+    if (text !== this.specialText || i < this.specialFrom) {
+      this.specialText = text;
+      this.special = -1;
+    }
+    if (this.special < i) {
+      SPECIAL.lastIndex = i;
+      this.special = SPECIAL.test(text) ? SPECIAL.lastIndex - 1 : text.length;
+      this.specialFrom = i;
+    }
+    return i < this.j && this.special >= this.j;
+  }
+
+  /** The number the word spells in one to nine digits, else -1. */
+  digits(): number {
+    return digitsValue(this.text, this.i, this.j);
+  }
+
+  slice(): string {
+    return this.text.slice(this.i, this.j);
+  }
+}
+
+/** The number text[i, j) spells in one to nine digits, else -1. */
+function digitsValue(text: string, i: number, j: number): number {
+  if (i >= j || j - i > 9) return -1;
+  let n = 0;
+  for (let k = i; k < j; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+/**
+ * A hash of a chain's name at text[i, j) (not empty) from its length and ten of its
+ * characters spread over it: cheap, and enough to tell a table's chains apart most of the
+ * time (a collision only costs a lookup in the table's map).
+ */
+export function nameHash(text: string, i: number, j: number): number {
+  const n = j - i;
+  let h = n;
+  for (let k = 0; k < 8; k++) h = (Math.imul(h, 31) + text.charCodeAt(i + ((n * k) >> 3))) | 0;
+  h = (Math.imul(h, 31) + text.charCodeAt(j - 1)) | 0;
+  return (Math.imul(h, 31) + text.charCodeAt(i + (n >> 1) + 1 < j ? i + (n >> 1) + 1 : i)) >>> 0;
+}
+
+/** `A.B.C.D` or `A.B.C.D/N` at text[i, j), as parseValue reads an ipv4_addr (a prefix length of one or two digits). */
+function addressValue(text: string, i: number, j: number): Value | undefined {
+  let slash = text.indexOf('/', i);
+  if (slash >= j) slash = -1;
+  const ip = dottedQuad(text, i, slash < 0 ? j : slash);
+  if (ip < 0) return undefined;
+  const bits = slash < 0 ? 32 : j - slash - 1 > 2 ? -1 : digitsValue(text, slash + 1, j);
+  if (bits < 0 || bits > 32) return undefined;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return { t: 'addr', base: (ip & mask) >>> 0, bits };
+}
+
+/** Where RuleReader.scan finds the chains a rule jumps or goes to. */
+export interface ChainResolver {
+  /** The name of the chain the current word names (the chain's own string), or undefined when there is none. */
+  chainName(w: Words): string | undefined;
 }
 
 // ---------- values ----------
@@ -387,6 +513,225 @@ export class RuleReader {
     if (!m) this.matches.set(key, (m = new Map()));
     return m;
   }
+  /** A statement that only jumps or goes to a chain, shared (see verdictStmt). */
+  private jumpStmt(kind: 'jump' | 'goto', chain: string): Stmt {
+    const shared = kind === 'jump' ? this.jumps : this.gotos;
+    let s = shared.get(chain);
+    if (!s) shared.set(chain, (s = { k: 'verdict', v: { kind, chain } }));
+    return s;
+  }
+
+  /** What scan found besides statements: the comment (undefined: none), the sets and maps
+   *  named (refs[0, nRefs)), how many anonymous sets (numgen's maps). */
+  comment: string | undefined;
+  readonly refs: string[] = [];
+  nRefs = 0;
+  anon = 0;
+  /** Scratch for scan's values that are not addresses. */
+  private readonly word: Token = { text: '', col: 0, quoted: false };
+
+  /**
+   * The statements of the rest of a line (w at its first word) read in place, without
+   * tokens, when they are of the shapes kube-proxy writes: matches of a selector with one
+   * value or a @set, a concatenation's vmap @map, verdicts, `numgen random mod N vmap { … }`,
+   * `dnat to`, `fib … type local`, a plain counter, masquerade, reject, a trailing comment,
+   * words separated by spaces. Anything else — or a chain the resolver does not know — gives
+   * undefined, and the caller reads the line the general way (parseRule), which reports any
+   * error. The statements are those parseRule gives for the same text.
+   */
+  scan(w: Words, chains: ChainResolver): Stmt[] | undefined {
+    this.n = 0;
+    this.comment = undefined;
+    this.nRefs = 0;
+    this.anon = 0;
+    if (w.atEnd()) return undefined;
+    while (!w.atEnd()) {
+      const kw = w.keyword();
+      if (kw === undefined) return undefined;
+      w.next();
+      switch (kw) {
+        case 'accept': case 'drop': case 'return': case 'continue':
+          this.add(this.verdictStmt({ kind: kw }));
+          continue;
+        case 'jump': case 'goto': {
+          const chain = chains.chainName(w);
+          if (chain === undefined) return undefined;
+          this.add(this.jumpStmt(kw, chain));
+          w.next();
+          continue;
+        }
+        case 'comment': {
+          // The last word: a quoted string.
+          const { text, i } = w;
+          const q = text.indexOf('"', i + 1);
+          if (text.charCodeAt(i) !== QUOTE || q < 0 || q >= w.to) return undefined;
+          w.j = q + 1;
+          w.next();
+          if (!w.atEnd()) return undefined;
+          this.comment = text.slice(i + 1, q);
+          continue;
+        }
+        case 'counter':
+          if (w.is('packets')) return undefined;
+          this.add({ k: 'counter', packets: 0, bytes: 0 });
+          continue;
+        case 'masquerade': {
+          const flags: string[] = [];
+          for (let f = w.keyword(); f === 'random' || f === 'fully-random' || f === 'persistent'; f = w.keyword()) {
+            flags.push(f);
+            w.next();
+          }
+          this.add({ k: 'masquerade', flags });
+          continue;
+        }
+        case 'reject':
+          if (w.is('with')) return undefined;
+          this.add({ k: 'reject' });
+          continue;
+        case 'fib': {
+          const dir = w.keyword();
+          if (dir !== 'saddr' && dir !== 'daddr') return undefined;
+          w.next();
+          if (!w.is('type')) return undefined;
+          w.next();
+          let op: '==' | '!=' = '==';
+          if (w.is('!=')) {
+            op = '!=';
+            w.next();
+          }
+          if (!w.is('local')) return undefined;
+          w.next();
+          this.add({ k: 'fib', dir, op, type: 'local' });
+          continue;
+        }
+        case 'dnat': {
+          if (w.is('ip')) w.next();
+          if (!w.is('to')) return undefined;
+          w.next();
+          // ADDR or ADDR:PORT.
+          const { text, i, j } = w;
+          let colon = text.indexOf(':', i);
+          if (colon >= j) colon = -1;
+          const addr = dottedQuad(text, i, colon < 0 ? j : colon);
+          if (addr < 0) return undefined;
+          if (colon < 0) this.add({ k: 'dnat', addr });
+          else {
+            const port = digitsValue(text, colon + 1, j);
+            if (port < 0) return undefined;
+            this.add({ k: 'dnat', addr, port });
+          }
+          w.next();
+          continue;
+        }
+        case 'numgen':
+          if (!this.numgen(w, chains)) return undefined;
+          continue;
+      }
+      // A selector: a match, or a vmap lookup (possibly on a concatenation).
+      const sel = scanSelector(w, kw);
+      if (sel === undefined || sel === 'meta mark') return undefined;
+      let sels: Selector[] | undefined;
+      while (w.is('.')) {
+        w.next();
+        const first = w.keyword();
+        w.next();
+        const more = scanSelector(w, first);
+        if (more === undefined) return undefined;
+        (sels ??= [sel]).push(more);
+      }
+      if (w.is('vmap')) {
+        w.next();
+        const name = refName(w);
+        if (name === undefined) return undefined;
+        this.refs[this.nRefs++] = name;
+        this.add({ k: 'vmap', sel: sels ?? [sel], map: { k: 'ref', name } });
+        w.next();
+        continue;
+      }
+      if (sels) return undefined;
+      let op: '==' | '!=' = '==';
+      const o = w.keyword();
+      if (o === '!=' || o === 'ne' || o === '==' || o === 'eq') {
+        if (o === '!=' || o === 'ne') op = '!=';
+        w.next();
+      }
+      if (w.atEnd()) return undefined;
+      const type = SELECTOR_TYPE[sel];
+      if (w.text.charCodeAt(w.i) === AT) {
+        const name = refName(w);
+        if (name === undefined) return undefined;
+        this.refs[this.nRefs++] = name;
+        this.add({ k: 'match', sel, op, rhs: { k: 'setref', name } });
+      } else if (type === 'ipv4_addr') {
+        const v = addressValue(w.text, w.i, w.j);
+        if (!v) return undefined;
+        this.add({ k: 'match', sel, op, rhs: { k: 'value', v } });
+      } else {
+        // As parseRule: one statement per selector, operator and value text.
+        if (type === 'ipv6_addr' || !w.plain()) return undefined;
+        const key = w.keyword() ?? w.slice();
+        const shared = this.sharedMatches(sel, op);
+        let stmt = shared.get(key);
+        if (!stmt) {
+          this.word.text = key;
+          const v = parseValue(type, this.word);
+          if (!v) return undefined;
+          shared.set(key, (stmt = { k: 'match', sel, op, rhs: { k: 'value', v } }));
+        }
+        this.add(stmt);
+      }
+      w.next();
+    }
+    return this.read();
+  }
+
+  /** `random mod N [offset M] vmap { K : VERDICT , … }` after `numgen`: false when not of this shape. */
+  private numgen(w: Words, chains: ChainResolver): boolean {
+    if (!w.is('random')) return false;
+    w.next();
+    if (!w.is('mod')) return false;
+    w.next();
+    const mod = w.digits();
+    if (mod < 1) return false;
+    w.next();
+    let offset = 0;
+    if (w.is('offset')) {
+      w.next();
+      offset = w.digits();
+      if (offset < 0) return false;
+      w.next();
+    }
+    if (!w.is('vmap')) return false;
+    w.next();
+    if (!w.is('{')) return false;
+    const entries: { key: number; verdict: Verdict }[] = [];
+    for (;;) {
+      w.next();
+      const key = w.digits();
+      if (key < 0) return false;
+      w.next();
+      if (!w.is(':')) return false;
+      w.next();
+      const kind = w.keyword();
+      let verdict: Verdict;
+      if (kind === 'jump' || kind === 'goto') {
+        w.next();
+        const chain = chains.chainName(w);
+        if (chain === undefined) return false;
+        verdict = { kind, chain };
+      } else if (kind === 'accept' || kind === 'drop' || kind === 'return' || kind === 'continue') verdict = { kind };
+      else return false;
+      entries.push({ key, verdict });
+      w.next();
+      if (w.is('}')) break;
+      if (!w.is(',')) return false;
+    }
+    w.next();
+    this.anon++;
+    this.add({ k: 'numgen', mod, offset, entries });
+    return true;
+  }
+
   peek(o = 0): Token | undefined {
     return this.toks[this.i + o];
   }
@@ -429,6 +774,26 @@ function readSelector(c: RuleReader): Selector | undefined {
     return bare;
   }
   return undefined;
+}
+
+/** The selector whose first word (kw) the cursor has passed, as readSelector reads it. */
+function scanSelector(w: Words, kw: string | undefined): Selector | undefined {
+  if (kw === undefined) return undefined;
+  const group = SELECTORS[kw];
+  if (group) {
+    const sub = w.keyword();
+    const sel = sub === undefined ? undefined : group[sub];
+    if (sel) {
+      w.next();
+      return sel;
+    }
+  }
+  return BARE_META[kw];
+}
+
+/** The set name of the word `@NAME`, if a plain word. */
+function refName(w: Words): string | undefined {
+  return w.text.charCodeAt(w.i) === AT && w.plain() && w.j - w.i > 1 ? w.text.slice(w.i + 1, w.j) : undefined;
 }
 
 function readVerdict(c: RuleReader): Verdict | undefined {
