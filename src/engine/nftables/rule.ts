@@ -215,25 +215,18 @@ function dottedQuad(s: string, from: number, to: number): number {
 // ---------- reading in place (RuleReader.scan, nft -f's common lines) ----------
 
 const AT = 64;
-/** The characters that end a word sooner than a blank or start a comment (see wordEnd). */
-const SPECIAL = /[\t"#,;{}]/g;
 
 /**
  * A cursor over the space-separated words of a line, read where the text holds them: the
  * current word is text[i, j) (empty at the line's end). What the tokenizer would read the
  * same way is left to callers to check: keywords and numbers by their spelling, other words
- * with plain().
+ * with plain() (or by being a name known to be plain).
  */
 export class Words {
   text = '';
   to = 0;
   i = 0;
   j = 0;
-  /** The next special character at or after specialFrom (text.length: none). */
-  private special = -1;
-  private specialFrom = 0;
-  private specialText = '';
-
   /** The line text[from, to), at its first word. */
   start(text: string, from: number, to: number): void {
     this.text = text;
@@ -268,21 +261,16 @@ export class Words {
 
   /**
    * Whether the current word is one token as the tokenizer reads it, spelt as it is: not
-   * empty, and no tab, quote, `#`, comma, `;` or brace in it. The next such character is
-   * looked for natively and remembered (most lines have none).
+   * empty, no tab, quote, comma, `;` or brace in it, and no `#` to start it.
    */
   plain(): boolean {
-    const { text, i } = this;
-    if (text !== this.specialText || i < this.specialFrom) {
-      this.specialText = text;
-      this.special = -1;
+    const { text, i, j } = this;
+    if (i >= j || text.charCodeAt(i) === HASH) return false;
+    for (let k = i; k < j; k++) {
+      const c = text.charCodeAt(k);
+      if (c === TAB || c === QUOTE || c === COMMA || c === SEMI || c === LBRACE || c === RBRACE) return false;
     }
-    if (this.special < i) {
-      SPECIAL.lastIndex = i;
-      this.special = SPECIAL.test(text) ? SPECIAL.lastIndex - 1 : text.length;
-      this.specialFrom = i;
-    }
-    return i < this.j && this.special >= this.j;
+    return true;
   }
 
   /** The number the word spells in one to nine digits, else -1. */
@@ -330,6 +318,20 @@ function addressValue(text: string, i: number, j: number): Value | undefined {
   if (bits < 0 || bits > 32) return undefined;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return { t: 'addr', base: (ip & mask) >>> 0, bits };
+}
+
+const scratch: Token = { text: '', col: 0, quoted: false };
+
+/** The current word as a value of a type, as parseValue reads it; undefined if it is not one (or not a plain word). */
+export function wordValue(w: Words, type: DataType): Value | undefined {
+  if (type === 'ipv4_addr') return addressValue(w.text, w.i, w.j);
+  if (type === 'inet_service') {
+    const n = w.digits();
+    return n >= 0 && n <= 65535 ? { t: 'num', n } : undefined;
+  }
+  if (!w.plain()) return undefined;
+  scratch.text = w.keyword() ?? w.slice();
+  return parseValue(type, scratch);
 }
 
 /** Where RuleReader.scan finds the chains a rule jumps or goes to. */

@@ -12,7 +12,7 @@
  * when a transaction aborts.
  */
 import {
-  anonymousSets, formatVerdict, isDigits, nameHash, NftSyntaxError, parseRule, parseValue, ruleSetRefs, ruleTargets, RuleReader, Tokenizer, Words,
+  anonymousSets, formatVerdict, isDigits, nameHash, NftSyntaxError, parseRule, parseValue, ruleSetRefs, ruleTargets, RuleReader, Tokenizer, wordValue, Words,
   type ChainResolver, type Token,
 } from './rule';
 import {
@@ -127,36 +127,42 @@ class Tx implements ChainResolver {
   // flush, its rules, the numgen that goes to it). One chain a slot; the map holds them all.
   private readonly slots: (NftChain | undefined)[] = new Array<NftChain | undefined>(SLOT_MASK + 1).fill(undefined);
   private readonly slotTables: (NftTable | undefined)[] = new Array<NftTable | undefined>(SLOT_MASK + 1).fill(undefined);
-  /** The name fastChain last looked for, cut out of the line, and its slot. */
-  name = '';
-  private slot = 0;
   /** The table fastLine works in (chainName's). */
   table: NftTable | undefined;
   /** How many chains chainName has found for the rule being read (in this.targets). */
   nTargets = 0;
   readonly words = new Words();
+  /** Whether the word fastChain last looked for is plain (a cached chain's name is), and its slot. */
+  plain = false;
+  private slot = 0;
 
-  /** The cached chain the current word names in a table, if any (this.name: the word). */
+  /** The cached chain the current word names in a table, if any. */
   private cached(table: NftTable, w: Words): NftChain | undefined {
-    const name = (this.name = w.slice());
-    const slot = (this.slot = nameHash(w.text, w.i, w.j) & SLOT_MASK);
+    const { text, i, j } = w;
+    const slot = (this.slot = nameHash(text, i, j) & SLOT_MASK);
     const c = this.slots[slot];
-    return c !== undefined && this.slotTables[slot] === table && c.name === name ? c : undefined;
+    // (=== on the cut-out word: V8 compares the two strings natively, where reading them a
+    // character at a time in JS costs several times more.)
+    return c !== undefined && this.slotTables[slot] === table && c.name.length === j - i && c.name === text.slice(i, j) ? c : undefined;
   }
 
-  /** The chain the current word names in a table (a plain word); this.name: the word. */
+  /**
+   * The chain the current word names in a table; this.plain: whether the word is plain (a
+   * cached chain's name is).
+   */
   fastChain(table: NftTable, w: Words): NftChain | undefined {
-    return this.cached(table, w) ?? this.lookup(table);
-  }
-
-  /** The chain named this.name, from the table's map. */
-  private lookup(table: NftTable): NftChain | undefined {
-    const chain = table.chains.get(this.name);
-    if (chain) this.cache(table, chain);
+    const c = this.cached(table, w);
+    if (c) {
+      this.plain = true;
+      return c;
+    }
+    this.plain = w.plain();
+    const chain = table.chains.get(w.slice());
+    if (chain && this.plain) this.cache(table, chain);
     return chain;
   }
 
-  /** Cache a chain named this.name (in this.slot). */
+  /** Cache a chain (in this.slot, its name's). */
   cache(table: NftTable, chain: NftChain): void {
     this.slots[this.slot] = chain;
     this.slotTables[this.slot] = table;
@@ -164,10 +170,9 @@ class Tx implements ChainResolver {
 
   /** ChainResolver: a chain a rule read in place jumps or goes to. */
   chainName(w: Words): string | undefined {
-    // A word that is a cached chain's name is plain as that name is (no need to look).
     const table = this.table!;
-    const chain = this.cached(table, w) ?? (w.plain() ? this.lookup(table) : undefined);
-    if (!chain) return undefined;
+    const chain = this.fastChain(table, w);
+    if (!chain || !this.plain) return undefined;
     this.targets[this.nTargets++] = chain;
     return chain.name;
   }
@@ -409,7 +414,7 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
   if (verb !== 'add' && verb !== 'flush') return false;
   w.next();
   const obj = w.keyword();
-  if (obj !== 'chain' && (obj !== 'rule' || verb !== 'add')) return false;
+  if (obj !== 'chain' && ((obj !== 'rule' && obj !== 'element') || verb !== 'add')) return false;
   w.next();
   // [FAMILY] TABLE, as target() reads them.
   let family: Family = 'ip';
@@ -420,7 +425,6 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
     if (f !== 'ip' && f !== 'ip6' && f !== 'inet') return false;
     family = f;
   }
-  if (!w.plain()) return false;
   let table: NftTable | undefined;
   for (const t of tx.rs.tables) {
     if (t.family === family && w.is(t.name)) {
@@ -428,10 +432,14 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
       break;
     }
   }
-  if (!table) return false;
+  // A word that is the name of a table is plain when the name is.
+  if (!table || !w.plain()) return false;
   w.next();
-  if (!w.plain()) return false;
+  if (obj === 'element') return fastElement(tx, table, w);
   const chain = tx.fastChain(table, w);
+  if (!tx.plain) return false;
+  const at = w.i;
+  const end = w.j;
   w.next();
   if (obj === 'chain') {
     if (!w.atEnd()) return false;
@@ -439,7 +447,7 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
       if (!chain) return false;
       flushChain(tx, table, chain);
     } else if (!chain) {
-      const added: NftChain = { name: tx.name, handle: table.nextHandle++, rules: [], use: 0 };
+      const added: NftChain = { name: text.slice(at, end), handle: table.nextHandle++, rules: [], use: 0 };
       table.chains.set(added.name, added);
       tx.cache(table, added);
       if (tx.logs(table)) logChainAdded(tx, table, added.name);
@@ -459,6 +467,56 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
   appendRule(chain, rule);
   for (let k = 0; k < tx.nTargets; k++) tx.targets[k]!.use++;
   if (tx.logs(table)) logRuleAdded(tx, table, chain, rule);
+  return true;
+}
+
+/**
+ * `add element … SET { KEY [: VERDICT] }` read in place: one element without options (what
+ * kube-proxy writes a line each), applied as elementCommand applies it; false (nothing
+ * changed) for anything else, or for what would be an error.
+ */
+function fastElement(tx: Tx, table: NftTable, w: Words): boolean {
+  if (!w.plain()) return false;
+  const set = table.sets.get(w.slice());
+  if (!set) return false;
+  w.next();
+  if (!w.is('{')) return false;
+  const key: Value[] = [];
+  for (let k = 0; k < set.keyType.length; k++) {
+    w.next();
+    if (k > 0) {
+      if (!w.is('.')) return false;
+      w.next();
+    }
+    const v = wordValue(w, set.keyType[k]!);
+    if (!v) return false;
+    key.push(v);
+  }
+  w.next();
+  const elem: NftElement = { key };
+  let target: NftChain | undefined;
+  if (w.is(':')) {
+    if (!set.isMap) return false;
+    w.next();
+    const kind = w.keyword();
+    if (kind === 'jump' || kind === 'goto') {
+      w.next();
+      target = tx.fastChain(table, w);
+      if (!target || !tx.plain) return false;
+      elem.verdict = { kind, chain: target.name };
+    } else if (kind === 'accept' || kind === 'drop' || kind === 'return' || kind === 'continue') elem.verdict = { kind };
+    else return false;
+    w.next();
+  } else if (set.isMap) return false;
+  if (!w.is('}')) return false;
+  w.next();
+  if (!w.atEnd()) return false;
+  const k = keyString(key);
+  if (set.elements.has(k)) return false;
+  if (set.timeout !== undefined) elem.expires = tx.now + set.timeout;
+  if (target) target.use++;
+  set.elements.set(k, elem);
+  if (tx.logs(table)) logElementAdded(tx, table, set, k, target?.name);
   return true;
 }
 
