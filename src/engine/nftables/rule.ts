@@ -254,6 +254,11 @@ export class Words {
     return this.j - this.i === w.length && this.text.startsWith(w, this.i);
   }
 
+  /** Whether the word is the one character ch (punctuation: cheaper than is). */
+  isChar(ch: string): boolean {
+    return this.j - this.i === 1 && this.text.charCodeAt(this.i) === ch.charCodeAt(0);
+  }
+
   /** The current word as the tokenizer's keyword constant, if it is one. */
   keyword(): string | undefined {
     return keyword(this.text, this.i, this.j);
@@ -633,7 +638,7 @@ export class RuleReader {
       const sel = scanSelector(w, kw);
       if (sel === undefined || sel === 'meta mark') return undefined;
       let sels: Selector[] | undefined;
-      while (w.is('.')) {
+      while (w.isChar('.')) {
         w.next();
         const first = w.keyword();
         w.next();
@@ -705,14 +710,14 @@ export class RuleReader {
     }
     if (!w.is('vmap')) return false;
     w.next();
-    if (!w.is('{')) return false;
+    if (!w.isChar('{')) return false;
     const entries: { key: number; verdict: Verdict }[] = [];
     for (;;) {
       w.next();
       const key = w.digits();
       if (key < 0) return false;
       w.next();
-      if (!w.is(':')) return false;
+      if (!w.isChar(':')) return false;
       w.next();
       const kind = w.keyword();
       let verdict: Verdict;
@@ -725,8 +730,8 @@ export class RuleReader {
       else return false;
       entries.push({ key, verdict });
       w.next();
-      if (w.is('}')) break;
-      if (!w.is(',')) return false;
+      if (w.isChar('}')) break;
+      if (!w.isChar(',')) return false;
     }
     w.next();
     this.anon++;

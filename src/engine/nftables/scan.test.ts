@@ -35,6 +35,19 @@ describe('Words: the in-place cursor', () => {
     // A # only starts a comment at the start of a word.
     expect(plain('j#k')).toEqual([true]);
   });
+  it('is and isChar: the whole word', () => {
+    const w = new Words();
+    w.start('{ {{ vmap vmaps', 0, 15);
+    expect([w.isChar('{'), w.is('{')]).toEqual([true, true]);
+    w.next();
+    expect([w.isChar('{'), w.is('{')]).toEqual([false, false]);
+    w.next();
+    expect([w.is('vmap'), w.is('vma')]).toEqual([true, false]);
+    w.next();
+    expect(w.is('vmap')).toBe(false);
+    w.next();
+    expect([w.atEnd(), w.isChar('{'), w.is('')]).toEqual([true, false, true]);
+  });
   it('digits: one to nine digits', () => {
     const d = (s: string): number => {
       const w = new Words();
@@ -128,6 +141,22 @@ describe('nft -f: lines read in place give what the general reader gives', () =>
       { numRuns: 300, seed: 20261127 },
     );
     expect(changed).toBeGreaterThan(250);
+  });
+
+  it('property: one transaction of lines read either way gives what the general reader gives', () => {
+    const once = (lines: string[]) => run([lines.join('\n')])[0];
+    let ok = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, fc.boolean()), { minLength: 1, maxLength: 4 }), (lines) => {
+        const mixed = once(lines.map(([l, tab]) => (tab ? '\t' : '') + l));
+        const general = once(lines.map(([l]) => '\t' + l));
+        // Errors name their line; the column moves with the tab.
+        expect(mixed).toEqual(general);
+        if (mixed!.exitCode === 0) ok++;
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+    expect(ok).toBeGreaterThan(30);
   });
 
   it('property: RuleReader.scan reads a body as parseRule does, or leaves it to parseRule', () => {

@@ -132,32 +132,27 @@ class Tx implements ChainResolver {
   /** How many chains chainName has found for the rule being read (in this.targets). */
   nTargets = 0;
   readonly words = new Words();
-  /** Whether the word fastChain last looked for is plain (a cached chain's name is), and its slot. */
+  /** The word fastChain last looked for, whether it is plain, its slot. */
+  name = '';
   plain = false;
   private slot = 0;
 
-  /** The cached chain the current word names in a table, if any. */
-  private cached(table: NftTable, w: Words): NftChain | undefined {
-    const { text, i, j } = w;
-    const slot = (this.slot = nameHash(text, i, j) & SLOT_MASK);
+  /**
+   * The chain the current word names in a table; this.name: the word, this.plain: whether
+   * it is plain (a cached chain's name is).
+   */
+  fastChain(table: NftTable, w: Words): NftChain | undefined {
+    const name = (this.name = w.slice());
+    const slot = (this.slot = nameHash(w.text, w.i, w.j) & SLOT_MASK);
     const c = this.slots[slot];
     // (=== on the cut-out word: V8 compares the two strings natively, where reading them a
     // character at a time in JS costs several times more.)
-    return c !== undefined && this.slotTables[slot] === table && c.name.length === j - i && c.name === text.slice(i, j) ? c : undefined;
-  }
-
-  /**
-   * The chain the current word names in a table; this.plain: whether the word is plain (a
-   * cached chain's name is).
-   */
-  fastChain(table: NftTable, w: Words): NftChain | undefined {
-    const c = this.cached(table, w);
-    if (c) {
+    if (c !== undefined && this.slotTables[slot] === table && c.name === name) {
       this.plain = true;
       return c;
     }
     this.plain = w.plain();
-    const chain = table.chains.get(w.slice());
+    const chain = table.chains.get(name);
     if (chain && this.plain) this.cache(table, chain);
     return chain;
   }
@@ -438,8 +433,6 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
   if (obj === 'element') return fastElement(tx, table, w);
   const chain = tx.fastChain(table, w);
   if (!tx.plain) return false;
-  const at = w.i;
-  const end = w.j;
   w.next();
   if (obj === 'chain') {
     if (!w.atEnd()) return false;
@@ -447,7 +440,8 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
       if (!chain) return false;
       flushChain(tx, table, chain);
     } else if (!chain) {
-      const added: NftChain = { name: text.slice(at, end), handle: table.nextHandle++, rules: [], use: 0 };
+      // tx.name: the map has hashed it already.
+      const added: NftChain = { name: tx.name, handle: table.nextHandle++, rules: [], use: 0 };
       table.chains.set(added.name, added);
       tx.cache(table, added);
       if (tx.logs(table)) logChainAdded(tx, table, added.name);
@@ -480,12 +474,12 @@ function fastElement(tx: Tx, table: NftTable, w: Words): boolean {
   const set = table.sets.get(w.slice());
   if (!set) return false;
   w.next();
-  if (!w.is('{')) return false;
+  if (!w.isChar('{')) return false;
   const key: Value[] = [];
   for (let k = 0; k < set.keyType.length; k++) {
     w.next();
     if (k > 0) {
-      if (!w.is('.')) return false;
+      if (!w.isChar('.')) return false;
       w.next();
     }
     const v = wordValue(w, set.keyType[k]!);
@@ -495,7 +489,7 @@ function fastElement(tx: Tx, table: NftTable, w: Words): boolean {
   w.next();
   const elem: NftElement = { key };
   let target: NftChain | undefined;
-  if (w.is(':')) {
+  if (w.isChar(':')) {
     if (!set.isMap) return false;
     w.next();
     const kind = w.keyword();
@@ -508,7 +502,7 @@ function fastElement(tx: Tx, table: NftTable, w: Words): boolean {
     else return false;
     w.next();
   } else if (set.isMap) return false;
-  if (!w.is('}')) return false;
+  if (!w.isChar('}')) return false;
   w.next();
   if (!w.atEnd()) return false;
   const k = keyString(key);
