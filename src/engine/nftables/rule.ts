@@ -1,7 +1,8 @@
 /**
  * Rules as nft reads and prints them: a tokenizer that keeps columns (for nft's `^^^`
  * error marks), the statement parser for what kube-proxy writes (and what a learner types
- * beside it), and the printer that gives the text `nft list` shows for a parsed rule —
+ * beside it) — with an in-place reader (Words, RuleReader.scan) for the common shapes of
+ * kube-proxy's lines that leaves anything else to it — and the printer that gives the text `nft list` shows for a parsed rule —
  * nft prints its own canonical form, not the input (`mark set mark or 0x4000` lists as
  * `meta mark set meta mark | 0x00004000`; a one-element anonymous set loses its braces).
  */
@@ -60,7 +61,7 @@ for (const w of [
   (KEYWORDS[keywordSlot(w.length, w.charCodeAt(0))] ??= []).push(w);
 }
 
-export function keyword(text: string, from: number, to: number): string | undefined {
+function keyword(text: string, from: number, to: number): string | undefined {
   const length = to - from;
   const slot = keywordSlot(length, text.charCodeAt(from));
   const list = slot < 0 ? undefined : KEYWORDS[slot];
