@@ -69,26 +69,27 @@ function reaches(t: Table, from: string, to: string, fromChain: Chain | undefine
 /** `jumpChain`: the chain the rule jumps to, when the caller has looked it up already. */
 function kernelCheck(t: Table, chain: string, rule: Rule, op: string, jumpChain: Chain | undefined): NfError | undefined {
   const tgt = rule.target;
-  const what = `rule in chain ${chain}`;
   if (tgt.kind !== 'none' && tgt.kind !== 'verdict' && tgt.kind !== 'jump') {
     const ext = findTarget(tgt.kind);
-    if (ext?.tables && !ext.tables.includes(t.name)) return { kind: 'kernel', op, errno: 'Invalid argument', what };
-    if (ext?.hooks && BUILTIN_CHAINS[t.name].includes(chain) && !ext.hooks.includes(chain)) {
-      return { kind: 'kernel', op, errno: 'Invalid argument', what };
-    }
+    if (ext?.tables && !ext.tables.includes(t.name)) return invalid(op, chain);
+    if (ext?.hooks && BUILTIN_CHAINS[t.name].includes(chain) && !ext.hooks.includes(chain)) return invalid(op, chain);
   }
-  if (tgt.kind === 'REJECT' && tgt.with === 'tcp-reset' && (rule.proto !== 6 || rule.protoInv)) return { kind: 'kernel', op, errno: 'Invalid argument', what };
-  for (const m of rule.matches) {
+  if (tgt.kind === 'REJECT' && tgt.with === 'tcp-reset' && (rule.proto !== 6 || rule.protoInv)) return invalid(op, chain);
+  const matches = rule.matches;
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]!;
     // xt_addrtype checkentry: --limit-iface-in is not valid in OUTPUT/POSTROUTING, --limit-iface-out not in PREROUTING/INPUT.
     if (m.kind === 'addrtype' && ((m.limitIfaceIn && (chain === 'OUTPUT' || chain === 'POSTROUTING')) || (m.limitIfaceOut && (chain === 'PREROUTING' || chain === 'INPUT')))) {
-      if (BUILTIN_CHAINS[t.name].includes(chain)) return { kind: 'kernel', op, errno: 'Invalid argument', what };
+      if (BUILTIN_CHAINS[t.name].includes(chain)) return invalid(op, chain);
     }
     const need = m.kind === 'tcp' ? 6 : m.kind === 'udp' ? 17 : m.kind === 'sctp' ? 132 : m.kind === 'icmp' ? 1 : undefined;
-    if (need !== undefined && (rule.proto !== need || rule.protoInv)) return { kind: 'kernel', op, errno: 'Invalid argument', what };
+    if (need !== undefined && (rule.proto !== need || rule.protoInv)) return invalid(op, chain);
   }
-  if (tgt.kind === 'jump' && reaches(t, tgt.chain, chain, jumpChain)) return { kind: 'kernel', op, errno: 'Too many links', what };
+  if (tgt.kind === 'jump' && reaches(t, tgt.chain, chain, jumpChain)) return { kind: 'kernel', op, errno: 'Too many links', what: `rule in chain ${chain}` };
   return undefined;
 }
+
+const invalid = (op: string, chain: string): NfError => ({ kind: 'kernel', op, errno: 'Invalid argument', what: `rule in chain ${chain}` });
 
 const NO_CHAIN: NfError = { kind: 'other', message: 'No chain/target/match by that name.' };
 
@@ -99,16 +100,30 @@ export interface ExecOutput {
 /** A write's (empty) output: one object for all of them (a restore runs one per line). */
 const DONE: ExecOutput = Object.freeze({ stdout: '' });
 
+const out = (stdout = ''): ExecOutput => (stdout === '' ? DONE : { stdout });
+
+/** Add the rule at the end of the chain. A short chain gets an array of its exact size (a
+ *  first push makes room for 17, and a big sync makes 100k chains of one or two rules). */
+function append(c: Chain, rule: Rule): void {
+  const r = c.rules;
+  switch (r.length) {
+    case 0: c.rules = [rule]; break;
+    case 1: c.rules = [r[0]!, rule]; break;
+    case 2: c.rules = [r[0]!, r[1]!, rule]; break;
+    default: r.push(rule);
+  }
+}
+
 /** Run one write or read command. Writes go through `h`; reads use the table as is. */
 export function execute(
   pc: ParsedCommand, h: TableHandle,
   opts: { restore?: boolean; ipsets?: ReadonlyMap<string, unknown>; pendingJumps?: Set<string> } = {},
 ): NfError | ExecOutput {
   const t = h.table;
-  const out = (stdout = ''): ExecOutput => (stdout === '' ? DONE : { stdout });
   const matches = pc.rule?.matches;
   if (matches) {
-    for (const m of matches) {
+    for (let k = 0; k < matches.length; k++) {
+      const m = matches[k]!;
       if (m.kind === 'set' && opts.ipsets && !opts.ipsets.has(m.name)) return { kind: 'param', message: `Set ${m.name} doesn't exist.\n` };
     }
   }
@@ -134,7 +149,7 @@ export function execute(
       const k = kernelCheck(t, chain.name, rule, op, jumpChain);
       if (k) return k;
       const c = h.own(chain);
-      if (pc.command === 'A') c.rules.push(rule);
+      if (pc.command === 'A') append(c, rule);
       else if (pc.command === 'I') c.rules.splice((pc.rulenum ?? 1) - 1, 0, rule);
       else c.rules[pc.rulenum! - 1] = rule;
       c.version++;

@@ -650,7 +650,7 @@ function natRangeParts(text: string): [string, string | undefined, string | unde
   return i === n ? [ip1, ip2, p1, p2] : undefined;
 }
 
-function parseNatRange(text: string, what: 'DNAT' | 'SNAT'): NatRange | ParamError {
+export function parseNatRange(text: string, what: 'DNAT' | 'SNAT'): NatRange | ParamError {
   const m = natRangeParts(text);
   const bad = (): ParamError => new ParamError(`Bad IP address "${text}"\n`);
   if (!m) return bad();

@@ -6,7 +6,7 @@
  */
 import { execute, type NfError, type TableHandle } from './command';
 import { isTableName, newChain, newTable } from './ruleset';
-import { ParamError, parseCommandLine } from './rulespec';
+import { nameSlot, ParamError, parseCommandLine, RuleLineParser, SLOTS, type NameSource } from './rulespec';
 import { IPTABLES_VERSION } from './save';
 import type { Chain, Netfilter, Table, TableName } from './types';
 
@@ -80,27 +80,25 @@ function fail(e: NfError, line: number): RestoreResult {
   }
 }
 
-const RECENT = 64;
-
-/** A slot for the name among RECENT: its length and last characters (kube-proxy's chain
- *  names end in a hash). */
-function recentSlot(name: string): number {
-  const n = name.length;
-  return (n * 7 + name.charCodeAt(n - 1) * 31 + name.charCodeAt(n - 2) * 3 + name.charCodeAt(n - 3)) & (RECENT - 1);
+/** Is text[s, e) the string `w`? (compared from the end: names differ most in their last characters) */
+function sameText(text: string, s: number, e: number, w: string): boolean {
+  if (w.length !== e - s) return false;
+  for (let k = e - s - 1; k >= 0; k--) if (text.charCodeAt(s + k) !== w.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Copy-on-write view of one table inside the transaction: the committed table's chains are
  *  copied when first changed; chains made here are the transaction's own. */
-class TxTable implements TableHandle {
+class TxTable implements TableHandle, NameSource {
   table: Table;
   /** Chains of the committed table not copied yet. */
   readonly #shared: Set<Chain>;
-  /** Chains found by name lately, in a small table by a hash of the name's last characters:
+  /** Chains found by name lately (with their own names), in a small table by nameSlot:
    *  kube-proxy's lines name the same chains again a few lines apart (a Service's chain has
    *  several rules in a row; its endpoints' chains, named by its jumps, come right after), so
    *  most lookups skip the 100k-entry map. Forgotten after anything but an -A. */
-  readonly #recentNames: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
-  readonly #recentChains: (Chain | undefined)[] = new Array<Chain | undefined>(RECENT).fill(undefined);
+  readonly #recentNames: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  readonly #recentChains: (Chain | undefined)[] = new Array<Chain | undefined>(SLOTS).fill(undefined);
   constructor(base: Table | undefined, name: TableName) {
     const t = base ?? newTable(name);
     this.table = { name: t.name, chains: new Map(t.chains) };
@@ -113,19 +111,27 @@ class TxTable implements TableHandle {
     if (now !== c) return now; // copied already
     const copy: Chain = { ...c, counters: { ...c.counters }, rules: keepRules ? [...c.rules] : [], version: c.version + 1 };
     this.table.chains.set(c.name, copy);
-    const slot = recentSlot(c.name);
+    const slot = nameSlot(c.name, c.name.length, c.name.length);
     if (this.#recentChains[slot] === c) this.#recentChains[slot] = copy;
     return copy;
   }
   find(name: string): Chain | undefined {
-    const slot = recentSlot(name);
+    const slot = nameSlot(name, name.length, name.length);
     if (name === this.#recentNames[slot]) return this.#recentChains[slot];
     const c = this.table.chains.get(name);
     if (c) {
-      this.#recentNames[slot] = name;
+      this.#recentNames[slot] = c.name;
       this.#recentChains[slot] = c;
     }
     return c;
+  }
+  /** The name text[s, e): a chain's own name when there is such a chain (read in place when
+   *  it was found lately), else a copy. */
+  name(text: string, s: number, e: number): string {
+    const cached = this.#recentNames[nameSlot(text, e, e - s)];
+    if (cached !== undefined && sameText(text, s, e, cached)) return cached;
+    const name = text.slice(s, e);
+    return this.find(name)?.name ?? name;
   }
   forget(): void {
     this.#recentNames.fill(undefined);
@@ -149,6 +155,7 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
   const pending = new Set<string>();
   let warnings = '';
   const execOpts = { restore: true, ipsets: nf.ipsets, pendingJumps: pending };
+  const parser = new RuleLineParser();
   const len = text.length;
   let pos = 0;
   let n = 0;
@@ -207,7 +214,8 @@ export function iptablesRestore(nf: Netfilter, text: string, opts: RestoreOption
       bodyStart = start + cm[0].length;
       ctrs = { packets: Number(cm[1]), bytes: Number(cm[2]) };
     }
-    const pc = parseCommandLine(tokenize(text, bodyStart, end), curName);
+    // The plain lines (nearly all) where they stand; the general path for the others.
+    const pc = parser.parse(text, bodyStart, end, curName, cur) ?? parseCommandLine(tokenize(text, bodyStart, end), curName);
     if (pc instanceof ParamError) {
       if (pc.message.startsWith('Bad argument')) {
         return { exitCode: 2, stderr: `${pc.warning}${pc.message}\nError occurred at line: ${n}\n${TRY}` };

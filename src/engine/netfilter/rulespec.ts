@@ -4,9 +4,9 @@
  * with their options, a target with its options). Pure: returns a value or an error, never
  * throws for user input.
  */
-import { parseAddr } from './addr';
-import { MATCHES, ParamError, findTarget, protoNumber, type MatchExt, type TargetExt } from './extensions';
-import type { Counters, IfaceMatch, Match, Rule, Target } from './types';
+import { maskOf, parseAddr } from './addr';
+import { MATCHES, ParamError, findTarget, parseNatRange, protoNumber, type MatchExt, type TargetExt } from './extensions';
+import type { AddrMatch, Counters, IfaceMatch, Match, NatRange, Rule, Target } from './types';
 
 export { ParamError };
 
@@ -383,4 +383,448 @@ function dispatchOption(
     }
   }
   return new ParamError(`unknown option "${opt}"`);
+}
+
+// ---------- iptables-restore's rule lines, read where they stand ----------
+
+/** Where the line parser gets chain names: a string equal to text[s, e), preferably one that
+ *  exists already (a chain's own name: nothing is copied, and looking the chain up is quick). */
+export interface NameSource {
+  name(text: string, s: number, e: number): string;
+}
+
+/** A small hash of the name text[e - n, e) (its length and last characters: kube-proxy's chain
+ *  names end in a hash) for direct-mapped memos of SLOTS entries. */
+export function nameSlot(text: string, e: number, n: number): number {
+  if (n < 3) return n;
+  return (n * 7 + text.charCodeAt(e - 1) * 31 + text.charCodeAt(e - 2) * 3 + text.charCodeAt(e - 3)) & (SLOTS - 1);
+}
+export const SLOTS = 64;
+
+/** Is text[s, e) the word `w`? (by hand: startsWith is a call, this inlines) */
+function isWord(text: string, s: number, e: number, w: string): boolean {
+  const n = w.length;
+  if (e - s !== n) return false;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(s + k) !== w.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The decimal text[s, e) (`\d+` or `\d+.\d*`) as a number; NaN for any other form. */
+function decimalAt(text: string, s: number, e: number): number {
+  let dot = false;
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 46 && !dot && k > s) dot = true;
+    else if (c < 48 || c > 57) return NaN;
+  }
+  return e > s ? Number(text.slice(s, e)) : NaN;
+}
+
+/** A port given as digits (parsePort's `^\d+$`, at most 65535); -1 for any other form (a name, a range). */
+function portAt(text: string, s: number, e: number): number {
+  if (e <= s || e - s > 9) return -1;
+  let v = 0;
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v <= 65535 ? v : -1;
+}
+
+/** `a.b.c.d` or `a.b.c.d/N` at text[s, e) as parseIPv4 and parseAddr read it: [address, prefix
+ *  length] in out; false for any other form (a dotted mask, a bad address). */
+function addrAt(text: string, s: number, e: number, out: Int32Array | number[]): boolean {
+  let i = s;
+  let ip = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (i >= e || text.charCodeAt(i) !== 46) return false;
+      i++;
+    }
+    const from = i;
+    let v = 0;
+    while (i < e && i - from < 4) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + c - 48;
+      i++;
+    }
+    const len = i - from;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && text.charCodeAt(from) === 48)) return false;
+    ip = ip * 256 + v;
+  }
+  let bits = 32;
+  if (i < e) {
+    // `/N` with one or two digits; anything else is the general path's.
+    if (text.charCodeAt(i) !== 47 || e - i < 2 || e - i > 3) return false;
+    bits = 0;
+    for (let k = i + 1; k < e; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 48 || c > 57) return false;
+      bits = bits * 10 + c - 48;
+    }
+    if (bits > 32) return false;
+  }
+  out[0] = (ip & maskOf(bits)) >>> 0;
+  out[1] = bits;
+  return true;
+}
+
+/** The long options the line parser reads. */
+const DPORT = 1;
+const SPORT = 2;
+const COMMENT = 3;
+const MODE = 4;
+const PROBABILITY = 5;
+const TO_DESTINATION = 6;
+
+/** Which of those text[s, e) is (0: none), told apart by length first. */
+function longOption(text: string, s: number, e: number): number {
+  switch (e - s) {
+    case 7: return isWord(text, s, e, '--dport') ? DPORT : isWord(text, s, e, '--sport') ? SPORT : 0;
+    case 9: return isWord(text, s, e, '--comment') ? COMMENT : 0;
+    case 6: return isWord(text, s, e, '--mode') ? MODE : 0;
+    case 13: return isWord(text, s, e, '--probability') ? PROBABILITY : 0;
+    case 16: return isWord(text, s, e, '--to-destination') ? TO_DESTINATION : 0;
+    default: return 0;
+  }
+}
+
+/** text[s, e) as a port match's name: 1 tcp, 2 udp, 3 sctp, 0 none. */
+function portMatch(text: string, s: number, e: number): number {
+  const n = e - s;
+  if (n === 3) return isWord(text, s, e, 'tcp') ? 1 : isWord(text, s, e, 'udp') ? 2 : 0;
+  return n === 4 && isWord(text, s, e, 'sctp') ? 3 : 0;
+}
+
+/** `--to-destination ADDR[:PORT]` at text[s, e) as parseNatRange reads it; undefined for
+ *  any other form (ranges, errors: parseNatRange's). */
+function natRangeAt(text: string, s: number, e: number): NatRange | undefined {
+  let colon = e;
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 47) return undefined; // (no prefix length in a NAT range)
+    if (c === 58) {
+      colon = k;
+      break;
+    }
+  }
+  const addr = NAT_ADDR;
+  if (colon === s || !addrAt(text, s, colon, addr) || addr[1] !== 32) return undefined;
+  const ip = addr[0]!;
+  if (colon === e) return { ipMin: ip, ipMax: ip };
+  const port = portAt(text, colon + 1, e);
+  return port < 0 ? undefined : { ipMin: ip, ipMax: ip, portMin: port, portMax: port };
+}
+const NAT_ADDR = [0, 0];
+
+/** A match shared by the rules that have it, and the one-match list holding it. */
+interface SharedMatch {
+  m: Match;
+  list: Match[];
+}
+
+const PORT_KINDS = ['tcp', 'udp', 'sctp'] as const;
+
+/**
+ * iptables-restore's `-A CHAIN spec` lines, read where they stand in the text (no word array):
+ * the plain kind nearly every line is — words split by spaces; -s/-d/-p/-i/-o (with `!`);
+ * -m comment, tcp/udp/sctp (single ports), statistic (random); -j/-g to a verdict, a chain or
+ * DNAT --to-destination. For any other line, and for any line the general path would refuse,
+ * `parse` gives undefined and the caller runs the general path (parseCommandLine), which is
+ * the reference: for every line parsed here both give equal commands.
+ *
+ * Parsed rules are never changed (only their counters move, and those are each rule's own),
+ * so rules parsed by one parser share equal parts: jump targets, addresses, matches and their
+ * one-match lists. A big sync keeps hundreds of thousands of rules; most of their parts repeat.
+ */
+export class RuleLineParser {
+  /** Handed back for every line: execute keeps nothing of it but the rule. */
+  readonly #pc: ParsedCommand = {
+    table: '', command: 'A', chain: undefined, rulenum: undefined, arg2: undefined, rule: undefined,
+    hasSpec: false, numeric: false, verbose: false, exact: false, lineNumbers: false, zero: false, jumpTo: undefined,
+    warnings: undefined,
+  };
+  /** The last word read by #word: text[#ws, #we) (quotes left out), and where reading goes on. */
+  #ws = 0;
+  #we = 0;
+  #at = 0;
+  #quoted = false;
+  readonly #addr: number[] = [0, 0];
+  readonly #accept: Target = { kind: 'verdict', verdict: 'ACCEPT' };
+  readonly #drop: Target = { kind: 'verdict', verdict: 'DROP' };
+  readonly #return: Target = { kind: 'verdict', verdict: 'RETURN' };
+  /** Jump targets (not goto) and addresses lately made, direct-mapped. */
+  readonly #jumps: (Extract<Target, { kind: 'jump' }> | undefined)[] = new Array<undefined>(SLOTS).fill(undefined);
+  readonly #addrs: (AddrMatch | undefined)[] = new Array<undefined>(SLOTS).fill(undefined);
+  /** Matches by content: port matches by kind and ports, statistic by probability, comments by text. */
+  readonly #ports = new Map<number, SharedMatch>();
+  readonly #stats = new Map<number, SharedMatch>();
+  readonly #comments = new Map<string, SharedMatch>();
+
+  /** The next word from text[i] on, as the general tokenizer splits: 1 and its bounds, 0 at
+   *  the end, -1 for what only the general tokenizer reads (a backslash or a quote inside a
+   *  word, text right after a closing quote, tabs and other control characters). */
+  #word(text: string, i: number, e: number): number {
+    while (i < e && text.charCodeAt(i) === 32) i++;
+    if (i >= e) return 0;
+    let j = i;
+    if (text.charCodeAt(i) === 34) {
+      for (j = i + 1; j < e; j++) {
+        const c = text.charCodeAt(j);
+        if (c === 34) break;
+        if (c === 92) return -1;
+      }
+      if (j >= e || (j + 1 < e && text.charCodeAt(j + 1) !== 32)) return -1;
+      this.#ws = i + 1;
+      this.#we = j;
+      this.#at = j + 1;
+      this.#quoted = true;
+      return 1;
+    }
+    for (; j < e; j++) {
+      const c = text.charCodeAt(j);
+      // (one test for the usual characters: space, `"` and the control characters are below 35)
+      if (c < 35) {
+        if (c === 32) break;
+        if (c !== 33) return -1;
+      }
+    }
+    this.#ws = i;
+    this.#we = j;
+    this.#at = j;
+    this.#quoted = false;
+    return 1;
+  }
+
+  /** The line text[s, e) in `table`; undefined: run the general path. */
+  parse(text: string, s: number, e: number, table: string, names: NameSource): ParsedCommand | undefined {
+    if (e - s < 4 || text.charCodeAt(s) !== 45 || text.charCodeAt(s + 1) !== 65 || text.charCodeAt(s + 2) !== 32) return undefined;
+    if (this.#word(text, s + 2, e) !== 1 || this.#quoted || text.charCodeAt(this.#ws) === 45) return undefined;
+    const chain = names.name(text, this.#ws, this.#we);
+    const rule = emptyRule();
+    let at = this.#at;
+    let invert = false;
+    let hasSpec = false;
+    /** The matches in load order, two bits each (1 comment, 2 port, 3 statistic), first loaded highest. */
+    let order = 0;
+    let commentOn = false;
+    let comment: string | undefined;
+    /** 1 tcp, 2 udp, 3 sctp. */
+    let portKind = 0;
+    let sport = -1;
+    let dport = -1;
+    let statOn = false;
+    let prob = -1;
+    let target: Target | undefined;
+    let dnat = false;
+    let range: NatRange | undefined;
+    let jumpTo: string | undefined;
+    for (;;) {
+      const w = this.#word(text, at, e);
+      if (w === 0) break;
+      if (w < 0 || this.#quoted) return undefined;
+      const ws = this.#ws;
+      const we = this.#we;
+      at = this.#at;
+      if (we - ws === 1 && text.charCodeAt(ws) === 33) {
+        if (invert) return undefined;
+        invert = true;
+        continue;
+      }
+      if (we - ws < 2 || text.charCodeAt(ws) !== 45) return undefined;
+      // Every option read here takes one argument; only a comment's may be quoted.
+      if (this.#word(text, at, e) !== 1) return undefined;
+      const as = this.#ws;
+      const ae = this.#we;
+      at = this.#at;
+      const long = we - ws > 2 ? longOption(text, ws, we) : 0;
+      if (this.#quoted && long !== COMMENT) return undefined;
+      hasSpec = true;
+      if (we - ws === 2) {
+        const o = text.charCodeAt(ws + 1);
+        if (o === 115 || o === 100) { // -s -d
+          if (o === 115 ? rule.src : rule.dst) return undefined;
+          const a = this.#address(text, as, ae, invert);
+          if (!a) return undefined;
+          if (o === 115) rule.src = a;
+          else rule.dst = a;
+          invert = false;
+        } else if (o === 112) { // -p
+          const k = portMatch(text, as, ae);
+          const p = k === 1 ? 6 : k === 2 ? 17 : protoNumber(text.slice(as, ae));
+          if (p === undefined || (p === 0 && invert)) return undefined;
+          rule.proto = p;
+          rule.protoInv = invert;
+          invert = false;
+        } else if (o === 105 || o === 111) { // -i -o
+          if (ae - as > 15) return undefined;
+          const ifc = parseIface(text.slice(as, ae), invert) as IfaceMatch;
+          if (o === 105) rule.inIface = ifc;
+          else rule.outIface = ifc;
+          invert = false;
+        } else if (o === 109) { // -m
+          if (invert) return undefined;
+          const n = ae - as;
+          if (n === 7 && isWord(text, as, ae, 'comment')) {
+            if (commentOn) return undefined;
+            commentOn = true;
+            order = order * 4 + 1;
+          } else if (n === 9 && isWord(text, as, ae, 'statistic')) {
+            if (statOn) return undefined;
+            statOn = true;
+            order = order * 4 + 3;
+          } else {
+            const k = portMatch(text, as, ae);
+            if (k === 0 || portKind !== 0) return undefined;
+            portKind = k;
+            order = order * 4 + 2;
+          }
+        } else if (o === 106 || o === 103) { // -j -g
+          if (invert || target) return undefined;
+          const n = ae - as;
+          const verdict = n === 6 ? (isWord(text, as, ae, 'ACCEPT') ? this.#accept : isWord(text, as, ae, 'RETURN') ? this.#return : undefined)
+            : n === 4 && isWord(text, as, ae, 'DROP') ? this.#drop : undefined;
+          if (verdict) {
+            if (o === 103) return undefined;
+            target = verdict;
+            continue;
+          }
+          const name = names.name(text, as, ae);
+          const ext = o === 106 ? findTarget(name) : undefined;
+          if (ext) {
+            if (ext.name !== 'DNAT') return undefined;
+            target = ext.init();
+            dnat = true;
+            continue;
+          }
+          target = this.#jump(name, o === 103);
+          jumpTo = name;
+        } else return undefined;
+        continue;
+      }
+      // Long options: those of the loaded matches and target (no two of them share a name).
+      if (invert || text.charCodeAt(ws + 1) !== 45) return undefined;
+      if (long === DPORT || long === SPORT) {
+        if (portKind === 0) {
+          // load_proto: the protocol's own match, loaded by the first of its options.
+          const p = rule.proto;
+          if (rule.protoInv || !(p === 6 || p === 17 || p === 132)) return undefined;
+          portKind = p === 6 ? 1 : p === 17 ? 2 : 3;
+          order = order * 4 + 2;
+        }
+        const n = portAt(text, as, ae);
+        if (n < 0) return undefined;
+        if (long === DPORT) {
+          if (dport >= 0) return undefined;
+          dport = n;
+        } else {
+          if (sport >= 0) return undefined;
+          sport = n;
+        }
+      } else if (long === COMMENT) {
+        if (!commentOn || comment !== undefined || ae === as || ae - as > 255) return undefined;
+        comment = text.slice(as, ae);
+      } else if (long === MODE) {
+        if (!statOn || !isWord(text, as, ae, 'random')) return undefined;
+      } else if (long === PROBABILITY) {
+        if (!statOn || prob >= 0) return undefined;
+        const p = decimalAt(text, as, ae);
+        if (!(p >= 0 && p <= 1)) return undefined;
+        // libxt_statistic: lround(0x80000000 * p), as the extension parses it.
+        prob = Math.round(0x80000000 * p);
+      } else if (long === TO_DESTINATION) {
+        if (!dnat || range) return undefined;
+        const r = natRangeAt(text, as, ae) ?? parseNatRange(text.slice(as, ae), 'DNAT');
+        if (r instanceof ParamError) return undefined;
+        range = r;
+      } else return undefined;
+    }
+    // The general path's final checks: any of them failing is its error to report.
+    if (invert || (commentOn && comment === undefined) || (portKind !== 0 && !rule.proto) || (statOn && prob < 0)) return undefined;
+    if (dnat && (!range || (range.portMin !== undefined && !PORT_PROTOS.includes(rule.proto ?? 0)))) return undefined;
+    if (table === 'nat' && target === this.#drop) return undefined;
+    if (rule.inIface && (chain === 'POSTROUTING' || chain === 'OUTPUT')) return undefined;
+    if (rule.outIface && (chain === 'PREROUTING' || chain === 'INPUT')) return undefined;
+    if (order !== 0) {
+      const n = order >= 16 ? 3 : order >= 4 ? 2 : 1;
+      const first = this.#match((order >> (2 * (n - 1))) & 3, comment, portKind, sport, dport, prob);
+      if (n === 1) rule.matches = first.list;
+      else {
+        const second = this.#match((order >> (2 * (n - 2))) & 3, comment, portKind, sport, dport, prob).m;
+        rule.matches = n === 2 ? [first.m, second] : [first.m, second, this.#match(order & 3, comment, portKind, sport, dport, prob).m];
+      }
+    }
+    if (target) {
+      if (dnat) (target as Extract<Target, { kind: 'DNAT' }>).range = range!;
+      rule.target = target;
+    }
+    const pc = this.#pc;
+    pc.table = table;
+    pc.chain = chain;
+    pc.rule = rule;
+    pc.hasSpec = hasSpec;
+    pc.jumpTo = jumpTo;
+    return pc;
+  }
+
+  /** A jump (or goto) to `name`: one object for all jumps to it lately. */
+  #jump(name: string, goto: boolean): Target {
+    if (goto) return { kind: 'jump', chain: name, goto };
+    const slot = nameSlot(name, name.length, name.length);
+    const t = this.#jumps[slot];
+    if (t !== undefined && t.chain === name) return t;
+    const made: Extract<Target, { kind: 'jump' }> = { kind: 'jump', chain: name, goto: false };
+    this.#jumps[slot] = made;
+    return made;
+  }
+
+  /** -s/-d text[s, e): one object for equal addresses made lately; undefined for the general path. */
+  #address(text: string, s: number, e: number, inv: boolean): AddrMatch | undefined {
+    const out = this.#addr;
+    if (!addrAt(text, s, e, out)) return undefined;
+    const base = out[0]!;
+    const bits = out[1]!;
+    const slot = (base ^ (base >>> 7) ^ (base >>> 15) ^ (base >>> 23) ^ bits) & (SLOTS - 1);
+    const a = this.#addrs[slot];
+    if (a !== undefined && a.base === base && a.bits === bits && a.inv === inv) return a;
+    const made: AddrMatch = { base, bits, inv };
+    this.#addrs[slot] = made;
+    return made;
+  }
+
+  /** The shared match of load code `code` (1 comment, 2 port, 3 statistic) with these values. */
+  #match(code: number, comment: string | undefined, portKind: number, sport: number, dport: number, prob: number): SharedMatch {
+    let map: Map<number, SharedMatch> | Map<string, SharedMatch>;
+    let key: number | string;
+    if (code === 1) {
+      map = this.#comments;
+      key = comment!;
+    } else if (code === 2) {
+      map = this.#ports;
+      key = (portKind * 65537 + sport + 1) * 65537 + dport + 1;
+    } else {
+      map = this.#stats;
+      key = prob;
+    }
+    const hit = (map as Map<number | string, SharedMatch>).get(key);
+    if (hit) return hit;
+    let m: Match;
+    if (code === 1) {
+      m = MATCHES.get('comment')!.init();
+      (m as Extract<Match, { kind: 'comment' }>).comment = comment!;
+    } else if (code === 2) {
+      const pm = MATCHES.get(PORT_KINDS[portKind - 1]!)!.init() as Extract<Match, { kind: 'tcp' | 'udp' | 'sctp' }>;
+      if (sport >= 0) pm.sport = { value: { from: sport, to: sport }, inv: false };
+      if (dport >= 0) pm.dport = { value: { from: dport, to: dport }, inv: false };
+      m = pm;
+    } else {
+      m = MATCHES.get('statistic')!.init();
+      (m as Extract<Match, { kind: 'statistic'; mode: 'random' }>).probability = prob;
+    }
+    const made: SharedMatch = { m, list: [m] };
+    (map as Map<number | string, SharedMatch>).set(key, made);
+    return made;
+  }
 }
