@@ -826,6 +826,9 @@ export function findTarget(name: string): TargetExt | undefined {
   return TARGETS.get(name);
 }
 
+/** The longest target extension name: a longer `-j NAME` is a chain. */
+export const TARGET_NAME_MAX = Math.max(...[...TARGETS.keys()].map((n) => n.length));
+
 // ---------- save (iptables-save / iptables -S form) ----------
 
 const inv = (b: boolean | undefined): string => (b ? ' !' : '');

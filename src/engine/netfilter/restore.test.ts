@@ -34,7 +34,7 @@ describe('iptablesRestore', () => {
     let rules = 0;
     for (const [name, t] of nf.tables) {
       for (const c of t.chains.values()) {
-        expect(structuredClone(c.rules), `${name} ${c.name}`).toStrictEqual(want.get(`${name} ${c.name}`) ?? []);
+        expect(c.rules, `${name} ${c.name}`).toStrictEqual(want.get(`${name} ${c.name}`) ?? []);
         rules += c.rules.length;
       }
     }

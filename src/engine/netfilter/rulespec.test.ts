@@ -12,7 +12,7 @@ const slices: NameSource = { name: (text, s, e) => text.slice(s, e) };
 /** What a command says, without the parser's scratch object. */
 function view(pc: ParsedCommand): unknown {
   return {
-    table: pc.table, command: pc.command, chain: pc.chain, rulenum: pc.rulenum, arg2: pc.arg2, rule: structuredClone(pc.rule),
+    table: pc.table, command: pc.command, chain: pc.chain, rulenum: pc.rulenum, arg2: pc.arg2, rule: pc.rule,
     hasSpec: pc.hasSpec, jumpTo: pc.jumpTo, warnings: pc.warnings, numeric: pc.numeric, zero: pc.zero,
   };
 }

@@ -5,7 +5,7 @@
  * throws for user input.
  */
 import { maskOf, parseAddr } from './addr';
-import { MATCHES, ParamError, findTarget, parseNatRange, protoNumber, type MatchExt, type TargetExt } from './extensions';
+import { MATCHES, ParamError, TARGET_NAME_MAX, findTarget, parseNatRange, protoNumber, type MatchExt, type TargetExt } from './extensions';
 import type { AddrMatch, Counters, IfaceMatch, Match, NatRange, Rule, Target } from './types';
 
 export { ParamError };
@@ -399,7 +399,7 @@ export function nameSlot(text: string, e: number, n: number): number {
   if (n < 3) return n;
   return (n * 7 + text.charCodeAt(e - 1) * 31 + text.charCodeAt(e - 2) * 3 + text.charCodeAt(e - 3)) & (SLOTS - 1);
 }
-export const SLOTS = 64;
+export const SLOTS = 256;
 
 /** Is text[s, e) the word `w`? (by hand: startsWith is a call, this inlines) */
 function isWord(text: string, s: number, e: number, w: string): boolean {
@@ -691,14 +691,15 @@ export class RuleLineParser {
             target = verdict;
             continue;
           }
-          const name = names.name(text, as, ae);
-          const ext = o === 106 ? findTarget(name) : undefined;
+          // (an extension's name is short: a long name is a chain's, looked up by position)
+          const ext = o === 106 && n <= TARGET_NAME_MAX ? findTarget(text.slice(as, ae)) : undefined;
           if (ext) {
             if (ext.name !== 'DNAT') return undefined;
             target = ext.init();
             dnat = true;
             continue;
           }
+          const name = names.name(text, as, ae);
           target = this.#jump(name, o === 103);
           jumpTo = name;
         } else return undefined;
