@@ -118,6 +118,9 @@ class TxTable implements TableHandle, NameSource {
   find(name: string): Chain | undefined {
     const slot = nameSlot(name, name.length, name.length);
     if (name === this.#recentNames[slot]) return this.#recentChains[slot];
+    return this.#lookup(name, slot);
+  }
+  #lookup(name: string, slot: number): Chain | undefined {
     const c = this.table.chains.get(name);
     if (c) {
       this.#recentNames[slot] = c.name;
@@ -128,10 +131,11 @@ class TxTable implements TableHandle, NameSource {
   /** The name text[s, e): a chain's own name when there is such a chain (read in place when
    *  it was found lately), else a copy. */
   name(text: string, s: number, e: number): string {
-    const cached = this.#recentNames[nameSlot(text, e, e - s)];
+    const slot = nameSlot(text, e, e - s);
+    const cached = this.#recentNames[slot];
     if (cached !== undefined && sameText(text, s, e, cached)) return cached;
     const name = text.slice(s, e);
-    return this.find(name)?.name ?? name;
+    return this.#lookup(name, slot)?.name ?? name;
   }
   forget(): void {
     this.#recentNames.fill(undefined);

@@ -401,6 +401,15 @@ export function nameSlot(text: string, e: number, n: number): number {
 }
 export const SLOTS = 256;
 
+/** a === b, compared from the end in JS: chain names of one length differ in their last
+ *  characters, and === on two distinct strings goes to the runtime when they are slices. */
+function sameString(a: string, b: string): boolean {
+  const n = a.length;
+  if (b.length !== n) return false;
+  for (let k = n - 1; k >= 0; k--) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Is text[s, e) the word `w`? (by hand: startsWith is a call, this inlines) */
 function isWord(text: string, s: number, e: number, w: string): boolean {
   const n = w.length;
@@ -603,7 +612,13 @@ export class RuleLineParser {
     if (e - s < 4 || text.charCodeAt(s) !== 45 || text.charCodeAt(s + 1) !== 65 || text.charCodeAt(s + 2) !== 32) return undefined;
     if (this.#word(text, s + 2, e) !== 1 || this.#quoted || text.charCodeAt(this.#ws) === 45) return undefined;
     const chain = names.name(text, this.#ws, this.#we);
-    const rule = emptyRule();
+    // The rule's parts, made into one object at the end (its fields never written again).
+    let src: AddrMatch | undefined;
+    let dst: AddrMatch | undefined;
+    let inIface: IfaceMatch | undefined;
+    let outIface: IfaceMatch | undefined;
+    let proto: number | undefined;
+    let protoInv: boolean | undefined;
     let at = this.#at;
     let invert = false;
     let hasSpec = false;
@@ -645,24 +660,24 @@ export class RuleLineParser {
       if (we - ws === 2) {
         const o = text.charCodeAt(ws + 1);
         if (o === 115 || o === 100) { // -s -d
-          if (o === 115 ? rule.src : rule.dst) return undefined;
+          if (o === 115 ? src : dst) return undefined;
           const a = this.#address(text, as, ae, invert);
           if (!a) return undefined;
-          if (o === 115) rule.src = a;
-          else rule.dst = a;
+          if (o === 115) src = a;
+          else dst = a;
           invert = false;
         } else if (o === 112) { // -p
           const k = portMatch(text, as, ae);
           const p = k === 1 ? 6 : k === 2 ? 17 : protoNumber(text.slice(as, ae));
           if (p === undefined || (p === 0 && invert)) return undefined;
-          rule.proto = p;
-          rule.protoInv = invert;
+          proto = p;
+          protoInv = invert;
           invert = false;
         } else if (o === 105 || o === 111) { // -i -o
           if (ae - as > 15) return undefined;
           const ifc = parseIface(text.slice(as, ae), invert) as IfaceMatch;
-          if (o === 105) rule.inIface = ifc;
-          else rule.outIface = ifc;
+          if (o === 105) inIface = ifc;
+          else outIface = ifc;
           invert = false;
         } else if (o === 109) { // -m
           if (invert) return undefined;
@@ -695,7 +710,7 @@ export class RuleLineParser {
           const ext = o === 106 && n <= TARGET_NAME_MAX ? findTarget(text.slice(as, ae)) : undefined;
           if (ext) {
             if (ext.name !== 'DNAT') return undefined;
-            target = ext.init();
+            target = NO_TARGET; // (made at the end, with its range)
             dnat = true;
             continue;
           }
@@ -710,8 +725,8 @@ export class RuleLineParser {
       if (long === DPORT || long === SPORT) {
         if (portKind === 0) {
           // load_proto: the protocol's own match, loaded by the first of its options.
-          const p = rule.proto;
-          if (rule.protoInv || !(p === 6 || p === 17 || p === 132)) return undefined;
+          const p = proto;
+          if (protoInv || !(p === 6 || p === 17 || p === 132)) return undefined;
           portKind = p === 6 ? 1 : p === 17 ? 2 : 3;
           order = order * 4 + 2;
         }
@@ -743,24 +758,25 @@ export class RuleLineParser {
       } else return undefined;
     }
     // The general path's final checks: any of them failing is its error to report.
-    if (invert || (commentOn && comment === undefined) || (portKind !== 0 && !rule.proto) || (statOn && prob < 0)) return undefined;
-    if (dnat && (!range || (range.portMin !== undefined && !PORT_PROTOS.includes(rule.proto ?? 0)))) return undefined;
+    if (invert || (commentOn && comment === undefined) || (portKind !== 0 && !proto) || (statOn && prob < 0)) return undefined;
+    if (dnat && (!range || (range.portMin !== undefined && !PORT_PROTOS.includes(proto ?? 0)))) return undefined;
     if (table === 'nat' && target === this.#drop) return undefined;
-    if (rule.inIface && (chain === 'POSTROUTING' || chain === 'OUTPUT')) return undefined;
-    if (rule.outIface && (chain === 'PREROUTING' || chain === 'INPUT')) return undefined;
+    if (inIface && (chain === 'POSTROUTING' || chain === 'OUTPUT')) return undefined;
+    if (outIface && (chain === 'PREROUTING' || chain === 'INPUT')) return undefined;
+    let matches = NO_MATCHES;
     if (order !== 0) {
       const n = order >= 16 ? 3 : order >= 4 ? 2 : 1;
       const first = this.#match((order >> (2 * (n - 1))) & 3, comment, portKind, sport, dport, prob);
-      if (n === 1) rule.matches = first.list;
+      if (n === 1) matches = first.list;
       else {
         const second = this.#match((order >> (2 * (n - 2))) & 3, comment, portKind, sport, dport, prob).m;
-        rule.matches = n === 2 ? [first.m, second] : [first.m, second, this.#match(order & 3, comment, portKind, sport, dport, prob).m];
+        matches = n === 2 ? [first.m, second] : [first.m, second, this.#match(order & 3, comment, portKind, sport, dport, prob).m];
       }
     }
-    if (target) {
-      if (dnat) (target as Extract<Target, { kind: 'DNAT' }>).range = range!;
-      rule.target = target;
-    }
+    // (as the DNAT extension's init lays it out)
+    if (dnat) target = { kind: 'DNAT', range: range!, random: false, persistent: false };
+    // (as emptyRule lays it out: one shape for all rules)
+    const rule: Rule = { src, dst, inIface, outIface, proto, protoInv, matches, target: target ?? NO_TARGET, counters: { packets: 0, bytes: 0 } };
     const pc = this.#pc;
     pc.table = table;
     pc.chain = chain;
@@ -775,7 +791,7 @@ export class RuleLineParser {
     if (goto) return { kind: 'jump', chain: name, goto };
     const slot = nameSlot(name, name.length, name.length);
     const t = this.#jumps[slot];
-    if (t !== undefined && t.chain === name) return t;
+    if (t !== undefined && sameString(t.chain, name)) return t;
     const made: Extract<Target, { kind: 'jump' }> = { kind: 'jump', chain: name, goto: false };
     this.#jumps[slot] = made;
     return made;
