@@ -5,7 +5,7 @@
 import { findTarget } from './extensions';
 import { listChains, listRules } from './list';
 import { isTableName, newChain, newTable } from './ruleset';
-import { ParamError, parseCommandLine, type ParsedCommand } from './rulespec';
+import { ParamError, parseCommandLine, sameString, type ParsedCommand } from './rulespec';
 import { IPTABLES_VERSION, saveRuleSpec } from './save';
 import { BUILTIN_CHAINS, type Chain, type Netfilter, type Rule, type Table, type TableName } from './types';
 
@@ -45,9 +45,9 @@ function stamp(c: Stamped, gen: number): void {
   else c._loopGen = gen;
 }
 function reaches(t: Table, from: string, to: string, fromChain: Chain | undefined): boolean {
-  if (from === to) return true;
+  if (sameString(from, to)) return true;
   const first = fromChain ?? t.chains.get(from);
-  if (!first || first.rules.length === 0) return false;
+  if (!first || !jumps(first)) return false;
   const gen = ++generation;
   const stack: Stamped[] = [first];
   stamp(first, gen);
@@ -56,13 +56,21 @@ function reaches(t: Table, from: string, to: string, fromChain: Chain | undefine
     for (const r of c.rules) {
       if (r.target.kind !== 'jump') continue;
       const name = r.target.chain;
-      if (name === to) return true;
+      if (sameString(name, to)) return true;
       const n = t.chains.get(name) as Stamped | undefined;
       if (!n || n.rules.length === 0 || n._loopGen === gen) continue;
       stamp(n, gen);
       stack.push(n);
     }
   }
+  return false;
+}
+
+/** Does any rule of the chain jump or go to another? (most chains jumped to by many rules,
+ *  like KUBE-MARK-MASQ, do not: no walk then) */
+function jumps(c: Chain): boolean {
+  const rules = c.rules;
+  for (let k = 0; k < rules.length; k++) if (rules[k]!.target.kind === 'jump') return true;
   return false;
 }
 

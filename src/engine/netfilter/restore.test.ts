@@ -45,3 +45,13 @@ describe('iptablesRestore', () => {
     expect(iptablesSave(again, { now: 0 })).toBe(iptablesSave(nf, { now: 0 }));
   });
 });
+
+describe('iptablesRestore: loops', () => {
+  it('refuses a rule that closes a loop of jumps, through chains with other rules (ELOOP)', () => {
+    const text = '*filter\n:A - [0:0]\n:B - [0:0]\n:C - [0:0]\n:M - [0:0]\n-A M -j ACCEPT\n-A A -j M\n-A A -j B\n-A B -s 10.0.0.1 -j RETURN\n-A B -j C\n-A C -j M\n';
+    expect(iptablesRestore(createNetfilter(), text + 'COMMIT\n').exitCode).toBe(0);
+    const r = iptablesRestore(createNetfilter(), text + '-A C -g A\nCOMMIT\n');
+    expect(r).toEqual({ exitCode: 4, stderr: 'iptables-restore v1.8.9 (nf_tables): \nline 12: RULE_APPEND failed (Too many links): rule in chain C\n' });
+    expect(iptablesRestore(createNetfilter(), '*filter\n:A - [0:0]\n-A A -j A\nCOMMIT\n').exitCode).toBe(4);
+  });
+});

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenizeRestoreLine } from './restore';
-import { ParamError, parseCommandLine, RuleLineParser, type NameSource, type ParsedCommand } from './rulespec';
+import { ParamError, parseCommandLine, RuleLineParser, sameString, type NameSource, type ParsedCommand } from './rulespec';
 import { ruleSpec } from './testdata/rulegen';
 
 const slices: NameSource = { name: (text, s, e) => text.slice(s, e) };
@@ -131,5 +131,18 @@ describe('RuleLineParser', () => {
       if (agree(p, l, table)) taken++;
     }), { numRuns: 3000 });
     expect(taken).toBeGreaterThan(50);
+  });
+});
+
+describe('sameString', () => {
+  it('is === for strings, slices of a bigger text included', () => {
+    const text = 'xx KUBE-SEP-AAAA KUBE-SEP-AAAB KUBE-SEP-AAAA';
+    const a = text.slice(3, 16);
+    expect(sameString(a, text.slice(31, 44))).toBe(true);
+    expect(sameString(a, text.slice(17, 30))).toBe(false);
+    expect(sameString(a, a + 'x')).toBe(false);
+    expect(sameString('', '')).toBe(true);
+    expect(sameString('', 'a')).toBe(false);
+    expect(sameString('ab', 'ba')).toBe(false);
   });
 });

@@ -403,7 +403,7 @@ export const SLOTS = 256;
 
 /** a === b, compared from the end in JS: chain names of one length differ in their last
  *  characters, and === on two distinct strings goes to the runtime when they are slices. */
-function sameString(a: string, b: string): boolean {
+export function sameString(a: string, b: string): boolean {
   const n = a.length;
   if (b.length !== n) return false;
   for (let k = n - 1; k >= 0; k--) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
