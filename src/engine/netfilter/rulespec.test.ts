@@ -134,6 +134,28 @@ describe('RuleLineParser', () => {
   });
 });
 
+describe('RuleLineParser over one text', () => {
+  it('reads line after line of one text, quotes, tabs and CRs on some of them', () => {
+    const lines = [
+      '-A X -s 10.0.0.1 -j ACCEPT', '-A X -s 10.0.0.2\t-j ACCEPT', '-A X -d 10.0.0.3 -j ACCEPT',
+      '-A X -m comment --comment "a b" -j ACCEPT', '-A X -p tcp --dport 80 -j ACCEPT', '-A X -s 10.0.0.4\r-j ACCEPT',
+      '-A X -m comment --comment ab"c d" -j ACCEPT', '-A X -j KUBE-MARK-MASQ', '-A X -m comment --comment "x" -j ACCEPT',
+    ];
+    for (const order of [lines, [...lines].reverse()]) {
+      const text = order.join('\n');
+      const p = new RuleLineParser();
+      let at = 0;
+      for (const line of order) {
+        const fast = p.parse(text, at, at + line.length, 'filter', slices);
+        const general = parseCommandLine(tokenizeRestoreLine(line), 'filter');
+        if (fast) expect(view(fast), JSON.stringify(line)).toStrictEqual(view(general as ParsedCommand));
+        else expect(/[\t\r]|[^ ]"/.test(line), JSON.stringify(line)).toBe(true);
+        at += line.length + 1;
+      }
+    }
+  });
+});
+
 describe('sameString', () => {
   it('is === for strings, slices of a bigger text included', () => {
     const text = 'xx KUBE-SEP-AAAA KUBE-SEP-AAAB KUBE-SEP-AAAA';

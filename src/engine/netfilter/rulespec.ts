@@ -443,7 +443,7 @@ function portAt(text: string, s: number, e: number): number {
 
 /** `a.b.c.d` or `a.b.c.d/N` at text[s, e) as parseIPv4 and parseAddr read it: [address, prefix
  *  length] in out; false for any other form (a dotted mask, a bad address). */
-function addrAt(text: string, s: number, e: number, out: Int32Array | number[]): boolean {
+function addrAt(text: string, s: number, e: number, out: number[]): boolean {
   let i = s;
   let ip = 0;
   for (let part = 0; part < 4; part++) {
@@ -528,6 +528,12 @@ function natRangeAt(text: string, s: number, e: number): NatRange | undefined {
 }
 const NAT_ADDR = [0, 0];
 
+/** Where `ch` next stands in text from `from` on; text.length when nowhere. */
+function nextAt(text: string, ch: string, from: number): number {
+  const k = text.indexOf(ch, from);
+  return k < 0 ? text.length : k;
+}
+
 /** A match shared by the rules that have it, and the one-match list holding it. */
 interface SharedMatch {
   m: Match;
@@ -560,6 +566,16 @@ export class RuleLineParser {
   #we = 0;
   #at = 0;
   #quoted = false;
+  /** The line has no `"`, tab or CR: words are split by spaces alone. */
+  #plain = false;
+  /** Where the next `"`, tab and CR stand in #text from the last line on (text.length: none):
+   *  each is looked for once as lines go by, not on every line. */
+  #text = '';
+  /** (the memos hold for lines after this one) */
+  #from = 0;
+  #quote = -1;
+  #tab = -1;
+  #cr = -1;
   readonly #addr: number[] = [0, 0];
   readonly #accept: Target = { kind: 'verdict', verdict: 'ACCEPT' };
   readonly #drop: Target = { kind: 'verdict', verdict: 'DROP' };
@@ -592,12 +608,19 @@ export class RuleLineParser {
       this.#quoted = true;
       return 1;
     }
-    for (; j < e; j++) {
-      const c = text.charCodeAt(j);
-      // (one test for the usual characters: space, `"` and the control characters are below 35)
-      if (c < 35) {
-        if (c === 32) break;
-        if (c !== 33) return -1;
+    if (this.#plain) {
+      // No quote, tab or CR on this line: a word ends at the next space (there is one on the
+      // next rule line at the latest: the scan stays short).
+      j = text.indexOf(' ', i);
+      if (j < 0 || j > e) j = e;
+    } else {
+      for (; j < e; j++) {
+        const c = text.charCodeAt(j);
+        // (one test for the usual characters: space, `"` and the control characters are below 35)
+        if (c < 35) {
+          if (c === 32) break;
+          if (c !== 33) return -1;
+        }
       }
     }
     this.#ws = i;
@@ -607,9 +630,23 @@ export class RuleLineParser {
     return 1;
   }
 
+  /** Is text[s, e) free of `"`, tab and CR? */
+  #isPlain(text: string, s: number, e: number): boolean {
+    if (text !== this.#text || s < this.#from) {
+      this.#text = text;
+      this.#quote = this.#tab = this.#cr = -1;
+    }
+    this.#from = s;
+    if (this.#quote < s) this.#quote = nextAt(text, '"', s);
+    if (this.#tab < s) this.#tab = nextAt(text, '\t', s);
+    if (this.#cr < s) this.#cr = nextAt(text, '\r', s);
+    return this.#quote >= e && this.#tab >= e && this.#cr >= e;
+  }
+
   /** The line text[s, e) in `table`; undefined: run the general path. */
   parse(text: string, s: number, e: number, table: string, names: NameSource): ParsedCommand | undefined {
     if (e - s < 4 || text.charCodeAt(s) !== 45 || text.charCodeAt(s + 1) !== 65 || text.charCodeAt(s + 2) !== 32) return undefined;
+    this.#plain = this.#isPlain(text, s, e);
     if (this.#word(text, s + 2, e) !== 1 || this.#quoted || text.charCodeAt(this.#ws) === 45) return undefined;
     const chain = names.name(text, this.#ws, this.#we);
     // The rule's parts, made into one object at the end (its fields never written again).
