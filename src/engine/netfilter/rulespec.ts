@@ -743,14 +743,14 @@ export class RuleLineParser {
             target = verdict;
             continue;
           }
-          // (an extension's name is short: a long name is a chain's, looked up by position)
-          const ext = o === 106 && n <= TARGET_NAME_MAX ? findTarget(text.slice(as, ae)) : undefined;
-          if (ext) {
-            if (ext.name !== 'DNAT') return undefined;
+          if (o === 106 && isWord(text, as, ae, 'DNAT')) {
             target = NO_TARGET; // (made at the end, with its range)
             dnat = true;
             continue;
           }
+          // Any other extension is the general path's (an extension's name is short: a long
+          // name is a chain's, looked up by position).
+          if (o === 106 && n <= TARGET_NAME_MAX && findTarget(text.slice(as, ae))) return undefined;
           const name = names.name(text, as, ae);
           target = this.#jump(name, o === 103);
           jumpTo = name;
