@@ -136,6 +136,8 @@ test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keep
   await expect.poll(() => lastLine(page, 0)).toBe('^Cuser@workstation:~$ kubectl get pods -w');
   await page.keyboard.press('Control+U');
   await tab2.click();
+  // A click on a tab gives its terminal the keyboard (a learner types once the cursor is there).
+  await expect(page.locator('#lab-term-panel-1 textarea')).toBeFocused();
   await page.keyboard.press('ArrowUp');
   await expect.poll(() => lastLine(page, 1)).toBe('user@workstation:~$ kubectl scale deployment web --replicas=3');
   await page.keyboard.press('Control+U');
@@ -187,6 +189,8 @@ test("a ping in tab 2 stays out of tab 1's packet path; the panel shows the tab 
   await expect(panel.locator('.trace-panel-line')).toHaveText('Terminal 2');
   await expect(panel).toContainText('No connection yet');
   await page.locator('#lab-term-panel-1').click();
+  // Four echo requests at least (one a second), however fast the steps above ran.
+  await expect.poll(() => screen(page, 1)).toMatch(/icmp_seq=4 /);
   await page.keyboard.press('Control+C');
   await expect.poll(() => screen(page, 1), AT_ONCE).toMatch(/^--- 172\.18\.0\.3 ping statistics ---$/m);
   // Now its echo requests (the last eight at most), and nothing of the curl.
