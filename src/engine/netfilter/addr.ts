@@ -9,27 +9,33 @@ export { formatIPv4 };
  *  grammar of core/ip's parseIPv4), read without a regex: a restore reads hundreds of
  *  thousands of addresses. */
 export function parseIPv4(s: string): number | undefined {
-  const n = s.length;
-  let i = 0;
+  return readIPv4(s, 0, s.length, quad) === s.length ? quad[0] : undefined;
+}
+const quad = [0];
+
+/** The dotted quad that starts text[s, e): its value in out[0], and where it ends (-1: none). */
+export function readIPv4(text: string, s: number, e: number, out: number[]): number {
+  let i = s;
   let value = 0;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
-      if (i >= n || s.charCodeAt(i) !== 46 /* . */) return undefined;
+      if (i >= e || text.charCodeAt(i) !== 46 /* . */) return -1;
       i++;
     }
     const from = i;
     let v = 0;
-    while (i < n && i - from < 4) {
-      const c = s.charCodeAt(i);
+    while (i < e && i - from < 4) {
+      const c = text.charCodeAt(i);
       if (c < 48 || c > 57) break;
       v = v * 10 + c - 48;
       i++;
     }
     const len = i - from;
-    if (len === 0 || len > 3 || v > 255 || (len > 1 && s.charCodeAt(from) === 48)) return undefined;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && text.charCodeAt(from) === 48)) return -1;
     value = value * 256 + v;
   }
-  return i === n ? value : undefined;
+  out[0] = value;
+  return i;
 }
 
 export function maskOf(bits: number): number {

@@ -4,7 +4,7 @@
  * with their options, a target with its options). Pure: returns a value or an error, never
  * throws for user input.
  */
-import { maskOf, parseAddr } from './addr';
+import { maskOf, parseAddr, readIPv4 } from './addr';
 import { MATCHES, ParamError, TARGET_NAME_MAX, findTarget, parseNatRange, protoNumber, type MatchExt, type TargetExt } from './extensions';
 import type { AddrMatch, Counters, IfaceMatch, Match, NatRange, Rule, Target } from './types';
 
@@ -444,25 +444,9 @@ function portAt(text: string, s: number, e: number): number {
 /** `a.b.c.d` or `a.b.c.d/N` at text[s, e) as parseIPv4 and parseAddr read it: [address, prefix
  *  length] in out; false for any other form (a dotted mask, a bad address). */
 function addrAt(text: string, s: number, e: number, out: number[]): boolean {
-  let i = s;
-  let ip = 0;
-  for (let part = 0; part < 4; part++) {
-    if (part > 0) {
-      if (i >= e || text.charCodeAt(i) !== 46) return false;
-      i++;
-    }
-    const from = i;
-    let v = 0;
-    while (i < e && i - from < 4) {
-      const c = text.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      v = v * 10 + c - 48;
-      i++;
-    }
-    const len = i - from;
-    if (len === 0 || len > 3 || v > 255 || (len > 1 && text.charCodeAt(from) === 48)) return false;
-    ip = ip * 256 + v;
-  }
+  const i = readIPv4(text, s, e, out);
+  if (i < 0) return false;
+  const ip = out[0]!;
   let bits = 32;
   if (i < e) {
     // `/N` with one or two digits; anything else is the general path's.
