@@ -2,6 +2,7 @@
  * Executing one parsed iptables command against a table, and the `iptables` command's front
  * end (stdout/stderr/exit code with iptables v1.8.9 (nf_tables) wording).
  */
+import { appendCompact } from '../core/arrays';
 import { findTarget } from './extensions';
 import { listChains, listRules } from './list';
 import { isTableName, newChain, newTable } from './ruleset';
@@ -110,18 +111,6 @@ const DONE: ExecOutput = Object.freeze({ stdout: '' });
 
 const out = (stdout = ''): ExecOutput => (stdout === '' ? DONE : { stdout });
 
-/** Add the rule at the end of the chain. A short chain gets an array of its exact size (a
- *  first push makes room for 17, and a big sync makes 100k chains of one or two rules). */
-function append(c: Chain, rule: Rule): void {
-  const r = c.rules;
-  switch (r.length) {
-    case 0: c.rules = [rule]; break;
-    case 1: c.rules = [r[0]!, rule]; break;
-    case 2: c.rules = [r[0]!, r[1]!, rule]; break;
-    default: r.push(rule);
-  }
-}
-
 /** Run one write or read command. Writes go through `h`; reads use the table as is. */
 export function execute(
   pc: ParsedCommand, h: TableHandle,
@@ -157,7 +146,7 @@ export function execute(
       const k = kernelCheck(t, chain.name, rule, op, jumpChain);
       if (k) return k;
       const c = h.own(chain);
-      if (pc.command === 'A') append(c, rule);
+      if (pc.command === 'A') c.rules = appendCompact(c.rules, rule);
       else if (pc.command === 'I') c.rules.splice((pc.rulenum ?? 1) - 1, 0, rule);
       else c.rules[pc.rulenum! - 1] = rule;
       c.version++;

@@ -11,6 +11,7 @@
  * rules share it; every anonymous set a rule makes takes one), and are not given back
  * when a transaction aborts.
  */
+import { appendCompact } from '../core/arrays';
 import {
   anonymousSets, formatVerdict, isDigits, nameHash, NftSyntaxError, parseRule, parseValue, ruleSetRefs, ruleTargets, RuleReader, Tokenizer, wordValue, Words,
   type ChainResolver, type Token,
@@ -458,7 +459,7 @@ function fastLine(tx: Tx, text: string, from: number, to: number): boolean {
   table.nextHandle += r.anon;
   const rule: NftRule = { handle: table.nextHandle++, stmts, text: '' };
   if (tx.reader.comment !== undefined) rule.comment = tx.reader.comment;
-  appendRule(chain, rule);
+  chain.rules = appendCompact(chain.rules, rule);
   for (let k = 0; k < tx.nTargets; k++) tx.targets[k]!.use++;
   if (tx.logs(table)) logRuleAdded(tx, table, chain, rule);
   return true;
@@ -732,21 +733,6 @@ function flushChain(tx: Tx, table: NftTable, chain: NftChain): void {
   if (tx.logs(table)) logChainFlushed(tx, table, chain, old);
 }
 
-/**
- * A rule at the end of a chain. Most chains hold a rule or two (kube-proxy's endpoint
- * chains, 100,000 of them at 10,000 Services): a copy one longer keeps their array exactly
- * that long, where push would reserve 17 slots each.
- */
-function appendRule(chain: NftChain, rule: NftRule): void {
-  const r = chain.rules;
-  switch (r.length) {
-    case 0: chain.rules = [rule]; break;
-    case 1: chain.rules = [r[0]!, rule]; break;
-    case 2: chain.rules = [r[0]!, r[1]!, rule]; break;
-    default: r.push(rule);
-  }
-}
-
 /** The token of a rule's body (from `from` on) with this text, for an error mark. */
 function bodyToken(toks: Token[], from: number, text: string): Token | undefined {
   for (let k = from; k < toks.length; k++) if (toks[k]!.text === text) return toks[k];
@@ -823,7 +809,7 @@ function ruleCommand(tx: Tx, verb: Token, t: Target, toks: Token[]): void {
     if (tx.logs(table)) logRuleReplaced(tx, table, chain, at, old!, rule);
     return;
   }
-  if (at === chain.rules.length) appendRule(chain, rule);
+  if (at === chain.rules.length) chain.rules = appendCompact(chain.rules, rule);
   else chain.rules.splice(at, 0, rule);
   for (let k = 0; k < names.length; k++) targets[k]!.use++;
   if (tx.logs(table)) logRuleAdded(tx, table, chain, rule);
