@@ -427,7 +427,6 @@ class TerminalSession implements Session {
       },
       interactive: this.#interactive,
       tty: this.#interactive && this.#elsewhere === 0,
-      toTerminal: top ? { stderr: top.stderr } : undefined,
       signal: line?.abort.signal ?? new AbortController().signal,
       endless: this.#interactive && line !== undefined && line.endless,
       write: (text) => {
@@ -450,7 +449,13 @@ class TerminalSession implements Session {
       enter: (p, onExit) => {
         this.#pendingEnter = { place: p, onExit };
       },
-      runIn: (p, line, stdin, as, terminal) => this.#runIn(p, line, stdin, as, terminal),
+      runIn: (p, line, stdin, as, remote) => {
+        // With a remote tty the client never sees SIGINT: its result stands after Ctrl-C.
+        if (remote?.tty) catches = true;
+        // The remote stderr comes through the one pty, or goes where the client's goes.
+        const terminal = remote && top ? { stderr: remote.tty || top.stderr, tty: remote.tty } : undefined;
+        return this.#runIn(p, line, stdin, as, terminal);
+      },
       wait: (ms) => this.#sleep(ms),
       editor: this.#editor,
     };

@@ -19,6 +19,16 @@ export type ShellPlace =
   | { kind: 'pod'; namespace: string; pod: string; container: string; image: string };
 
 /** What a command may ask of the session it runs in (kept small on purpose). */
+/**
+ * A client's session with the place it runs a command in (ssh NODE CMD, kubectl exec POD -- CMD):
+ * the remote output streams to the terminal when the client's stdout is the terminal. `tty`: the
+ * remote command has a pseudo-terminal, so the local one goes raw and Ctrl-C reaches the remote
+ * command (whose status then stands), not the client.
+ */
+export interface RemoteSession {
+  tty: boolean;
+}
+
 export interface SessionControl {
   /**
    * Enter a nested shell (ssh NODE, kubectl exec -it POD -- sh) once this line finishes.
@@ -29,13 +39,7 @@ export interface SessionControl {
    * Run one line in another place and return its output (ssh NODE CMD, kubectl exec POD -- CMD).
    * `as` runs it in the caller's directory and environment instead of the place's (watch's `sh -c`).
    */
-  runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }, terminal?: { stderr: boolean; tty: boolean }): Promise<CommandResult>;
-  /**
-   * Where this command's output goes: its stdout is the terminal (and its stderr, when `stderr`),
-   * so what it prints, or what a command it runs elsewhere prints (runIn's `terminal`), shows at
-   * once. Undefined when its stdout is a file, a pipe or `$(…)`, or the session has no terminal.
-   */
-  readonly toTerminal?: { stderr: boolean } | undefined;
+  runIn(place: ShellPlace, line: string, stdin?: string, as?: { cwd: string; env: ReadonlyMap<string, string> }, remote?: RemoteSession): Promise<CommandResult>;
   /** Whether the terminal is interactive (the browser) or a script (the CLI); `-it` warns differently. */
   readonly interactive: boolean;
   /**

@@ -110,14 +110,10 @@ container by default
       return { stdout: '', stderr, exitCode: 0 };
     }
     const line = command.map(shellQuote).join(' ');
-    // -t takes effect only with -i on a terminal (kubectl's SetupTTY): the terminal goes raw, so
-    // Ctrl-C reaches the remote command, not kubectl, and its stderr comes through the one pty.
+    // -t takes effect only with -i on a terminal (kubectl's setupTTY).
     const tty = bool(p, 'stdin') && bool(p, 'tty') && ctx.session.tty;
-    if (tty) ctx.session.catchInterrupt();
-    else if (bool(p, 'stdin') && bool(p, 'tty')) stderr += 'Unable to use a TTY - input is not a terminal or the right kind of file\n';
-    const out = ctx.session.toTerminal;
-    const terminal = out ? { stderr: tty || out.stderr, tty } : undefined;
-    const r = await ctx.session.runIn(place, line, bool(p, 'stdin') ? ctx.stdin : undefined, undefined, terminal);
+    if (!tty && bool(p, 'stdin') && bool(p, 'tty')) stderr += 'Unable to use a TTY - input is not a terminal or the right kind of file\n';
+    const r = await ctx.session.runIn(place, line, bool(p, 'stdin') ? ctx.stdin : undefined, undefined, { tty });
     if (r.exitCode === 127 && /command not found/.test(r.stderr) && !isShell) return ociNotFound(ctx, program, stderr);
     const tail = r.exitCode !== 0 ? `command terminated with exit code ${r.exitCode}\n` : '';
     return { stdout: r.stdout, stderr: stderr + r.stderr + tail, exitCode: r.exitCode };

@@ -57,14 +57,11 @@ export const ssh: CommandModule = {
       ctx.session.enter({ kind: 'node', node });
       return { stdout: '', stderr: '', exitCode: 0 };
     }
-    // With a remote pty the local terminal goes raw: Ctrl-C reaches the remote command, whose
-    // stderr comes through the pty; ssh says the connection closed. Without one, Ctrl-C kills ssh.
+    // A remote pty (-t on a terminal, or -tt): ssh says the connection closed when it ends.
     const tty = ttyAsked > 1 || (ttyAsked === 1 && ctx.session.tty);
     const warning = ttyAsked === 1 && !ctx.session.tty ? 'Pseudo-terminal will not be allocated because stdin is not a terminal.\n' : '';
-    if (tty) ctx.session.catchInterrupt();
-    const out = ctx.session.toTerminal;
     // ssh joins the remote words with spaces and hands them to the remote shell.
-    const r = await ctx.session.runIn({ kind: 'node', node }, command.join(' '), ctx.stdin, undefined, out ? { stderr: tty || out.stderr, tty } : undefined);
+    const r = await ctx.session.runIn({ kind: 'node', node }, command.join(' '), ctx.stdin, undefined, { tty });
     return { ...r, stderr: warning + r.stderr + (tty ? `Connection to ${host} closed.\n` : '') };
   },
 };
