@@ -308,12 +308,16 @@ test('keyboard only: Tab reaches everything, Enter and Space work, Esc then Tab 
     }
     throw new Error(`Tab never reached ${want}; last focus ${await focused()}`);
   };
+  // Opening a hint moves the keyboard to it, in an effect after paint: wait for that, as a
+  // learner waits to see where the focus went, or the next Tab races the effect.
   await tabTo(/^button:Show hint 1 of 5$/);
   await page.keyboard.press('Enter');
   await expect(page.locator('.hint')).toHaveCount(1);
+  await expect.poll(focused).toBe('li:Hint 1 of 5');
   await tabTo(/^button:Show hint 2 of 5$/);
   await page.keyboard.press('Space');
   await expect(page.locator('.hint')).toHaveCount(2);
+  await expect.poll(focused).toBe('li:Hint 2 of 5');
   await tabTo(/^button:Show the solution…$/);
   await page.keyboard.press('Enter');
   await expect.poll(focused).toBe('button:Yes, show the solution');
