@@ -22,6 +22,8 @@ const EARLY = [
   /^Warning: /, /^Found \d+ pods, using pod\//, /^Defaulted container "/,
   // kubectl exec -it and ssh -t without a terminal say so before the remote command runs.
   /^Unable to use a TTY - /, /^Pseudo-terminal will not be allocated /,
+  // kubectl attach (and run -i) before the session starts.
+  /^All commands and output from this session will be recorded /, /^If you don't see a command prompt, /,
   // curl -v: connection, request and response-header lines come before the body; only the
   // closing line (`* Connection #0 to host web left intact`) follows it.
   /^\* (Host |IPv[46]: | {2}Trying |Connected to |using HTTP|Request completely sent off|connect to |Failed to connect|closing connection|Added |Hostname |ALPN|Empty reply|shutting down|The requested URL)/,

@@ -82,7 +82,7 @@ export interface Session {
 interface Shell {
   place: ShellPlace;
   /** What leaving this shell does besides popping it (set per visit). */
-  onExit?: (() => CommandResult | Promise<CommandResult>) | undefined;
+  onExit?: ((status: number) => CommandResult | Promise<CommandResult>) | undefined;
   /** Resolves once the base directories exist. */
   ready: Promise<unknown>;
   bash: Bash;
@@ -143,7 +143,7 @@ class TerminalSession implements Session {
   readonly #shared: Shared;
   readonly #shells = new Map<string, Shell>();
   readonly #stack: Shell[];
-  #pendingEnter: { place: ShellPlace; onExit?: (() => CommandResult | Promise<CommandResult>) | undefined } | undefined;
+  #pendingEnter: { place: ShellPlace; onExit?: ((status: number) => CommandResult | Promise<CommandResult>) | undefined } | undefined;
   #line: Line | undefined;
   /** Lines running in another place for a command (runIn): no terminal there. */
   #elsewhere = 0;
@@ -243,7 +243,7 @@ class TerminalSession implements Session {
     if (exit && this.#stack.length > 1) {
       this.#stack.pop();
       const code = Number(exit[2] ?? 0);
-      const after = sh.onExit ? await sh.onExit() : { stdout: '', stderr: '', exitCode: 0 };
+      const after = sh.onExit ? await sh.onExit(code) : { stdout: '', stderr: '', exitCode: 0 };
       sh.onExit = undefined;
       if (sh.place.kind === 'node') {
         return { stdout: 'logout\n', stderr: `Connection to ${sh.place.node} closed.\n`, exitCode: code };

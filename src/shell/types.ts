@@ -34,7 +34,7 @@ export interface SessionControl {
    * Enter a nested shell (ssh NODE, kubectl exec -it POD -- sh) once this line finishes.
    * `onExit` runs when the learner leaves it (kubectl run --rm deletes its pod then).
    */
-  enter(place: ShellPlace, onExit?: () => CommandResult | Promise<CommandResult>): void;
+  enter(place: ShellPlace, onExit?: (status: number) => CommandResult | Promise<CommandResult>): void;
   /**
    * Run one line in another place and return its output (ssh NODE CMD, kubectl exec POD -- CMD).
    * `as` runs it in the caller's directory and environment instead of the place's (watch's `sh -c`).

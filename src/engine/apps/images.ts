@@ -153,6 +153,24 @@ function sleepMs(arg: string | undefined): number | undefined {
   return Math.round(Number(m[1]) * unit);
 }
 
+/**
+ * Whether the container's command is a one-shot tool or script (`nslookup web`, `sh -c …`)
+ * started for a client that attaches to it: stdin kept open once, as `kubectl run -i` and
+ * `kubectl debug -i` create it. Its output is the client's to show, and only the shell
+ * emulator can produce it, so the client runs the command in the pod and reports its exit
+ * (Cluster.setAppState exitCode) and output (Cluster.appendLog); the kubelet keeps the
+ * container running until then. An interactive shell (`-- sh`) is not one: it waits for
+ * the client's input as it is.
+ */
+export function runByAttachedClient(c: Container): boolean {
+  if (!c.stdin || !c.stdinOnce) return false;
+  const defaultCmd = SHELL_IMAGES[repository(c.image)];
+  if (!defaultCmd) return false; // a server image: runs until stopped anyway
+  const argv = [...(c.command ?? []), ...(c.args ?? (c.command ? [] : defaultCmd))];
+  const prog = (argv[0] ?? '').replace(/^.*\//, '');
+  return !(SHELLS.has(prog) && !argv.includes('-c'));
+}
+
 /** A `sh -c` script, statement by statement: sleeps add up, the first `exit` ends it. */
 function script(text: string): ProcessModel {
   if (/\bwhile\s+(true|:)|\buntil\s+false|\btail\s+-f\b|\bsleep\s+inf/.test(text)) return FOREVER;
@@ -178,6 +196,7 @@ export function processFor(c: Container): ProcessModel {
   const defaultCmd = SHELL_IMAGES[repo];
   const argv = [...(c.command ?? []), ...(c.args ?? (c.command ? [] : defaultCmd ?? []))];
   if (!defaultCmd && !c.command && !c.args) return FOREVER; // a server image's own entrypoint
+  if (runByAttachedClient(c)) return FOREVER;
   const prog = (argv[0] ?? '').replace(/^.*\//, '');
   if (SHELLS.has(prog)) {
     const i = argv.indexOf('-c');

@@ -18,7 +18,7 @@
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Container } from '../model/types';
-import { repository } from './images';
+import { repository, runByAttachedClient } from './images';
 
 export interface LogLine {
   /** When the runtime received the line (ms). */
@@ -149,6 +149,8 @@ export function startupLines(c: Container, ctx: StartContext): LogLine[] {
     const listen = argv.find((a) => a.startsWith('-listen='))?.split('=')[1] ?? ':5678';
     return [at(`${goLog(t)}[INFO] server is listening on ${listen}`)];
   }
+  // A client attached to the command runs it and logs what it printed (runByAttachedClient).
+  if (runByAttachedClient(c)) return [];
   // Shell images: whatever the command echoes.
   const prog = (argv[0] ?? '').replace(/^.*\//, '');
   if (['sh', 'bash', 'ash', 'dash', 'zsh'].includes(prog)) {

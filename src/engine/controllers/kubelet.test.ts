@@ -114,6 +114,31 @@ describe('containers that exit', () => {
     c.tick(60_000);
     expect(val<Pod>(c.get('po', 'default', 'sh')).status!.phase).toBe('Running');
   });
+
+  it('a one-shot command an attached client runs (kubectl run -i) ends with the status the client reports; a restart does it again', () => {
+    const c = createCluster();
+    // What kubectl run -i creates: stdin kept open once, restartPolicy OnFailure.
+    c.apply('apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  restartPolicy: OnFailure\n  containers: [{name: q, image: "busybox:1.36", args: [nslookup, nope], stdin: true, stdinOnce: true}]\n');
+    c.tick(30_000);
+    // Held for the client: nothing decided the tool's exit yet.
+    expect(val<Pod>(c.get('po', 'default', 'q')).status!.containerStatuses![0]!.state.running).toBeDefined();
+    val(c.appendLog('default', 'q', "** server can't find nope.default.svc.cluster.local: NXDOMAIN\n"));
+    val(c.setAppState('default', 'q', { exitCode: 1 }));
+    c.tick(60_000);
+    const q = val<Pod>(c.get('po', 'default', 'q'));
+    const cs = q.status!.containerStatuses![0]!;
+    expect(cs.restartCount).toBeGreaterThanOrEqual(2);
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(val<string>(c.logs('default', 'q'))).toBe("** server can't find nope.default.svc.cluster.local: NXDOMAIN\n");
+  });
+
+  it('a command without a client (no stdin) runs on its own', () => {
+    const c = createCluster();
+    c.apply('apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  restartPolicy: Never\n  containers: [{name: q, image: "busybox:1.36", args: [sh, -c, "echo hi"]}]\n');
+    c.tick(30_000);
+    expect(val<Pod>(c.get('po', 'default', 'q')).status!.phase).toBe('Succeeded');
+    expect(val<string>(c.logs('default', 'q'))).toBe('hi\n');
+  });
 });
 
 describe('probes', () => {

@@ -29,7 +29,7 @@ import { goDuration, rfc3339 } from '../core/clock';
 import { formatIPv4, parseCIDR } from '../core/ip';
 import type { StoreEvent } from '../model/store';
 import type { Container, ContainerState, ContainerStatus, Node, Pod, PodCondition, PodPhase, PodSpec, Probe } from '../model/types';
-import { appFor, httpStatus, processFor } from '../apps/images';
+import { appFor, httpStatus, processFor, runByAttachedClient } from '../apps/images';
 import { AppStates, type AppState } from '../apps/state';
 import { LogBook, startupLines } from '../apps/logs';
 import { DirtySet, nsName, splitKey, type Controller, type ControllerContext } from './context';
@@ -138,6 +138,11 @@ interface ContainerRun {
   lastFinishedAt?: number;
   backoff?: { ms: number; lastUpdate: number };
   status: ContainerStatus;
+  /**
+   * What the attached client's run of the command printed and how it exited
+   * (runByAttachedClient): a restart, with no client attached, does it again.
+   */
+  attached?: { exitCode: number; lines: string[] };
 }
 
 interface PodRun {
@@ -203,7 +208,11 @@ export class Kubelet implements Controller {
     if (exitCode === undefined) return;
     const pr = this.#pods.get(pod.metadata.uid);
     const cr = pr?.containers.find((c) => c.spec.name === container);
-    if (pr && cr?.running && !cr.stopping) this.#exited(pr, cr, cr.run, exitCode);
+    if (!pr || !cr?.running || cr.stopping) return;
+    if (runByAttachedClient(cr.spec) && !cr.attached) {
+      cr.attached = { exitCode, lines: (this.logs.read(pod.metadata.uid, container, false) ?? []).map((l) => l.text) };
+    }
+    this.#exited(pr, cr, cr.run, exitCode);
   }
 
   /**
@@ -408,11 +417,13 @@ export class Kubelet implements Controller {
       state: { running: { startedAt: rfc3339(now) } },
       lastState: cr.status.lastState,
     };
-    this.logs.started(pr.uid, c.name, cr.run, startupLines(c, this.#startContext(pr, now)));
+    // A restart of a command an attached client ran: no client now, it does what it did then.
+    const again = runByAttachedClient(c) ? cr.attached : undefined;
+    this.logs.started(pr.uid, c.name, cr.run, again ? again.lines.map((text) => ({ t: now, text })) : startupLines(c, this.#startContext(pr, now)));
     this.#event(pr, 'Normal', 'Created', `Created container: ${c.name}`, cr);
     this.#event(pr, 'Normal', 'Started', `Started container ${c.name}`, cr);
     const run = cr.run;
-    const proc = processFor(c);
+    const proc = again ? { runsMs: 0, exitCode: again.exitCode } : processFor(c);
     if (proc.runsMs !== undefined) this.ctx.timers.at(now + proc.runsMs, () => this.#exited(pr, cr, run, proc.exitCode));
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       const probe = c[PROBE_FIELD[kind]];

@@ -5,6 +5,8 @@
  */
 import type { ObjectInput, Pod } from '../../../engine';
 import { bool, has, int, str, strs, type ParsedFlags } from '../../flags';
+import { terminalText } from '../../display';
+import { shellQuote } from '../../quote';
 import { imageShells } from '../../registry';
 import type { CommandContext, CommandResult } from '../../types';
 import { apiErrorText, errorResult, namespaceOf, usageErrorf, type Verb } from './common';
@@ -12,7 +14,10 @@ import { dryRunOf, dryRunSuffix, DRY_RUN_FLAG } from './dryrun';
 import { kubectlHelp } from './help/format';
 import { parseOutput, printGroups } from './printers/print';
 
-const ATTACH_HINT = "If you don't see a command prompt, try pressing enter.\n";
+// What attach prints before the session (its first line since kubernetes#127183).
+const ATTACH_NOTICE =
+  'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n' +
+  "If you don't see a command prompt, try pressing enter.\n";
 
 function buildPod(p: ParsedFlags, name: string, ns: string, command: string[]): ObjectInput | CommandResult {
   const labels: Record<string, string> = {};
@@ -38,7 +43,7 @@ function buildPod(p: ParsedFlags, name: string, ns: string, command: string[]): 
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels },
-    spec: { containers: [container], restartPolicy: str(p, 'restart', 'Always'), dnsPolicy: 'ClusterFirst' },
+    spec: { containers: [container], restartPolicy: restartPolicyOf(p), dnsPolicy: 'ClusterFirst' },
   };
 }
 
@@ -46,7 +51,7 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
   const name = p.dashAt === 0 ? undefined : p.args[0];
   if (!name) return usageErrorf('run', 'NAME is required for run');
   if (!str(p, 'image')) return errorResult('required flag(s) "image" not set');
-  const restart = str(p, 'restart', 'Always');
+  const restart = restartPolicyOf(p);
   if (!['Always', 'OnFailure', 'Never'].includes(restart)) return errorResult(`invalid restart policy: ${restart}`);
   const attach = bool(p, 'stdin') || bool(p, 'attach');
   if (bool(p, 'rm') && !attach) return errorResult('--rm should only be used for attached containers');
@@ -78,7 +83,14 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
   return attachTo(p, ctx, name, ns, command, stdout);
 }
 
-/** Wait (emulated time) for the pod to run, then attach like kubectl attach does. */
+/**
+ * Wait (emulated time) for the pod to run, then attach as kubectl's run does (handleAttachPod):
+ * an interactive shell (`-- sh`) becomes this terminal's shell until `exit`; any other command
+ * runs once in the pod (runByAttachedClient: the kubelet holds the container for us), its
+ * output goes to the screen and to the container's log, and its exit status ends the
+ * container. With restartPolicy Never or OnFailure kubectl then waits for the pod to finish
+ * and exits with the container's code; --rm deletes the pod last.
+ */
 async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: string, command: string[], stdout: string): Promise<CommandResult> {
   let pod: Pod | undefined;
   for (let s = 0; s <= 300; s++) {
@@ -88,23 +100,83 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
     if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') break;
     ctx.cluster.tick(1000);
   }
-  if (!pod || pod.status?.phase !== 'Running') return { stdout, stderr: `error: timed out waiting for the condition\n`, exitCode: 1 };
+  const phase = pod?.status?.phase;
+  if (!pod || (phase !== 'Running' && phase !== 'Succeeded' && phase !== 'Failed')) return { stdout, stderr: `error: timed out waiting for the condition
+`, exitCode: 1 };
   const image = str(p, 'image');
   const place = { kind: 'pod' as const, namespace: ns, pod: name, container: name, image };
+  const policy = restartPolicyOf(p);
+  // -t takes effect only with -i on a terminal (kubectl's setupTTY).
+  const tty = bool(p, 'stdin') && bool(p, 'tty') && ctx.session.tty;
+  const ttyWarning = bool(p, 'tty') && !tty ? 'Unable to use a TTY - input is not a terminal or the right kind of file\n' : '';
   const remove = (): CommandResult => {
-    if (!bool(p, 'rm')) return { stdout: '', stderr: `Session ended, resume using 'kubectl attach ${name} -c ${name} -i -t' command when the pod is running\n`, exitCode: 0 };
+    if (!bool(p, 'rm')) return { stdout: '', stderr: '', exitCode: 0 };
     const d = ctx.cluster.delete('Pod', ns, name, { gracePeriodSeconds: 0 });
     return d.ok ? { stdout: `pod "${name}" deleted from ${ns} namespace\n`, stderr: '', exitCode: 0 } : { stdout: '', stderr: apiErrorText(d.error), exitCode: 1 };
   };
+  // attach's reattach message: a session on a raw terminal to a container that restarts.
+  const reattach = bool(p, 'stdin') && tty && policy === 'Always' ? `Session ended, resume using 'kubectl attach ${name} -c ${name} -i -t' command when the pod is running\n` : '';
   const program = command[0]?.split('/').pop() ?? '';
-  if (command.length === 1 && imageShells(image).includes(program)) {
-    ctx.session.enter(place, remove);
-    return { stdout, stderr: bool(p, 'tty') ? ATTACH_HINT : '', exitCode: 0 };
+  if (phase === 'Running' && command.length <= 1 && (command.length === 0 || imageShells(image).includes(program)) && bool(p, 'stdin')) {
+    ctx.session.enter(place, (status) => {
+      // The shell is the container's main process: its exit ends the container.
+      ctx.cluster.setAppState(ns, name, { exitCode: status });
+      const after = remove();
+      return { ...after, stdout: reattach + after.stdout };
+    });
+    // As kubectl exec -it -- sh: the lines that follow are typed at this shell's terminal.
+    return { stdout, stderr: ATTACH_NOTICE, exitCode: 0 };
   }
-  // A one-shot command: its output, then the container exits.
-  const r = command.length ? await ctx.session.runIn(place, command.join(' ')) : { stdout: '', stderr: '', exitCode: 0 };
+
+  let shown: CommandResult;
+  let notice = '';
+  if (phase === 'Running' && command.length) {
+    // The one-shot command, as the attached client sees it; the container's log gets the same.
+    notice = ATTACH_NOTICE;
+    const r = await ctx.session.runIn(place, command.map(shellQuote).join(' '), undefined, undefined, { tty });
+    const printed = terminalText(r);
+    if (printed) ctx.cluster.appendLog(ns, name, printed);
+    ctx.cluster.setAppState(ns, name, { exitCode: r.exitCode });
+    shown = { stdout: r.stdout + reattach, stderr: r.stderr, exitCode: 0 };
+  } else {
+    // Finished before kubectl could attach: it prints the container's log instead.
+    const log = ctx.cluster.logs(ns, name, { container: name });
+    shown = { stdout: log.ok ? log.value : '', stderr: '', exitCode: 0 };
+  }
+  let status: CommandResult = { stdout: '', stderr: '', exitCode: 0 };
+  if (policy !== 'Always') status = await exitStatus(ctx, ns, name, policy);
   const after = remove();
-  return { stdout: stdout + r.stdout + after.stdout, stderr: (bool(p, 'tty') ? ATTACH_HINT : '') + r.stderr + after.stderr, exitCode: r.exitCode };
+  return {
+    stdout: stdout + shown.stdout + after.stdout,
+    stderr: ttyWarning + notice + shown.stderr + status.stderr + after.stderr,
+    exitCode: status.exitCode || after.exitCode,
+  };
+}
+
+/** kubectl run's restart policy: --restart, else OnFailure when attached with -i, else Always. */
+function restartPolicyOf(p: ParsedFlags): string {
+  return has(p, 'restart') ? str(p, 'restart') : bool(p, 'stdin') ? 'OnFailure' : 'Always';
+}
+
+/**
+ * After the session, for restartPolicy Never or OnFailure: wait for the pod to finish (Never:
+ * either way; OnFailure: success) and answer with its container's exit code, as run.go does.
+ */
+async function exitStatus(ctx: CommandContext, ns: string, name: string, policy: string): Promise<CommandResult> {
+  // --pod-running-timeout's default, 1m0s, bounds this wait too.
+  for (let s = 0; s <= 60; s++) {
+    const got = ctx.cluster.get<Pod>('Pod', ns, name);
+    if (!got.ok) return { stdout: '', stderr: `Error from server (NotFound): pods "${name}" not found\n`, exitCode: 1 };
+    const phase = got.value.status?.phase;
+    if (phase === 'Succeeded') return { stdout: '', stderr: '', exitCode: 0 };
+    if (phase === 'Failed' && policy === 'Never') {
+      const t = got.value.status?.containerStatuses?.[0]?.state?.terminated;
+      if (!t || !t.exitCode) return { stdout: '', stderr: `error: pod ${ns}/${name} failed with unknown exit code\n`, exitCode: 1 };
+      return { stdout: '', stderr: `pod ${ns}/${name} terminated (${t.reason ?? 'Error'})\n${t.message ?? ''}`, exitCode: t.exitCode };
+    }
+    await ctx.session.wait(1000);
+  }
+  return { stdout: '', stderr: 'error: timed out waiting for the condition\n', exitCode: 1 };
 }
 
 export const runVerb: Verb = {
