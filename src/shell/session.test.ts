@@ -24,6 +24,19 @@ describe('session contexts', () => {
     expect((await s.run('cat note.txt')).stdout).toBe('hi\n');
   });
 
+  it('keeps $? from one prompt line to the next, and the status a nested shell exited with', async () => {
+    const s = createSession({ cluster: createCluster({ seed: 1 }) });
+    await s.run('false');
+    expect((await s.run('echo $?')).stdout).toBe('1\n');
+    expect((await s.run('echo $?')).stdout).toBe('0\n'); // the echo's own status
+    await s.run('kubectl get pod nope');
+    expect((await s.run('echo $?')).stdout).toBe('1\n');
+    await s.run('ssh worker');
+    expect((await s.run('echo $?')).stdout).toBe('0\n');
+    await s.run('exit 4');
+    expect((await s.run('echo $?')).stdout).toBe('4\n');
+  });
+
   it('answers unknown commands like bash', async () => {
     const s = createSession({ cluster: createCluster({ seed: 1 }) });
     expect(await s.run('frobnicate --now')).toEqual({ stdout: '', stderr: 'bash: frobnicate: command not found\n', exitCode: 127 });

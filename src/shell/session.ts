@@ -88,6 +88,8 @@ interface Shell {
   bash: Bash;
   env: Record<string, string>;
   cwd: string;
+  /** `$?`: the status of the last line run at this shell's prompt. */
+  status: number;
 }
 
 const WORKSTATION: ShellPlace = { kind: 'workstation' };
@@ -186,6 +188,13 @@ class TerminalSession implements Session {
   }
 
   async run(text: string, opts: RunOptions = {}): Promise<LineResult> {
+    const r = await this.#runLine(text, opts);
+    // The shell at the prompt now (the one left to, after `exit`) sees this status as `$?`.
+    this.#top.status = r.exitCode;
+    return r;
+  }
+
+  async #runLine(text: string, opts: RunOptions): Promise<LineResult> {
     const line: Line = {
       abort: new AbortController(),
       stopAt: opts.stopAt,
@@ -257,6 +266,7 @@ class TerminalSession implements Session {
     // rawScript keeps leading whitespace, which YAML in a here-document needs.
     // The signal stops the script at the next statement (`sleep 30; echo done` prints nothing after ^C).
     state.armed = state.onOutput !== undefined ? { out: true, err: true } : undefined;
+    carryStatus(sh.bash, sh.status);
     const r = await sh.bash.exec(line, { env: sh.env, cwd: sh.cwd, replaceEnv: true, rawScript: true, signal: state.abort.signal });
     state.armed = undefined;
     if (state.pipe && state.abort.signal.aborted) await this.#restOfPipe(sh, state.pipe);
@@ -400,7 +410,7 @@ class TerminalSession implements Session {
       ? dirs.then(() => Promise.all(Object.entries(podFiles(this.#cluster, place)).map(([path, text]) => bash.fs.writeFile(path, text))))
       : dirs;
     this.#shared.fs.set(key, fs);
-    const shell: Shell = { place, bash, env, cwd, ready };
+    const shell: Shell = { place, bash, env, cwd, ready, status: 0 };
     this.#shells.set(key, shell);
     return shell;
   }
@@ -537,6 +547,16 @@ class TerminalSession implements Session {
       }
     }
   }
+}
+
+/**
+ * Start the next exec() with `$?` set to the last line's status, as an interactive bash does.
+ * just-bash has no option for it: each exec() starts from the interpreter's saved state, whose
+ * lastExitCode we set (a private field; if a later version renames it, `$?` is just 0 again).
+ */
+function carryStatus(bash: Bash, status: number): void {
+  const state = (bash as unknown as { state?: { lastExitCode?: number } }).state;
+  if (state && typeof state.lastExitCode === 'number') state.lastExitCode = status;
 }
 
 function placeKey(p: ShellPlace): string {
