@@ -137,7 +137,8 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
     const printed = terminalText(r);
     if (printed) ctx.cluster.appendLog(ns, name, printed);
     ctx.cluster.setAppState(ns, name, { exitCode: r.exitCode });
-    shown = { stdout: r.stdout + reattach, stderr: r.stderr, exitCode: 0 };
+    // On a tty the container's stderr comes through the one terminal stream, in order.
+    shown = tty ? { stdout: printed + reattach, stderr: '', exitCode: 0 } : { stdout: r.stdout + reattach, stderr: r.stderr, exitCode: 0 };
   } else {
     // Finished before kubectl could attach: it prints the container's log instead.
     const log = ctx.cluster.logs(ns, name, { container: name });
