@@ -37,6 +37,17 @@ describe('session contexts', () => {
     expect((await s.run('echo $?')).stdout).toBe('4\n');
   });
 
+  it('kubectl run -it --rm runs a one-shot command in the new pod on the terminal, then deletes the pod', async () => {
+    const s = createSession({ cluster: createCluster({ seed: 1 }), interactive: true });
+    const r = await s.run("kubectl run t --rm -it --restart=Never --image=busybox:1.36 -- sh -c 'hostname; echo oops >&2; exit 2'");
+    expect(terminalText(r)).toBe(
+      'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n' +
+        "If you don't see a command prompt, try pressing enter.\n" +
+        't\noops\npod "t" deleted from default namespace\npod default/t terminated (Error)\n',
+    );
+    expect(r.exitCode).toBe(2);
+  });
+
   it('answers unknown commands like bash', async () => {
     const s = createSession({ cluster: createCluster({ seed: 1 }) });
     expect(await s.run('frobnicate --now')).toEqual({ stdout: '', stderr: 'bash: frobnicate: command not found\n', exitCode: 127 });
