@@ -38,9 +38,10 @@ function busyboxRecord(rr: ResourceRecord): string {
  * arrives, then each reply in arrival order followed by an empty line; queries never
  * answered end as `*** Can't find NAME: No answer`. Exit 1 when a reply had an error rcode.
  */
-export function formatBusyboxNslookup(r: BusyboxNslookupResult): ToolOutput {
+export function formatBusyboxNslookup(r: BusyboxNslookupResult, o: { serverName?: string } = {}): ToolOutput {
   if (!r.server) return { stdout: ';; connection timed out; no servers could be reached\n\n', exitCode: 1 };
-  let out = `Server:\t\t${r.server}\nAddress:\t${r.server.includes(':') ? `[${r.server}]:53` : hostPort(r.server, ':')}\n\n`;
+  // `Server:` is the server as given (a name stays a name); `Address:` what it resolved to.
+  let out = `Server:\t\t${o.serverName ?? r.server}\nAddress:\t${r.server.includes(':') ? `[${r.server}]:53` : hostPort(r.server, ':')}\n\n`;
   let exitCode = 0;
   for (const q of r.queries) {
     const m = q.response;

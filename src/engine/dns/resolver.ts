@@ -155,7 +155,9 @@ function busyboxSearch(conf: ResolvConf): string[] {
  * busybox nslookup [-type=T] NAME [SERVER]: the queries, sent together to one server (5 s,
  * 2 tries), then the next server if none answered.
  */
-export function busyboxNslookup(name: string, env: ResolverEnv, opts: { types?: RRType[]; server?: string } = {}): BusyboxNslookupResult {
+export function busyboxNslookup(name: string, env: ResolverEnv, opts: { types?: RRType[]; server?: string; timeoutMs?: number } = {}): BusyboxNslookupResult {
+  // -timeout=SEC (default 5): how long a server gets for all the queries before the next one.
+  const timeoutMs = opts.timeoutMs ?? 5000;
   const specs: { name: string; type: RRType }[] = [];
   const search = busyboxSearch(env.conf);
   const withSearch = (type: RRType) => {
@@ -172,7 +174,7 @@ export function busyboxNslookup(name: string, env: ResolverEnv, opts: { types?: 
     let replies = 0;
     for (const q of queries) {
       const r = env.exchange(q.query, server);
-      if (r === 'timeout') attempts.push({ server, query: q.query, waitedMs: 5000 });
+      if (r === 'timeout') attempts.push({ server, query: q.query, waitedMs: timeoutMs });
       else {
         attempts.push({ server, query: q.query, response: r, waitedMs: 0 });
         q.response = r;
