@@ -56,6 +56,20 @@ export async function resolveName(ctx: CommandContext, name: string, families: (
   return { status: r.status, addresses: r.addresses.filter(isIPv4), waitedMs: Math.round(waited), answeredRounds: Math.ceil(answered), traces: env.traces };
 }
 
+/**
+ * A DNS server given on a tool's command line by address or by name: a name is looked up
+ * first with the place's libc (as BIND's bind9_getaddresses and busybox's xhost2sockaddr do),
+ * costing its wait. `not found` when no address came back for it, `failure` when the lookup
+ * itself failed (BIND's isc_result_totext of ISC_R_NOTFOUND and ISC_R_FAILURE).
+ */
+export async function serverAddress(ctx: CommandContext, given: string): Promise<{ ip: string } | { error: 'not found' | 'failure' }> {
+  if (isIPv4(given)) return { ip: given };
+  const r = await resolveName(ctx, given, ['A']);
+  if (r.waitedMs > 0) await ctx.session.wait(r.waitedMs);
+  if (r.addresses[0]) return { ip: r.addresses[0] };
+  return { error: r.status === 'nxdomain' || r.status === 'nodata' ? 'not found' : 'failure' };
+}
+
 /** Split `host:port` / `[v6]:port`. */
 export function splitHostPort(s: string): { host: string; port?: number } {
   const m = /^(.*):(\d+)$/.exec(s);

@@ -68,11 +68,11 @@ export function formatBusyboxNslookup(r: BusyboxNslookupResult, o: { serverName?
  * BIND 9.18 `nslookup NAME [SERVER]` (netshoot, agnhost): one A and one AAAA lookup, each
  * through the search list; `Address:` with `#53`; NXDOMAIN names the name as typed.
  */
-export function formatBindNslookup(name: string, lookups: DigLookup[], opts: { server?: string } = {}): ToolOutput {
+export function formatBindNslookup(name: string, lookups: DigLookup[], opts: { server?: string; serverName?: string } = {}): ToolOutput {
   const answered = lookups.find((l) => l.response);
   if (!answered) return { stdout: ';; connection timed out; no servers could be reached\n\n', exitCode: 1 };
   const server = opts.server ?? answered.server!;
-  let out = `Server:\t\t${server}\nAddress:\t${server}#53\n\n`;
+  let out = `Server:\t\t${opts.serverName ?? server}\nAddress:\t${server}#53\n\n`;
   let exitCode = 0;
   let printedNonAuth = false;
   for (const [i, l] of lookups.entries()) {
@@ -109,6 +109,8 @@ export interface DigFormatOptions {
   version?: string;
   /** `@server` was given (dig then prints `; (1 server found)`). */
   serverGiven?: boolean;
+  /** `@NAME` when the server was given by name. */
+  serverName?: string;
   short?: boolean;
   /** +noall with +answer etc.: which parts print. Default: everything. */
   show?: Partial<Record<'cmd' | 'comments' | 'question' | 'answer' | 'authority' | 'additional' | 'stats', boolean>>;
@@ -189,7 +191,8 @@ export function formatDig(l: DigLookup, o: DigFormatOptions): ToolOutput {
   section('ADDITIONAL', m.additional, show.additional);
   if (show.stats) {
     out += `;; Query time: ${o.queryTimeMs ?? 0} msec\n`;
-    out += `;; SERVER: ${l.server}#53(${l.server}) (UDP)\n`;
+    // The address, then the server as the user gave it (make_server's userarg).
+    out += `;; SERVER: ${l.server}#53(${o.serverName ?? l.server}) (UDP)\n`;
     out += `;; WHEN: ${digWhen(o.whenMs)}\n`;
     out += `;; MSG SIZE  rcvd: ${sentSize(m)}\n`;
     out += '\n';

@@ -4,7 +4,7 @@
  * (3 tries of 5 s each when nothing answers, as dig's defaults).
  */
 import { bindLookup, bindSearchNames, digEdns, formatDig, parseRRType, reverseName, type RRType } from '../../../engine';
-import { fromPlace } from '../../net';
+import { fromPlace, serverAddress } from '../../net';
 import type { CommandModule } from '../../types';
 
 const HELP = `Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}
@@ -53,15 +53,22 @@ export const dig: CommandModule = {
       } else if (/^(IN|CH|HS)$/i.test(a)) continue; // a class: only IN is served here
       else if (name === undefined) name = a;
     }
+    let serverIp: string | undefined;
+    if (server !== undefined) {
+      const at = await serverAddress(ctx, server);
+      // dighost.c fatal(): "dig: …", exit 10.
+      if ('error' in at) return { stdout: '', stderr: `${warnings}dig: couldn't get address for '${server}': ${at.error}\n`, exitCode: 10 };
+      serverIp = at.ip;
+    }
     const env = ctx.cluster.resolver(fromPlace(ctx.place));
     const qname = name ?? '.';
     const names = search && name ? bindSearchNames(qname, env.conf) : [qname.endsWith('.') ? qname : `${qname}.`];
     const qtype = type ?? (name ? 'A' : 'NS');
     const cookie = Array.from({ length: 16 }, () => '0123456789abcdef'[env.nextId() % 16]).join('');
-    const l = bindLookup(names, qtype, env, { ...(server ? { servers: [server] } : {}), tries, edns: digEdns(cookie), ad: true, timeoutMs });
+    const l = bindLookup(names, qtype, env, { ...(serverIp ? { servers: [serverIp] } : {}), tries, edns: digEdns(cookie), ad: true, timeoutMs });
     const waited = l.attempts.reduce((s, x) => s + x.waitedMs, 0);
     if (waited > 0) await ctx.session.wait(waited);
-    const out = formatDig(l, { args: argv, serverGiven: server !== undefined, short, show, whenMs: ctx.cluster.now(), queryTimeMs: 0 });
+    const out = formatDig(l, { args: argv, serverGiven: server !== undefined, ...(server !== undefined ? { serverName: server } : {}), short, show, whenMs: ctx.cluster.now(), queryTimeMs: 0 });
     return { stdout: out.stdout, stderr: warnings, exitCode: out.exitCode };
   },
 };

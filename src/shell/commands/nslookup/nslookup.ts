@@ -5,7 +5,7 @@
  * costs the client its timeout (the clock moves).
  */
 import { bindLookup, bindSearchNames, busyboxNslookup, formatBindNslookup, formatBusyboxNslookup, parseRRType, reverseName, type RRType } from '../../../engine';
-import { fromPlace, isIPv4, resolveName, toolsOf } from '../../net';
+import { fromPlace, serverAddress, toolsOf } from '../../net';
 import type { CommandModule, CommandResult } from '../../types';
 
 const BUSYBOX_HELP = `BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.
@@ -86,13 +86,11 @@ export const nslookup: CommandModule = {
       if ('exitCode' in o) return o;
       const [name, serverArg] = o.args as [string, string | undefined];
       const env = ctx.cluster.resolver(fromPlace(ctx.place));
-      let server = serverArg;
-      if (server !== undefined && !isIPv4(server)) {
-        // A server named by host name: busybox resolves it with the libc first (xhost2sockaddr).
-        const found = await resolveName(ctx, server, ['A']);
-        if (found.waitedMs > 0) await ctx.session.wait(found.waitedMs);
-        if (!found.addresses[0]) return { stdout: '', stderr: `nslookup: bad address '${server}'\n`, exitCode: 1 };
-        server = found.addresses[0];
+      let server: string | undefined;
+      if (serverArg !== undefined) {
+        const at = await serverAddress(ctx, serverArg);
+        if ('error' in at) return { stdout: '', stderr: `nslookup: bad address '${serverArg}'\n`, exitCode: 1 };
+        server = at.ip;
       }
       // Nothing answers DNS on another port of a nameserver here: every query times out.
       const reach = o.port === 53 ? env : { ...env, exchange: () => 'timeout' as const };
@@ -116,7 +114,14 @@ export const nslookup: CommandModule = {
     }
     const name = args[0];
     if (!name) return { stdout: '', stderr: BUSYBOX_HELP, exitCode: 1 };
-    const server = args[1];
+    const serverArg = args[1];
+    let server: string | undefined;
+    if (serverArg !== undefined) {
+      const at = await serverAddress(ctx, serverArg);
+      // dighost.c fatal(): "PROG: …", and nslookup exits 1 (fatalexit).
+      if ('error' in at) return { stdout: '', stderr: `nslookup: couldn't get address for '${serverArg}': ${at.error}\n`, exitCode: 1 };
+      server = at.ip;
+    }
     const env = ctx.cluster.resolver(fromPlace(ctx.place));
     // BIND: A then AAAA (or the one -type), each walking the search list; an IP gets PTR.
     const ptr = reverseName(name);
@@ -125,7 +130,7 @@ export const nslookup: CommandModule = {
     const lookups = types.map((t) => bindLookup(names, t, env, { ...(server ? { servers: [server] } : {}), tries: 2 }));
     const waited = lookups.flatMap((l) => l.attempts).reduce((s, a) => s + a.waitedMs, 0);
     if (waited > 0) await ctx.session.wait(waited);
-    const out = formatBindNslookup(name, lookups, server ? { server } : {});
+    const out = formatBindNslookup(name, lookups, server ? { server, serverName: serverArg! } : {});
     return { stdout: out.stdout, stderr: '', exitCode: out.exitCode };
   },
 };
