@@ -79,7 +79,35 @@ const WORDS = [
   'x-', '--overwrite', '--all', '--dry-run=client', '|', 'grep', 'wc', '-l', ';', '&&', "'", '"', '$(', ')', '{', '}',
 ];
 
+// The network and node tools, with the kinds of arguments they take (names, addresses, ports,
+// servers, options of dig/nslookup/curl/nc/ping/ip/iptables/ipvsadm/nft), on the workstation
+// and on a node.
+const NET_WORDS = [
+  'nslookup', 'dig', 'host', 'curl', 'wget', 'nc', 'ping', 'ip', 'iptables', 'iptables-save', 'ipvsadm', 'nft', 'conntrack', 'ipset',
+  'web', 'nosuch', 'kube-dns.kube-system', '10.96.0.10', '10.96.0.1', '127.0.0.1', '::1', '@nosuch', '@10.96.0.10', '-t', 'A', 'SRV', 'PTR',
+  '-type=srv', '-timeout=1', '-port=53', '-x', '+short', '+search', '+time=1', '-p', '80', '443', '-w', '1', '-z', '-v', '-c', '1',
+  '-m', '-s', '-I', '-k', 'http://web', 'https://10.96.0.1', ':80', '-L', '-S', '-n', '-t', 'nat', '-Ln', 'list', 'ruleset', 'table',
+  'route', 'addr', 'link', 'show', '-o', '-qO-', '-T', '-L', 'KUBE-SERVICES', '--list-sets', '',
+];
+
 describe('property: the shell never throws', () => {
+  it('the network and node tools answer any arguments without an internal error', async () => {
+    const s = createSession({ cluster: createCluster({ seed: 3 }) });
+    const tool = fc.constantFrom(...NET_WORDS.slice(0, 14));
+    const line = fc
+      .tuple(fc.constantFrom('', 'ssh worker '), tool, fc.array(fc.constantFrom(...NET_WORDS.slice(14)), { maxLength: 5 }))
+      .map(([where, t, args]) => `${where}${t} ${args.join(' ')}`);
+    await fc.assert(
+      fc.asyncProperty(line, async (l) => {
+        const r = await s.run(l);
+        expect(Number.isInteger(r.exitCode)).toBe(true);
+        expect(r.stderr + r.stdout).not.toMatch(/internal error/);
+      }),
+      { numRuns: 300 },
+    );
+    expect(s.bugs).toEqual([]);
+  }, 120_000);
+
   it('returns an exit code for any line, and no command throws', async () => {
     const s = createSession({ cluster: createCluster({ seed: 2 }) });
     const line = fc.oneof(
