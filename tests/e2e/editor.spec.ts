@@ -41,12 +41,16 @@ async function pasteIntoEditor(page: Page, text: string): Promise<void> {
   }, text);
 }
 
-/** Opens the editor with the keyboard: focus the button, press Enter. */
+/**
+ * Opens the editor with the keyboard: focus the button, press Enter. Then waits for the cursor
+ * in it, as a learner does: the panel is ready before it has read the first file from the
+ * worker, and that file then replaces whatever was pasted or typed; the focus comes once it is open.
+ */
 async function openEditor(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Open editor' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('.lab-editor-panel[data-ready="true"]')).toBeVisible({ timeout: 20_000 });
-  await expect(page.locator('.lab-editor-host .monaco-editor')).toBeVisible();
+  await expect(page.locator('.lab-editor-host .monaco-editor.focused')).toBeVisible();
 }
 
 /** monaco-yaml underlines schema mismatches as warnings and YAML syntax errors as errors. */
@@ -258,6 +262,7 @@ test('Apply types into the terminal tab in view, or the idle one when it runs a 
   await page.getByRole('button', { name: 'New file' }).click();
   await page.getByLabel('New file in ~/').fill('x.yaml');
   await page.keyboard.press('Enter');
+  await expect(page.getByLabel('File')).toHaveValue('x.yaml');
   await expect(page.locator('.lab-editor-host .monaco-editor.focused')).toBeVisible();
   await pasteIntoEditor(page, SERVICE);
   await expect(page.locator('.lab-editor-problems')).toHaveText('No problems', { timeout: 15_000 });
@@ -297,6 +302,9 @@ test('Apply types into the terminal tab in view, or the idle one when it runs a 
   await page.keyboard.press('Enter');
   await expect.poll(() => editorText(page)).toContain('# Please edit the object below.');
   await tab1.click();
+  // The tab gives its terminal the keyboard a moment later (setTimeout 0): wait for it, or it
+  // takes the focus back from the editor in the middle of the edit below.
+  await expect(page.locator('#lab-term-panel-0 textarea')).toBeFocused();
   await replaceAtLineEnd(page, 'sessionAffinity: None', 4, 'ClientIP');
   await page.keyboard.press('Control+S');
   await expect.poll(() => tabScreen(page, 1)).toMatch(/^user@workstation:~\$ kubectl edit svc x\nservice\/x edited$/m);

@@ -39,11 +39,15 @@ export async function run(page: Page, line: string, prompt = PROMPT): Promise<st
   return after.slice(from, after.lastIndexOf(prompt)).replace(/^[ \t]*\n/, '').trimEnd();
 }
 
-/** Opens the editor (Monaco loads on first open). */
+/**
+ * Opens the editor (Monaco loads on first open) and waits for the cursor in it: the panel is
+ * ready before it has read the first file from the worker, and that file replaces whatever the
+ * editor showed; the focus comes once it is open.
+ */
 export async function openEditor(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Open editor' }).click();
   await expect(page.locator('.lab-editor-panel[data-ready="true"]')).toBeVisible({ timeout: 20_000 });
-  await expect(page.locator('.lab-editor-host .monaco-editor')).toBeVisible();
+  await expect(page.locator('.lab-editor-host .monaco-editor.focused')).toBeVisible();
 }
 
 export async function editorText(page: Page): Promise<string> {

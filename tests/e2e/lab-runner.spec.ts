@@ -103,8 +103,11 @@ test('hints open one at a time; the solution asks first and flags the lab’s qu
   await expect(page.locator('.solution-body')).toContainText(/quiz questions? about this lab (is|are) back in your review queue/);
   const flagged = await page.evaluate(() => Object.keys((JSON.parse(localStorage.getItem('clusterpath:quiz') ?? '{}') as { flagged?: object }).flagged ?? {}));
   expect(flagged.length).toBeGreaterThan(0);
-  // Hints and the solution are part of the saved session.
-  await page.waitForTimeout(500);
+  // Hints and the solution are part of the saved session (written a moment after the change).
+  await expect.poll(() => page.evaluate((key) => {
+    const save = JSON.parse(localStorage.getItem(key) ?? '{}') as { hints?: number; solution?: boolean };
+    return [save.hints, save.solution];
+  }, SAVE_KEY)).toEqual([2, true]);
   await page.reload();
   await expect(page.locator('.hint')).toHaveCount(2);
   await expect(page.locator('.solution-body')).toBeVisible();
@@ -323,6 +326,8 @@ test('keyboard only: Tab reaches everything, Enter and Space work, Esc then Tab 
   await expect.poll(focused).toBe('button:Yes, show the solution');
   await page.keyboard.press('Enter');
   await expect(page.locator('.solution-body')).toBeVisible();
+  // The shown solution takes the keyboard in the next frame (requestAnimationFrame): Tab from there.
+  await expect(page.locator('.solution-body')).toBeFocused();
 
   // Into the terminal (xterm's textarea), run the fix, then leave it with Esc, Tab.
   await tabTo(/^textarea:/);

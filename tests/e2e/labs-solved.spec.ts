@@ -56,8 +56,10 @@ test('lab 1, the traffic path: solved by typing, with a reload in the middle tha
   await expect.poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('clusterpath:lab:traffic-path') ?? '{"events":[]}') as { events: unknown[] }).events.length)).toBe(8);
   await page.reload();
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
-  await expect.poll(() => lastLine(page)).toBe(PROMPT);
-  expect(scrollback(await screen(page))).toBe(before);
+  // Polled: the terminal draws the restored scrollback a moment after the status changes, and
+  // its first prompt (before the restore) is the same as the last one.
+  await expect.poll(async () => scrollback(await screen(page))).toBe(before);
+  expect(await lastLine(page)).toBe(PROMPT);
   expect(before).toContain(`${PROMPT} kubectl exec debug -- nslookup web`);
   await expectProgress(page, ['start-a-debug-pod', 'name-to-clusterip'], 4);
   expect(await run(page, 'cat ~/clusterip.txt')).toBe(ip);
@@ -172,10 +174,10 @@ test('lab 7, NetworkPolicy default deny: policies written in the editor; the sha
   const other = await fresh.newPage();
   const otherProblems = watchProblems(other, baseURL!);
   await openLab(other, link);
-  await expect.poll(() => lastLine(other)).toBe(PROMPT);
-  // The same scrollback as the live terminal, rows rewrapped for the phone's width.
-  const restored = scrollback(await screen(other)).replace(/ +$/gm, '');
-  expect(restored).toBe(before.replace(/ +$/gm, ''));
+  // The same scrollback as the live terminal, rows rewrapped for the phone's width (polled, as
+  // after a reload: it is drawn a moment after the status changes).
+  await expect.poll(async () => scrollback(await screen(other)).replace(/ +$/gm, '')).toBe(before.replace(/ +$/gm, ''));
+  expect(await lastLine(other)).toBe(PROMPT);
   await expectProgress(other, ['default-deny', 'allow-frontend-api', 'only-port-8080'], 3);
   expect(await run(other, 'kubectl get networkpolicy -n shop -o name')).toBe(
     'networkpolicy.networking.k8s.io/default-deny-ingress\nnetworkpolicy.networking.k8s.io/frontend-to-backend-api',
@@ -238,8 +240,8 @@ test('lab 10, source IP and externalTrafficPolicy: the Service change applied fr
   const before = scrollback(await screen(page));
   await page.reload();
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 20_000 });
-  await expect.poll(() => lastLine(page)).toBe(PROMPT);
-  expect(scrollback(await screen(page))).toBe(before);
+  await expect.poll(async () => scrollback(await screen(page))).toBe(before);
+  expect(await lastLine(page)).toBe(PROMPT);
   expect(await savedWrites(page, 'source-ip-external-traffic-policy')).toEqual(['/home/user/web-local.yaml']);
   expect(await run(page, 'ls -1 ~')).toBe('cluster-client-ip.txt\nweb-local.yaml');
   await expectProgress(page, ['see-the-snat', 'switch-to-local'], 3);

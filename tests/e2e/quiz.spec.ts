@@ -73,7 +73,13 @@ test('a practice session by keyboard: answer, explanation, rating; a reload resu
     seenTypes.add(q.type);
     if (i === 3) {
       // Half-way: type something, reload, and find the same question with the text kept.
-      if (q.type === 'recall') await page.locator('#practice-answer').fill('kept across reloads');
+      const text = q.type === 'recall' ? 'kept across reloads' : '';
+      if (text) await page.locator('#practice-answer').fill(text);
+      // The session is saved after the next paint (an effect): reload once it holds this step.
+      await expect.poll(() => page.evaluate(() => {
+        const s = JSON.parse(localStorage.getItem('clusterpath:quiz:session') ?? '{}') as { ids?: string[]; index?: number; phase?: string; text?: string };
+        return [s.ids?.[s.index ?? -1], s.phase, s.text];
+      })).toEqual([q.id, 'answer', text]);
       await page.reload();
       await expect(page.locator('.practice-bar')).toContainText('Question 3 of 5');
       expect((await current(page)).id).toBe(q.id);

@@ -24,6 +24,14 @@ async function openLab(page: Page): Promise<void> {
   await page.locator('#lab-term-panel-0').click();
 }
 
+/** The command lines in the lab's saved session (what a reload replays). */
+async function savedLines(page: Page): Promise<string[]> {
+  return page.evaluate((key) => {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as { events: { line?: string }[] }).events.flatMap((e) => (e.line === undefined ? [] : [e.line])) : [];
+  }, `clusterpath:lab:${LAB.split('/')[2]}`);
+}
+
 async function run(page: Page, line: string): Promise<void> {
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
@@ -73,9 +81,9 @@ test('a loop prints each round as it runs and a watch piped into grep shows its 
   const problems = watchProblems(page, baseURL!);
   await openLab(page);
   await run(page, 'for i in 1 2 3 4 5 6; do echo "round $i"; kubectl get deployment web -o name; sleep 1; done');
-  // Round 2 is on the screen while the loop still runs (no prompt under it yet).
-  await expect.poll(() => screen(page), { timeout: 5000 }).toMatch(/^round 2\ndeployment\.apps\/web$/m);
-  expect(await lastLine(page)).toBe('deployment.apps/web');
+  // Round 2 is on the screen while the loop still runs (no prompt under it yet). One poll for
+  // both: round 3 follows a second later, so a separate look at the last line could see it.
+  await expect.poll(async () => (await screen(page)).trimEnd(), { timeout: 5000, intervals: [100] }).toMatch(/\nround 2\ndeployment\.apps\/web$/);
   await page.keyboard.press('Control+C');
   await expect.poll(() => lastLine(page), AT_ONCE).toBe('user@workstation:~$');
   // sleep dies of SIGINT: the rounds so far, the tty's ^C, bash's newline, the prompt; no round 6.
@@ -91,12 +99,13 @@ test('a loop prints each round as it runs and a watch piped into grep shows its 
   expect((await screen(page)).trimEnd()).toMatch(/\$ kubectl get pods -w \| grep web\n(web-\S+ +1\/1 +Running +0 +\S+\n){2}\^C\nuser@workstation:~\$$/);
 
   const before = await screen(page);
-  await page.waitForTimeout(600);
+  await expect.poll(() => savedLines(page)).toContain('kubectl get pods -w | grep web');
   await page.reload();
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
-  await expect.poll(() => lastLine(page)).toBe('user@workstation:~$');
-  // The restored scrollback is the live one (its first line says it was restored).
-  expect((await screen(page)).replace(/^Restoring your session…\n/, '')).toBe(before.replace(/^Starting cluster…\n/, ''));
+  // The restored scrollback is the live one (its first line says it was restored). Polled: the
+  // terminal draws it a moment after the status changes, and its first prompt is the same.
+  await expect.poll(async () => (await screen(page)).replace(/^Restoring your session…\n/, '')).toBe(before.replace(/^Starting cluster…\n/, ''));
+  expect(await lastLine(page)).toBe('user@workstation:~$');
   expect(problems).toEqual([]);
 });
 
@@ -176,7 +185,8 @@ test("a ping in tab 2 stays out of tab 1's packet path; the panel shows the tab 
   await run(page, `sleep 2; ssh worker "curl -s -o /dev/null -w '%{http_code}\\n' http://${web}"`);
   await expect.poll(() => lastLine(page, 0), { timeout: 10_000 }).toBe('user@workstation:~$');
   expect(await screen(page, 0)).toMatch(/^200$/m);
-  expect(await screen(page, 1)).toMatch(/icmp_seq=3 /);
+  // Tab 2's ping ran all along (it shares the worker with the curl, so a reply can come late).
+  await expect.poll(() => screen(page, 1)).toMatch(/icmp_seq=3 /);
   // Only the curl's connection: one TCP path from worker to the pod, no ICMP, no tabs of connections.
   await expect(panel.locator('.trace-panel-line')).toHaveText(/^Terminal 1: sleep 2; ssh worker/);
   await expect(panel.locator('.pp-outcome')).toContainText(`TCP ${web} port 80: connected`);
@@ -192,7 +202,7 @@ test("a ping in tab 2 stays out of tab 1's packet path; the panel shows the tab 
   // Four echo requests at least (one a second), however fast the steps above ran.
   await expect.poll(() => screen(page, 1)).toMatch(/icmp_seq=4 /);
   await page.keyboard.press('Control+C');
-  await expect.poll(() => screen(page, 1), AT_ONCE).toMatch(/^--- 172\.18\.0\.3 ping statistics ---$/m);
+  await expect.poll(() => screen(page, 1), AT_ONCE).toMatch(/^--- 172\.18\.0\.3 ping statistics ---\n\d+ packets transmitted/m);
   // Now its echo requests (the last eight at most), and nothing of the curl.
   const sent = Number(/^(\d+) packets transmitted/m.exec(await screen(page, 1))![1]);
   expect(sent).toBeGreaterThanOrEqual(4);
@@ -246,7 +256,7 @@ test('watch -n 1 kubectl get pods redraws on the alternate screen; Ctrl-C gives 
   await expect.poll(() => lastLine(page)).toBe('user@workstation:~$ watch -n 1 kubectl get pods');
   await page.keyboard.press('Control+U');
   // A reload replays the watch to where Ctrl-C stopped it; the restored scrollback is the same.
-  await page.waitForTimeout(600);
+  await expect.poll(() => savedLines(page)).toContain('watch -n 1 kubectl get pods');
   await page.reload();
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
   await expect.poll(() => screen(page)).toContain('user@workstation:~$ watch -n 1 kubectl get pods\nuser@workstation:~$');
@@ -262,7 +272,7 @@ test('both tabs are in the saved session: a reload shows each tab its own comman
   await expect(page.locator('#lab-term-panel-1[data-accepting]')).toBeVisible();
   await run(page, 'cd /tmp && echo from-two');
   await expect.poll(() => screen(page, 1)).toMatch(/^from-two$/m);
-  await page.waitForTimeout(600);
+  await expect.poll(() => savedLines(page)).toEqual(['echo from-one', 'cd /tmp && echo from-two']);
   await page.reload();
   await expect(page.locator('.lab-terminal-status')).toHaveText('Cluster running', { timeout: 15_000 });
   await expect.poll(() => screen(page, 0)).toContain('user@workstation:~$ echo from-one');
