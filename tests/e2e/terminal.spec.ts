@@ -61,6 +61,25 @@ test('ssh worker changes the prompt, exit brings it back', async ({ page }) => {
   await expect.poll(() => lastLine(page)).toBe('user@workstation:~$');
 });
 
+test('kubectl run -it --rm with a one-shot command: the notice, then its output as it runs, then the deletion', async ({ page }) => {
+  await openLab(page);
+  await waitReady(page);
+  await run(page, "kubectl run tmp --rm -it --restart=Never --image=busybox:1.36 -- sh -c 'echo out; echo err >&2; exit 2'");
+  await expect.poll(() => lastLine(page), { timeout: 15_000 }).toBe('user@workstation:~$');
+  const text = await screen(page);
+  const shown = text.slice(text.indexOf('kubectl run tmp')).split('\n').slice(1, -1).map((l) => l.trimEnd());
+  expect(shown).toEqual([
+    'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.',
+    "If you don't see a command prompt, try pressing enter.",
+    'out',
+    'err',
+    'pod "tmp" deleted from default namespace',
+    'pod default/tmp terminated (Error)',
+  ]);
+  await run(page, 'echo $?');
+  await expect.poll(() => screen(page)).toMatch(/^2$/m);
+});
+
 test('history: Up recalls the last command, and it is kept for the lab across a reload', async ({ page }) => {
   await openLab(page);
   await waitReady(page);

@@ -132,7 +132,9 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
   let notice = '';
   if (phase === 'Running' && command.length) {
     // The one-shot command, as the attached client sees it; the container's log gets the same.
-    notice = ATTACH_NOTICE;
+    // On a terminal its output streams, so the notice has to be on screen before it starts.
+    if (tty) ctx.session.write(ATTACH_NOTICE);
+    else notice = ATTACH_NOTICE;
     const r = await ctx.session.runIn(place, command.map(shellQuote).join(' '), undefined, undefined, { tty });
     const printed = terminalText(r);
     if (printed) ctx.cluster.appendLog(ns, name, printed);
