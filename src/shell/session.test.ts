@@ -43,7 +43,8 @@ describe('session contexts', () => {
     expect(terminalText(r)).toBe(
       'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n' +
         "If you don't see a command prompt, try pressing enter.\n" +
-        't\noops\npod "t" deleted from default namespace\npod default/t terminated (Error)\n',
+        "t\noops\nSession ended, resume using 'kubectl attach t -c t -n default -i -t' command\n" +
+        'pod "t" deleted from default namespace\npod default/t terminated (Error)\n',
     );
     expect(r.exitCode).toBe(2);
   });

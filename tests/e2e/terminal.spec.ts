@@ -73,6 +73,7 @@ test('kubectl run -it --rm with a one-shot command: the notice, then its output 
     "If you don't see a command prompt, try pressing enter.",
     'out',
     'err',
+    "Session ended, resume using 'kubectl attach tmp -c tmp -n default -i -t' command",
     'pod "tmp" deleted from default namespace',
     'pod default/tmp terminated (Error)',
   ]);

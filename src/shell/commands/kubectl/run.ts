@@ -114,8 +114,9 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
     const d = ctx.cluster.delete('Pod', ns, name, { gracePeriodSeconds: 0 });
     return d.ok ? { stdout: `pod "${name}" deleted from ${ns} namespace\n`, stderr: '', exitCode: 0 } : { stdout: '', stderr: apiErrorText(d.error), exitCode: 1 };
   };
-  // attach's reattach message: a session on a raw terminal to a container that restarts.
-  const reattach = bool(p, 'stdin') && tty && policy === 'Always' ? `Session ended, resume using 'kubectl attach ${name} -c ${name} -i -t' command when the pod is running\n` : '';
+  // attach's reattach message after a session with stdin on a raw terminal (current kubectl
+  // prints it whatever the restart policy, with the namespace).
+  const reattach = bool(p, 'stdin') && tty ? `Session ended, resume using 'kubectl attach ${name} -c ${name} -n ${ns} -i -t' command\n` : '';
   const program = command[0]?.split('/').pop() ?? '';
   if (phase === 'Running' && command.length <= 1 && (command.length === 0 || imageShells(image).includes(program)) && bool(p, 'stdin')) {
     ctx.session.enter(place, (status) => {
