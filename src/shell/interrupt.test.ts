@@ -323,3 +323,47 @@ describe('streaming: bash writes each command of a line to the tty as it runs', 
     expect(terminalText(await cli.run('for i in 1 2; do echo $i; done; echo to the tty >/dev/tty'))).toBe('to the tty\n1\n2\n');
   });
 });
+
+describe('kubectl logs -f', () => {
+  it('prints the log, then each line as the container writes it (another tab curls it); Ctrl-C kills it: ^C, 130', { timeout: 30_000 }, async () => {
+    const cluster = createCluster({ seed: 1, manifests: WEB });
+    cluster.tick(60_000);
+    const tab1 = createSession({ cluster, interactive: true });
+    const tab2 = createSession({ cluster, interactive: true, share: tab1 });
+    const pod = (await tab1.run(`kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'`)).stdout;
+    const ip = (await tab1.run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`)).stdout;
+    const { time, pass } = fakeTime();
+    const ctrlC = new AbortController();
+    let out = '';
+    const running = tab1.run(`kubectl logs -f ${pod}`, { onOutput: (t) => (out += t), signal: ctrlC.signal, time, endless: true });
+    await pass(100);
+    // nginx's start-up lines, as `kubectl logs` alone prints them.
+    expect(out).toBe((await tab2.run(`kubectl logs ${pod}`)).stdout);
+    const before = out.length;
+    expect((await tab2.run(`kubectl exec shoot -- curl -s -o /dev/null http://${ip}/`)).exitCode).toBe(0);
+    await pass(1000);
+    // The request's access-log line (nginx's combined format), and nothing else.
+    expect(out.slice(before)).toMatch(/^10\.244\.\d+\.\d+ - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 615 "-" "curl\/[\d.]+" "-"\n$/);
+    ctrlC.abort();
+    const r = await running;
+    out += terminalText(r);
+    expect(out.endsWith('^C\n')).toBe(true);
+    expect(r.exitCode).toBe(130);
+  });
+
+  it('ends (exit 0) when the container stops, after its last lines', { timeout: 30_000 }, async () => {
+    const cluster = createCluster({
+      seed: 1,
+      manifests: 'apiVersion: v1\nkind: Pod\nmetadata: {name: job}\nspec:\n  restartPolicy: Never\n  containers: [{name: job, image: "busybox:1.36", command: [sh, -c, "echo start; sleep 3; echo done"]}]\n',
+    });
+    cluster.tick(2000);
+    const s = createSession({ cluster, interactive: true });
+    const { time, pass } = fakeTime();
+    let out = '';
+    const running = s.run('kubectl logs -f job', { onOutput: (t) => (out += t), time, endless: true });
+    await pass(10_000);
+    const r = await running;
+    expect(out + terminalText(r)).toBe('start\ndone\n');
+    expect(r.exitCode).toBe(0);
+  });
+});

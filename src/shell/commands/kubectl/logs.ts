@@ -4,7 +4,10 @@
  * (`cluster.logs`). For TYPE/NAME kubectl picks one pod of the controller and says which on
  * stderr when there are several; without -c a multi-container pod defaults to its first
  * container (or the kubectl.kubernetes.io/default-container annotation) with a notice.
- * `-f` is refused: nothing streams in this emulation yet.
+ * `-f` prints what is there, then each line as the container writes it (the cluster's clock
+ * moves while it waits), until the container stops (kubectl then exits 0) or Ctrl-C, which
+ * kills it as it does kubectl (it does not trap SIGINT). A script cannot press Ctrl-C: there it
+ * prints what is there and ends, as `kubectl get -w` does.
  */
 import type { Deployment, Pod } from '../../../engine';
 import { bool, has, int, str, type ParsedFlags } from '../../flags';
@@ -51,8 +54,61 @@ function sinceSeconds(v: string): number | undefined {
   return m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] : undefined;
 }
 
+/** One container's log being followed: how many of its lines are on screen, and which instance. */
+interface Stream {
+  namespace: string;
+  pod: string;
+  uid: string;
+  container: string;
+  prefix: string;
+  restarts: number;
+  printed: number;
+}
+
+/** How often a follow looks for new lines (they land when the cluster's clock moves). */
+const FOLLOW_STEP_MS = 250;
+
+const lines = (text: string): string[] => text.split(/(?<=\n)/).filter(Boolean);
+
+function restartsOf(pod: Pod, container: string): number {
+  return pod.status?.containerStatuses?.find((c) => c.name === container)?.restartCount ?? 0;
+}
+
+/** A stream from now: what the container's log holds counts as printed. */
+function streamOf(ctx: CommandContext, pod: Pod, container: string, prefix: string): Stream {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const all = ctx.cluster.logs(namespace, pod.metadata.name, { container });
+  return { namespace, pod: pod.metadata.name, uid: pod.metadata.uid, container, prefix, restarts: restartsOf(pod, container), printed: all.ok ? lines(all.value).length : 0 };
+}
+
+/**
+ * kubectl logs -f after the lines printed so far: each stream's new lines as they come, until
+ * its container instance stops (the rest of its log, then the stream ends) or its pod goes.
+ */
+async function follow(ctx: CommandContext, streams: Stream[], timestamps: boolean): Promise<CommandResult> {
+  let open = streams;
+  while (open.length && !ctx.session.signal.aborted) {
+    await ctx.session.wait(FOLLOW_STEP_MS);
+    open = open.filter((s) => {
+      const got = ctx.cluster.get<Pod>('Pod', s.namespace, s.pod);
+      if (!got.ok || got.value.metadata.uid !== s.uid) return false;
+      const status = got.value.status?.containerStatuses?.find((c) => c.name === s.container);
+      // A restart began a new instance: what the followed one wrote last is its previous log.
+      const restarted = (status?.restartCount ?? 0) !== s.restarts;
+      const r = ctx.cluster.logs(s.namespace, s.pod, { container: s.container, previous: restarted, timestamps });
+      if (r.ok) {
+        const fresh = lines(r.value).slice(s.printed);
+        s.printed += fresh.length;
+        if (fresh.length) ctx.session.write(fresh.map((l) => s.prefix + l).join(''));
+      }
+      return !restarted && !!status?.state.running;
+    });
+  }
+  return { stdout: '', stderr: '', exitCode: 0 };
+}
+
 /** `-l SELECTOR`: every matching pod's logs in turn, 10 lines each unless --tail says otherwise. */
-function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string): CommandResult {
+async function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string): Promise<CommandResult> {
   const pods = ctx.cluster.list<Pod>('Pod', { namespace: namespaceOf(p, ctx), labelSelector: selector });
   if (!pods.ok) return { stdout: '', stderr: apiErrorText(pods.error), exitCode: 1 };
   if (pods.value.length === 0) return { stdout: '', stderr: `No resources found in ${namespaceOf(p, ctx)} namespace.\n`, exitCode: 0 };
@@ -61,6 +117,7 @@ function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string): Comm
   const tail = has(p, 'tail') ? int(p, 'tail', -1) : 10;
   let stdout = '';
   let stderr = '';
+  const streams: Stream[] = [];
   for (const pod of pods.value) {
     const cname = str(p, 'container') || pod.spec.containers[0]!.name;
     const r = ctx.cluster.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, { container: cname, previous: bool(p, 'previous'), timestamps: bool(p, 'timestamps'), ...(tail >= 0 ? { tailLines: tail } : {}) });
@@ -69,9 +126,12 @@ function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string): Comm
       continue;
     }
     const prefix = bool(p, 'prefix') ? `[pod/${pod.metadata.name}/${cname}] ` : '';
-    stdout += prefix ? r.value.split(/(?<=\n)/).map((l) => prefix + l).join('') : r.value;
+    stdout += prefix ? lines(r.value).map((l) => prefix + l).join('') : r.value;
+    if (bool(p, 'follow')) streams.push(streamOf(ctx, pod, cname, prefix));
   }
-  return { stdout, stderr, exitCode: stderr ? 1 : 0 };
+  if (!streams.length || !ctx.session.endless) return { stdout, stderr, exitCode: stderr ? 1 : 0 };
+  ctx.session.write(stdout);
+  return follow(ctx, streams, bool(p, 'timestamps'));
 }
 
 async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> {
@@ -79,7 +139,6 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
   if (p.args.length === 0 && selector) return bySelector(p, ctx, selector);
   if (p.args.length === 0) return usageErrorf('logs', 'expected POD or TYPE/NAME is a required argument for the logs command');
   if (p.args.length > 2) return usageErrorf('logs', 'expected a resource');
-  if (bool(p, 'follow')) return errorResult('"kubectl logs -f" is not available in this emulated cluster yet; run it without -f to see the logs so far');
   const found = findPod(p, ctx, p.args[0]!);
   if ('error' in found) return found.error;
   const pod = found.pod;
@@ -106,7 +165,10 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
     ...(secs !== undefined ? { sinceSeconds: secs } : {}),
   });
   if (!r.ok) return { stdout: '', stderr: stderr + apiErrorText(r.error), exitCode: 1 };
-  return { stdout: r.value, stderr, exitCode: 0 };
+  if (!bool(p, 'follow') || bool(p, 'previous') || !ctx.session.endless) return { stdout: r.value, stderr, exitCode: 0 };
+  // The notices go first, as kubectl writes them before the stream starts.
+  ctx.session.write(stderr + r.value);
+  return follow(ctx, [streamOf(ctx, pod, cname, '')], bool(p, 'timestamps'));
 }
 
 export const logs: Verb = {
