@@ -109,6 +109,25 @@ test('a loop prints each round as it runs and a watch piped into grep shows its 
   expect(problems).toEqual([]);
 });
 
+test('kubectl logs -f in tab 1 shows, as it happens, the request a wget in tab 2 makes; Ctrl-C kills it', async ({ page }) => {
+  await openLab(page);
+  await run(page, 'kubectl logs -f -l app=web --prefix --tail=0');
+  const tab2 = page.getByRole('tab', { name: 'Terminal 2' });
+  await tab2.click();
+  await expect(page.locator('#lab-term-panel-1 textarea')).toBeFocused();
+  await run(page, "kubectl exec client -- wget -qO- $(kubectl get pods -l app=web -o jsonpath='{.items[0].status.podIP}')");
+  await expect.poll(() => screen(page, 1)).toContain('Welcome to nginx!');
+  await page.getByRole('tab', { name: 'Terminal 1' }).click();
+  await expect(page.locator('#lab-term-panel-0 textarea')).toBeFocused();
+  // Still following (no prompt), with the access-log line of that request, prefixed by its pod.
+  await expect.poll(() => screen(page, 0), { timeout: 10_000 }).toMatch(/^\[pod\/web-\S+\/nginx\] 10\.244\.\d+\.\d+ - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 615 "-" "[^"]*" "-"$/m);
+  expect(await lastLine(page, 0)).toMatch(/^\[pod\/web-/);
+  await page.keyboard.press('Control+C');
+  // kubectl logs does not trap SIGINT: it dies of it, and bash starts the prompt on a new line.
+  await expect.poll(() => lastLine(page, 0), AT_ONCE).toBe('user@workstation:~$');
+  expect(await screen(page, 0)).toMatch(/"-"\n\^C\nuser@workstation:~\$\s*$/);
+});
+
 test('kubectl get pods -w in tab 1 shows a pod scaled up in tab 2; each tab keeps its own history; Ctrl-C ends the watch', async ({ page, baseURL }) => {
   const problems = watchProblems(page, baseURL!);
   await openLab(page);

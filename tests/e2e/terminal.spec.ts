@@ -67,7 +67,8 @@ test('kubectl run -it --rm with a one-shot command: the notice, then its output 
   await run(page, "kubectl run tmp --rm -it --restart=Never --image=busybox:1.36 -- sh -c 'echo out; echo err >&2; exit 2'");
   await expect.poll(() => lastLine(page), { timeout: 15_000 }).toBe('user@workstation:~$');
   const text = await screen(page);
-  const shown = text.slice(text.indexOf('kubectl run tmp')).split('\n').slice(1, -1).map((l) => l.trimEnd());
+  const rows = text.slice(text.indexOf('kubectl run tmp')).split('\n').map((l) => l.trimEnd());
+  const shown = rows.slice(1, rows.lastIndexOf('user@workstation:~$'));
   expect(shown).toEqual([
     'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.',
     "If you don't see a command prompt, try pressing enter.",
