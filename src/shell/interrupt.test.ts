@@ -367,3 +367,30 @@ describe('kubectl logs -f', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('kubectl attach', () => {
+  it('to a server shows what it writes from now on (not its history) until Ctrl-C', { timeout: 30_000 }, async () => {
+    const cluster = createCluster({ seed: 1, manifests: WEB });
+    cluster.tick(60_000);
+    const tab1 = createSession({ cluster, interactive: true });
+    const tab2 = createSession({ cluster, interactive: true, share: tab1 });
+    const pod = (await tab1.run(`kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'`)).stdout;
+    const ip = (await tab1.run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`)).stdout;
+    const { time, pass } = fakeTime();
+    const ctrlC = new AbortController();
+    let out = '';
+    const running = tab1.run(`kubectl attach ${pod}`, { onOutput: (t) => (out += t), signal: ctrlC.signal, time, endless: true });
+    await pass(100);
+    expect(out).toBe(
+      'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n' +
+        "If you don't see a command prompt, try pressing enter.\n",
+    );
+    const before = out.length;
+    expect((await tab2.run(`kubectl exec shoot -- curl -s -o /dev/null http://${ip}/`)).exitCode).toBe(0);
+    await pass(1000);
+    expect(out.slice(before)).toMatch(/^10\.244\.\d+\.\d+ - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 615 "-" "curl\/[\d.]+" "-"\n$/);
+    ctrlC.abort();
+    const r = await running;
+    expect(r.exitCode).toBe(130);
+  });
+});

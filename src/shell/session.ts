@@ -252,14 +252,15 @@ class TerminalSession implements Session {
     if (exit && this.#stack.length > 1) {
       this.#stack.pop();
       const code = Number(exit[2] ?? 0);
-      const after = sh.onExit ? await sh.onExit(code) : { stdout: '', stderr: '', exitCode: 0 };
+      const onExit = sh.onExit;
       sh.onExit = undefined;
       if (sh.place.kind === 'node') {
         return { stdout: 'logout\n', stderr: `Connection to ${sh.place.node} closed.\n`, exitCode: code };
       }
-      // kubectl exec reports a non-zero exit of the remote shell.
-      const remote = code ? `command terminated with exit code ${code}\n` : '';
-      return { stdout: after.stdout, stderr: remote + after.stderr, exitCode: code };
+      // The client that opened the shell says what its end prints (kubectl run/attach: the
+      // process it attached to exited); kubectl exec reports a non-zero exit of the remote shell.
+      if (onExit) return onExit(code);
+      return { stdout: '', stderr: code ? `command terminated with exit code ${code}\n` : '', exitCode: code };
     }
     this.#pendingEnter = undefined;
     await sh.ready;

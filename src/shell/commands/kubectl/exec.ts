@@ -12,7 +12,7 @@ import { apiErrorText, errorResult, namespaceOf, usageErrorf, type Verb } from '
 import { kubectlHelp } from './help/format';
 import { formatLabelSelector } from './printers/labels';
 
-function findPod(arg: string, ns: string, ctx: CommandContext): { pod: Pod } | { error: CommandResult } {
+export function findPod(arg: string, ns: string, ctx: CommandContext): { pod: Pod } | { error: CommandResult } {
   const slash = arg.indexOf('/');
   if (slash !== -1) {
     const r = ctx.cluster.resolveResource(arg.slice(0, slash));

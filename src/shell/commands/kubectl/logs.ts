@@ -75,7 +75,7 @@ function restartsOf(pod: Pod, container: string): number {
 }
 
 /** A stream from now: what the container's log holds counts as printed. */
-function streamOf(ctx: CommandContext, pod: Pod, container: string, prefix: string): Stream {
+export function streamOf(ctx: CommandContext, pod: Pod, container: string, prefix: string): Stream {
   const namespace = pod.metadata.namespace ?? 'default';
   const all = ctx.cluster.logs(namespace, pod.metadata.name, { container });
   return { namespace, pod: pod.metadata.name, uid: pod.metadata.uid, container, prefix, restarts: restartsOf(pod, container), printed: all.ok ? lines(all.value).length : 0 };
@@ -85,7 +85,7 @@ function streamOf(ctx: CommandContext, pod: Pod, container: string, prefix: stri
  * kubectl logs -f after the lines printed so far: each stream's new lines as they come, until
  * its container instance stops (the rest of its log, then the stream ends) or its pod goes.
  */
-async function follow(ctx: CommandContext, streams: Stream[], timestamps: boolean): Promise<CommandResult> {
+export async function follow(ctx: CommandContext, streams: Stream[], timestamps: boolean): Promise<CommandResult> {
   let open = streams;
   while (open.length && !ctx.session.signal.aborted) {
     await ctx.session.wait(FOLLOW_STEP_MS);

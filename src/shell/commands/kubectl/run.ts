@@ -119,11 +119,13 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
   const reattach = bool(p, 'stdin') && tty ? `Session ended, resume using 'kubectl attach ${name} -c ${name} -n ${ns} -i -t' command\n` : '';
   const program = command[0]?.split('/').pop() ?? '';
   if (phase === 'Running' && command.length <= 1 && (command.length === 0 || imageShells(image).includes(program)) && bool(p, 'stdin')) {
-    ctx.session.enter(place, (status) => {
-      // The shell is the container's main process: its exit ends the container.
+    ctx.session.enter(place, async (status) => {
+      // The shell is the container's main process: its exit ends the container, and kubectl
+      // goes on as after any session (the exit status of a Never/OnFailure pod, then --rm).
       ctx.cluster.setAppState(ns, name, { exitCode: status });
+      const end = policy !== 'Always' ? await exitStatus(ctx, ns, name, policy) : { stdout: '', stderr: '', exitCode: 0 };
       const after = remove();
-      return { ...after, stdout: reattach + after.stdout };
+      return { stdout: reattach + after.stdout, stderr: end.stderr + after.stderr, exitCode: end.exitCode || after.exitCode };
     });
     // As kubectl exec -it -- sh: the lines that follow are typed at this shell's terminal.
     return { stdout, stderr: ATTACH_NOTICE, exitCode: 0 };

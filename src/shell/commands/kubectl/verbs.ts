@@ -32,6 +32,7 @@ export const VERBS: Record<string, () => Promise<Verb>> = {
   uncordon: () => import('./cordon').then((m) => m.uncordon),
   top: () => import('./top').then((m) => m.top),
   explain: () => import('./explain').then((m) => m.explain),
+  attach: () => import('./attach').then((m) => m.attach),
 };
 
 export const KUBECTL_COMMANDS = [
