@@ -324,14 +324,20 @@ describe('streaming: bash writes each command of a line to the tty as it runs', 
   });
 });
 
+/** Two terminal tabs on the WEB cluster, settled, and one nginx pod's name and IP. */
+async function twoTabsAndAWebPod() {
+  const cluster = createCluster({ seed: 1, manifests: WEB });
+  cluster.tick(60_000);
+  const tab1 = createSession({ cluster, interactive: true });
+  const tab2 = createSession({ cluster, interactive: true, share: tab1 });
+  const pod = (await tab1.run(`kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'`)).stdout;
+  const ip = (await tab1.run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`)).stdout;
+  return { tab1, tab2, pod, ip };
+}
+
 describe('kubectl logs -f', () => {
   it('prints the log, then each line as the container writes it (another tab curls it); Ctrl-C kills it: ^C, 130', { timeout: 30_000 }, async () => {
-    const cluster = createCluster({ seed: 1, manifests: WEB });
-    cluster.tick(60_000);
-    const tab1 = createSession({ cluster, interactive: true });
-    const tab2 = createSession({ cluster, interactive: true, share: tab1 });
-    const pod = (await tab1.run(`kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'`)).stdout;
-    const ip = (await tab1.run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`)).stdout;
+    const { tab1, tab2, pod, ip } = await twoTabsAndAWebPod();
     const { time, pass } = fakeTime();
     const ctrlC = new AbortController();
     let out = '';
@@ -370,12 +376,7 @@ describe('kubectl logs -f', () => {
 
 describe('kubectl attach', () => {
   it('to a server shows what it writes from now on (not its history) until Ctrl-C', { timeout: 30_000 }, async () => {
-    const cluster = createCluster({ seed: 1, manifests: WEB });
-    cluster.tick(60_000);
-    const tab1 = createSession({ cluster, interactive: true });
-    const tab2 = createSession({ cluster, interactive: true, share: tab1 });
-    const pod = (await tab1.run(`kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'`)).stdout;
-    const ip = (await tab1.run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`)).stdout;
+    const { tab1, tab2, pod, ip } = await twoTabsAndAWebPod();
     const { time, pass } = fakeTime();
     const ctrlC = new AbortController();
     let out = '';

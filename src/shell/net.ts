@@ -5,7 +5,7 @@
  * path), with how long the client waited.
  */
 import { getaddrinfo, imageTool, type ConnectFrom, type ImageTools, type LookupResult, type Trace } from '../engine';
-import type { CommandContext, ShellPlace } from './types';
+import type { CommandContext, CommandResult, ShellPlace } from './types';
 
 export function fromPlace(place: ShellPlace): ConnectFrom {
   if (place.kind === 'pod') return { pod: { namespace: place.namespace, name: place.pod } };
@@ -68,6 +68,19 @@ export async function serverAddress(ctx: CommandContext, given: string): Promise
   if (r.waitedMs > 0) await ctx.session.wait(r.waitedMs);
   if (r.addresses[0]) return { ip: r.addresses[0] };
   return { error: r.status === 'nxdomain' || r.status === 'nodata' ? 'not found' : 'failure' };
+}
+
+/**
+ * A BIND tool's server argument (dig @SERVER, host NAME SERVER, nslookup NAME SERVER): its
+ * address, or dighost.c's fatal() for a name that does not resolve ("PROG: couldn't get
+ * address for 'X': not found"; dig exits 10, host and nslookup set fatalexit 1). No argument:
+ * undefined, the resolv.conf servers.
+ */
+export async function bindServer(ctx: CommandContext, tool: 'dig' | 'host' | 'nslookup', given: string | undefined): Promise<{ ip?: string } | { fatal: CommandResult }> {
+  if (given === undefined) return {};
+  const at = await serverAddress(ctx, given);
+  if ('ip' in at) return { ip: at.ip };
+  return { fatal: { stdout: '', stderr: `${tool}: couldn't get address for '${given}': ${at.error}\n`, exitCode: tool === 'dig' ? 10 : 1 } };
 }
 
 /** Split `host:port` / `[v6]:port`. */

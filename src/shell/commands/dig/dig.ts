@@ -4,7 +4,7 @@
  * (3 tries of 5 s each when nothing answers, as dig's defaults).
  */
 import { bindLookup, bindSearchNames, digEdns, formatDig, parseRRType, reverseName, type RRType } from '../../../engine';
-import { fromPlace, serverAddress } from '../../net';
+import { bindServer, fromPlace } from '../../net';
 import type { CommandModule } from '../../types';
 
 const HELP = `Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}
@@ -53,13 +53,9 @@ export const dig: CommandModule = {
       } else if (/^(IN|CH|HS)$/i.test(a)) continue; // a class: only IN is served here
       else if (name === undefined) name = a;
     }
-    let serverIp: string | undefined;
-    if (server !== undefined) {
-      const at = await serverAddress(ctx, server);
-      // dighost.c fatal(): "dig: …", exit 10.
-      if ('error' in at) return { stdout: '', stderr: `${warnings}dig: couldn't get address for '${server}': ${at.error}\n`, exitCode: 10 };
-      serverIp = at.ip;
-    }
+    const at = await bindServer(ctx, 'dig', server);
+    if ('fatal' in at) return { ...at.fatal, stderr: warnings + at.fatal.stderr };
+    const serverIp = at.ip;
     const env = ctx.cluster.resolver(fromPlace(ctx.place));
     const qname = name ?? '.';
     const names = search && name ? bindSearchNames(qname, env.conf) : [qname.endsWith('.') ? qname : `${qname}.`];

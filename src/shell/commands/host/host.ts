@@ -3,7 +3,7 @@
  * `host -t TYPE NAME` one type, `host IP` the PTR record. UDP through the data path.
  */
 import { bindLookup, bindSearchNames, formatHost, parseRRType, reverseName, type RRType } from '../../../engine';
-import { fromPlace, serverAddress } from '../../net';
+import { bindServer, fromPlace } from '../../net';
 import type { CommandModule } from '../../types';
 
 const HELP = `Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
@@ -28,13 +28,9 @@ export const host: CommandModule = {
     const name = args[0];
     if (!name) return { stdout: '', stderr: HELP, exitCode: 1 };
     const serverArg = args[1];
-    let server: string | undefined;
-    if (serverArg !== undefined) {
-      const at = await serverAddress(ctx, serverArg);
-      // dighost.c fatal(): "host: …", and host exits 1 (fatalexit).
-      if ('error' in at) return { stdout: '', stderr: `host: couldn't get address for '${serverArg}': ${at.error}\n`, exitCode: 1 };
-      server = at.ip;
-    }
+    const at = await bindServer(ctx, 'host', serverArg);
+    if ('fatal' in at) return at.fatal;
+    const server = at.ip;
     const env = ctx.cluster.resolver(fromPlace(ctx.place));
     const ptr = reverseName(name);
     const opts = { ...(server ? { servers: [server] } : {}), tries: 2 };

@@ -5,7 +5,7 @@
  * costs the client its timeout (the clock moves).
  */
 import { bindLookup, bindSearchNames, busyboxNslookup, formatBindNslookup, formatBusyboxNslookup, parseRRType, reverseName, type RRType } from '../../../engine';
-import { fromPlace, serverAddress, toolsOf } from '../../net';
+import { bindServer, fromPlace, serverAddress, toolsOf } from '../../net';
 import type { CommandModule, CommandResult } from '../../types';
 
 const BUSYBOX_HELP = `BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.
@@ -115,13 +115,9 @@ export const nslookup: CommandModule = {
     const name = args[0];
     if (!name) return { stdout: '', stderr: BUSYBOX_HELP, exitCode: 1 };
     const serverArg = args[1];
-    let server: string | undefined;
-    if (serverArg !== undefined) {
-      const at = await serverAddress(ctx, serverArg);
-      // dighost.c fatal(): "PROG: …", and nslookup exits 1 (fatalexit).
-      if ('error' in at) return { stdout: '', stderr: `nslookup: couldn't get address for '${serverArg}': ${at.error}\n`, exitCode: 1 };
-      server = at.ip;
-    }
+    const at = await bindServer(ctx, 'nslookup', serverArg);
+    if ('fatal' in at) return at.fatal;
+    const server = at.ip;
     const env = ctx.cluster.resolver(fromPlace(ctx.place));
     // BIND: A then AAAA (or the one -type), each walking the search list; an IP gets PTR.
     const ptr = reverseName(name);
