@@ -51,12 +51,16 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
   const name = p.dashAt === 0 ? undefined : p.args[0];
   if (!name) return usageErrorf('run', 'NAME is required for run');
   if (!str(p, 'image')) return errorResult('required flag(s) "image" not set');
+  // RunOptions.Validate's checks, in its order.
+  if (bool(p, 'tty') && !bool(p, 'stdin')) return errorResult('-i/--stdin is required for containers with -t/--tty=true');
   const restart = restartPolicyOf(p);
   if (!['Always', 'OnFailure', 'Never'].includes(restart)) return errorResult(`invalid restart policy: ${restart}`);
-  const attach = bool(p, 'stdin') || bool(p, 'attach');
+  // -i attaches unless --attach=false says otherwise.
+  const attach = has(p, 'attach') ? bool(p, 'attach') : bool(p, 'stdin');
   if (bool(p, 'rm') && !attach) return errorResult('--rm should only be used for attached containers');
   const dry = dryRunOf(p, ctx.cluster.now());
   if ('error' in dry) return errorResult(dry.error);
+  if (attach && dry.dryRun) return errorResult("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
   const ns = namespaceOf(p, ctx);
   const command = p.dashAt === -1 ? p.args.slice(1) : p.args.slice(p.dashAt);
   const pod = buildPod(p, name, ns, command);
