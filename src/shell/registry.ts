@@ -29,20 +29,21 @@ const COMMANDS = {
   ping: () => import('./commands/ping/ping').then((m) => m.ping),
   agnhost: () => import('./commands/agnhost/agnhost').then((m) => m.agnhost),
   watch: () => import('./commands/watch/watch').then((m) => m.watch),
+  date: () => import('./commands/date/date').then((m) => m.date),
 } satisfies Record<string, Loader>;
 
 type Name = keyof typeof COMMANDS;
 
 /** Commands on the learner's machine. */
-const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname', 'curl', 'ping', 'nc', 'watch'];
+const WORKSTATION: Name[] = ['kubectl', 'ssh', 'hostname', 'date', 'curl', 'ping', 'nc', 'watch'];
 /** A kind node (a container running kubelet, containerd and kube-proxy's rules; Debian, so procps' watch). */
-const NODE: Name[] = ['hostname', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl', 'watch'];
+const NODE: Name[] = ['hostname', 'date', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ipvsadm', 'ipset', 'conntrack', 'ip', 'curl', 'watch'];
 /** A pod shell offers the commands its image has installed (the engine's image profile). */
 function imageCommands(image: string): Name[] {
   const profile = imageProfile(image);
   const tools = new Set(profile.tools);
   return (Object.keys(COMMANDS) as Name[]).filter((n) =>
-    !WORKSTATION_ONLY.has(n) && !NODE_ONLY.has(n) && (n === 'hostname' || (tools.has(n) && (n !== 'ip' || IPROUTE2.has(profile.family)))));
+    !WORKSTATION_ONLY.has(n) && !NODE_ONLY.has(n) && (n === 'hostname' || (n === 'date' && profile.shells.length > 0) || (tools.has(n) && (n !== 'ip' || IPROUTE2.has(profile.family)))));
 }
 /**
  * The netfilter/IPVS tools act on a node's network namespace; a pod shell (even netshoot's,
