@@ -43,6 +43,7 @@ export type { ImageProfile, PromptStyle } from './apps/profiles';
 export type { SchemaField, SchemaObject, SchemaType } from './model/openapi';
 export { schemaFor, elementType } from './model/openapi';
 export { imageProfile } from './apps/profiles';
+export { shellOnStdin } from './apps/images';
 export type { AccessRecord } from './apps/logs';
 import type { AccessRecord } from './apps/logs';
 import type { RolloutKind, RolloutRevision } from './cluster/rollout';

@@ -164,11 +164,25 @@ function sleepMs(arg: string | undefined): number | undefined {
  */
 export function runByAttachedClient(c: Container): boolean {
   if (!c.stdin || !c.stdinOnce) return false;
+  if (!SHELL_IMAGES[repository(c.image)]) return false; // a server image: runs until stopped anyway
+  return !shellOnStdin(c);
+}
+
+/** The main process as a shell image runs it: the container's command and args, else the image's shell. */
+function mainArgv(c: Container): string[] {
   const defaultCmd = SHELL_IMAGES[repository(c.image)];
-  if (!defaultCmd) return false; // a server image: runs until stopped anyway
-  const argv = [...(c.command ?? []), ...(c.args ?? (c.command ? [] : defaultCmd))];
-  const prog = (argv[0] ?? '').replace(/^.*\//, '');
-  return !(SHELLS.has(prog) && !argv.includes('-c'));
+  return [...(c.command ?? []), ...(c.args ?? (c.command ? [] : defaultCmd ?? []))];
+}
+
+/**
+ * Whether the container's main process is an interactive shell reading the stdin it was
+ * started with (`kubectl run -it NAME -- sh`, or a shell image with no command): a client
+ * attached with -i types at it, and its `exit` ends the container.
+ */
+export function shellOnStdin(c: Container): boolean {
+  if (!c.stdin) return false;
+  const argv = mainArgv(c);
+  return SHELLS.has((argv[0] ?? '').replace(/^.*\//, '')) && !argv.includes('-c');
 }
 
 /** A `sh -c` script, statement by statement: sleeps add up, the first `exit` ends it. */
@@ -192,9 +206,8 @@ function script(text: string): ProcessModel {
 }
 
 export function processFor(c: Container): ProcessModel {
-  const repo = repository(c.image);
-  const defaultCmd = SHELL_IMAGES[repo];
-  const argv = [...(c.command ?? []), ...(c.args ?? (c.command ? [] : defaultCmd ?? []))];
+  const defaultCmd = SHELL_IMAGES[repository(c.image)];
+  const argv = mainArgv(c);
   if (!defaultCmd && !c.command && !c.args) return FOREVER; // a server image's own entrypoint
   if (runByAttachedClient(c)) return FOREVER;
   const prog = (argv[0] ?? '').replace(/^.*\//, '');

@@ -6,26 +6,22 @@
  * shows what the process writes from now on, as `kubectl logs -f` with no history would,
  * until the container stops or Ctrl-C. Messages and checks follow AttachOptions.Run.
  */
-import type { Pod } from '../../../engine';
+import { shellOnStdin, type Pod } from '../../../engine';
 import { bool, str } from '../../flags';
-import { imageShells } from '../../registry';
-import type { CommandResult } from '../../types';
+import type { CommandContext, CommandResult } from '../../types';
 import { errorResult, namespaceOf, type Verb } from './common';
 import { findPod } from './exec';
 import { kubectlHelp } from './help/format';
 import { follow, streamOf } from './logs';
 
-const NOTICE =
+/** What attach prints before the session (AttachOptions.Run; its first line since kubernetes#127183). */
+export const ATTACH_NOTICE =
   'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n' +
   "If you don't see a command prompt, try pressing enter.\n";
 
-/** The container's main process is a shell waiting on the stdin it was started with. */
-function interactiveShell(pod: Pod, container: string): boolean {
-  const c = pod.spec.containers.find((x) => x.name === container);
-  if (!c?.stdin) return false;
-  const argv = [...(c.command ?? []), ...(c.args ?? [])];
-  const prog = (argv[0] ?? imageShells(c.image)[0] ?? '').split('/').pop()!;
-  return imageShells(c.image).includes(prog) && !argv.includes('-c');
+/** reattachMessage: after a session with stdin on a raw terminal (current kubectl: whatever the restart policy, with -n). */
+export function reattachLine(pod: string, container: string, namespace: string): string {
+  return `Session ended, resume using 'kubectl attach ${pod} -c ${container} -n ${namespace} -i -t' command\n`;
 }
 
 export const attach: Verb = {
@@ -94,15 +90,15 @@ export const attach: Verb = {
       if (!quiet) stderr += `error: Unable to use a TTY - container ${name} did not allocate one\n`;
     } else if (!tty && container.tty) tty = true;
     const stdin = bool(p, 'stdin');
-    const shell = stdin && interactiveShell(pod, name);
+    const shell = stdin && shellOnStdin(container);
     const raw = stdin && tty && ctx.session.tty;
     // As kubectl exec -it -- sh: the lines that follow a shell's prompt are typed at its terminal.
     if (stdin && tty && !raw && !shell && !quiet) stderr += 'Unable to use a TTY - input is not a terminal or the right kind of file\n';
     const running = pod.status?.containerStatuses?.find((s) => s.name === name)?.state?.running;
     if (!running) return { stdout: '', stderr: `${stderr}error: unable to upgrade connection: container not found ("${name}")\n`, exitCode: 1 };
 
-    if (!quiet) stderr += NOTICE;
-    const reattach = !quiet && stdin && raw ? `Session ended, resume using 'kubectl attach ${pod.metadata.name} -c ${name} -n ${ns} -i -t' command\n` : '';
+    if (!quiet) stderr += ATTACH_NOTICE;
+    const reattach = !quiet && stdin && raw ? reattachLine(pod.metadata.name, name, ns) : '';
     const image = container.image;
     if (shell) {
       ctx.session.enter({ kind: 'pod', namespace: ns, pod: pod.metadata.name, container: name, image }, (status) => {
@@ -112,10 +108,17 @@ export const attach: Verb = {
       });
       return { stdout: '', stderr, exitCode: 0 };
     }
-    // Its output from now on; a script (no one to press Ctrl-C) has seen all it will see.
-    if (!ctx.session.endless) return { stdout: reattach, stderr, exitCode: 0 };
-    ctx.session.write(stderr);
-    const r: CommandResult = await follow(ctx, [streamOf(ctx, pod, name, '')], false);
-    return { ...r, stdout: r.stdout + reattach };
+    return attachOutput(ctx, pod, name, stderr, reattach);
   },
 };
+
+/**
+ * Attached to a process that reads no input: what it writes from now on, until it stops or
+ * Ctrl-C; a script (no one to press Ctrl-C) has seen all it will see once `before` is out.
+ */
+export async function attachOutput(ctx: CommandContext, pod: Pod, container: string, before: string, after: string): Promise<CommandResult> {
+  if (!ctx.session.endless) return { stdout: after, stderr: before, exitCode: 0 };
+  ctx.session.write(before);
+  const r = await follow(ctx, [streamOf(ctx, pod, container, '')], false);
+  return { ...r, stdout: r.stdout + after };
+}

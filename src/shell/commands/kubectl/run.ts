@@ -3,21 +3,16 @@
  * NAME). With -i/-t it waits for the pod to run and attaches: `-- sh` opens the container's
  * shell until `exit`; another command runs once. --rm deletes the pod afterwards.
  */
-import type { ObjectInput, Pod } from '../../../engine';
+import { shellOnStdin, type ObjectInput, type Pod } from '../../../engine';
 import { bool, has, int, str, strs, type ParsedFlags } from '../../flags';
 import { terminalText } from '../../display';
 import { shellQuote } from '../../quote';
-import { imageShells } from '../../registry';
 import type { CommandContext, CommandResult } from '../../types';
+import { ATTACH_NOTICE, attachOutput, reattachLine } from './attach';
 import { apiErrorText, errorResult, namespaceOf, usageErrorf, type Verb } from './common';
 import { dryRunOf, dryRunSuffix, DRY_RUN_FLAG } from './dryrun';
 import { kubectlHelp } from './help/format';
 import { parseOutput, printGroups } from './printers/print';
-
-// What attach prints before the session (its first line since kubernetes#127183).
-const ATTACH_NOTICE =
-  'All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n' +
-  "If you don't see a command prompt, try pressing enter.\n";
 
 function buildPod(p: ParsedFlags, name: string, ns: string, command: string[]): ObjectInput | CommandResult {
   const labels: Record<string, string> = {};
@@ -120,9 +115,8 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
   };
   // attach's reattach message after a session with stdin on a raw terminal (current kubectl
   // prints it whatever the restart policy, with the namespace).
-  const reattach = bool(p, 'stdin') && tty ? `Session ended, resume using 'kubectl attach ${name} -c ${name} -n ${ns} -i -t' command\n` : '';
-  const program = command[0]?.split('/').pop() ?? '';
-  if (phase === 'Running' && command.length <= 1 && (command.length === 0 || imageShells(image).includes(program)) && bool(p, 'stdin')) {
+  const reattach = bool(p, 'stdin') && tty ? reattachLine(name, name, ns) : '';
+  if (phase === 'Running' && shellOnStdin(pod.spec.containers[0]!)) {
     ctx.session.enter(place, async (status) => {
       // The shell is the container's main process: its exit ends the container, and kubectl
       // goes on as after any session (the exit status of a Never/OnFailure pod, then --rm).
@@ -135,9 +129,12 @@ async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: s
     return { stdout, stderr: ATTACH_NOTICE, exitCode: 0 };
   }
 
+  // A server's own process (no command given): attached to its output, as kubectl attach.
+  if (phase === 'Running' && !command.length) return attachOutput(ctx, pod, name, ttyWarning + ATTACH_NOTICE, reattach);
+
   let shown: CommandResult;
   let notice = '';
-  if (phase === 'Running' && command.length) {
+  if (phase === 'Running') {
     // The one-shot command, as the attached client sees it; the container's log gets the same.
     // On a terminal its output streams, so the notice has to be on screen before it starts.
     if (tty) ctx.session.write(ATTACH_NOTICE);
