@@ -301,6 +301,12 @@ export interface Cluster {
    * pod "p" is waiting to start: ContainerCreating`), code BadRequest.
    */
   logs(namespace: string, pod: string, opts?: LogsOptions): Result<string>;
+  /**
+   * `kubectl logs -f` after what `logs` printed: `onLine` hears each line the container's
+   * current instance writes from now on, newline-terminated (with its time when `timestamps`),
+   * until the returned function stops it. Errors as `logs`.
+   */
+  followLogs(namespace: string, pod: string, opts: { container?: string; timestamps?: boolean }, onLine: (text: string) => void): Result<() => void>;
   /** A line the container prints now (for emulated apps and labs). Default: the first container. */
   appendLog(namespace: string, pod: string, text: string, opts?: { container?: string }): Result<void>;
   /**

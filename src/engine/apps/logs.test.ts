@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../index';
-import { accessLine, nginxTime, startupLines } from './logs';
+import { accessLine, LogBook, nginxTime, startupLines } from './logs';
 import { imageProfile } from './profiles';
 
 const web = `apiVersion: v1
@@ -69,6 +69,23 @@ spec:
     c.tick(1_000);
     const prev = c.logs('default', 'two', { container: 'a', previous: true });
     expect(prev.ok && prev.value).toBe('one\nbefore the crash\n');
+  });
+});
+
+describe('LogBook.follow (kubectl logs -f)', () => {
+  it('hears every line the instance writes from now on, past the 5,000 kept, and nothing of the next instance', () => {
+    const book = new LogBook();
+    book.started('u', 'c', 1, [{ t: 0, text: 'before' }]);
+    const heard: string[] = [];
+    const stop = book.follow('u', 'c', (l) => heard.push(l.text));
+    for (let i = 0; i < 6000; i++) book.append('u', 'c', { t: i, text: `line ${i}` });
+    expect(heard).toHaveLength(6000);
+    expect(heard[5999]).toBe('line 5999');
+    expect(book.read('u', 'c', false)).toHaveLength(5000);
+    book.started('u', 'c', 2, []);
+    book.append('u', 'c', { t: 7000, text: 'restarted' });
+    expect(heard).toHaveLength(6000);
+    stop();
   });
 });
 

@@ -197,6 +197,28 @@ interface ContainerLogs {
 /** The kubelet's log files for every container on every node. */
 export class LogBook {
   #byKey = new Map<string, ContainerLogs>();
+  /** Who follows a container's current instance (`kubectl logs -f`), by `uid/container`. */
+  #followers = new Map<string, Set<(line: LogLine) => void>>();
+
+  /**
+   * Hear each line the container's current instance writes from now on (kubectl logs -f);
+   * returns the way to stop. Lines of a later instance are not heard: a follow ends with the
+   * instance it began on, as the runtime's log stream does.
+   */
+  follow(uid: string, container: string, onLine: (line: LogLine) => void): () => void {
+    const key = `${uid}/${container}`;
+    const run = this.#byKey.get(key)?.current;
+    const listener = (line: LogLine) => {
+      if (this.#byKey.get(key)?.current === run) onLine(line);
+    };
+    let set = this.#followers.get(key);
+    if (!set) this.#followers.set(key, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#followers.get(key) === set) this.#followers.delete(key);
+    };
+  }
 
   /** A new instance of a container started (run counts from 1). */
   started(uid: string, container: string, run: number, lines: LogLine[]): void {
@@ -214,6 +236,7 @@ export class LogBook {
     if (!lines) return false;
     lines.push(line);
     if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
+    for (const f of this.#followers.get(`${uid}/${container}`) ?? []) f(line);
     return true;
   }
 

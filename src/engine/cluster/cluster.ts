@@ -407,6 +407,12 @@ export function buildCluster(opts: CreateClusterOptions): Cluster {
         return lines.map((l) => (o.timestamps ? `${rfc3339Nano(l.t)} ${l.text}\n` : `${l.text}\n`)).join('');
       });
     },
+    followLogs(namespace, podName, o, onLine) {
+      return guard(() => {
+        const c = locate(namespace, podName, o.container);
+        return kubelet.logs.follow(c.pod.metadata.uid, c.container, (l) => onLine(o.timestamps ? `${rfc3339Nano(l.t)} ${l.text}\n` : `${l.text}\n`));
+      });
+    },
     appendLog(namespace, podName, text, o = {}) {
       return guard(() => {
         const c = locate(namespace, podName, o.container);

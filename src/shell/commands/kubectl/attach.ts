@@ -12,7 +12,7 @@ import type { CommandContext, CommandResult } from '../../types';
 import { errorResult, namespaceOf, type Verb } from './common';
 import { findPod } from './exec';
 import { kubectlHelp } from './help/format';
-import { follow, streamOf } from './logs';
+import { follow, streamOf, type Heard } from './logs';
 
 /** What attach prints before the session (AttachOptions.Run; its first line since kubernetes#127183). */
 export const ATTACH_NOTICE =
@@ -117,8 +117,10 @@ export const attach: Verb = {
  * Ctrl-C; a script (no one to press Ctrl-C) has seen all it will see once `before` is out.
  */
 export async function attachOutput(ctx: CommandContext, pod: Pod, container: string, before: string, after: string): Promise<CommandResult> {
-  if (!ctx.session.endless) return { stdout: after, stderr: before, exitCode: 0 };
+  const heard: Heard = { text: '' };
+  const stream = ctx.session.endless ? streamOf(ctx, pod, container, '', heard) : undefined;
+  if (!stream) return { stdout: after, stderr: before, exitCode: 0 };
   ctx.session.write(before);
-  const r = await follow(ctx, [streamOf(ctx, pod, container, '')], false);
+  const r = await follow(ctx, [stream], heard);
   return { ...r, stdout: r.stdout + after };
 }

@@ -54,18 +54,17 @@ function sinceSeconds(v: string): number | undefined {
   return m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] : undefined;
 }
 
-/** One container's log being followed: how many of its lines are on screen, and which instance. */
+/** One container's log being followed: its instance, and how to stop hearing it. */
 interface Stream {
   namespace: string;
   pod: string;
   uid: string;
   container: string;
-  prefix: string;
   restarts: number;
-  printed: number;
+  stop: () => void;
 }
 
-/** How often a follow looks for new lines (they land when the cluster's clock moves). */
+/** How often a follow prints what came (lines land when the cluster's clock moves). */
 const FOLLOW_STEP_MS = 250;
 
 const lines = (text: string): string[] => text.split(/(?<=\n)/).filter(Boolean);
@@ -74,35 +73,40 @@ function restartsOf(pod: Pod, container: string): number {
   return pod.status?.containerStatuses?.find((c) => c.name === container)?.restartCount ?? 0;
 }
 
-/** A stream from now: what the container's log holds counts as printed. */
-export function streamOf(ctx: CommandContext, pod: Pod, container: string, prefix: string): Stream {
+/** Lines heard from followed streams, in the order their containers wrote them. */
+export interface Heard {
+  text: string;
+}
+
+/** Start hearing a container's current instance from now on, prefixed (`--prefix`), into `heard`. */
+export function streamOf(ctx: CommandContext, pod: Pod, container: string, prefix: string, heard: Heard, timestamps = false): Stream | undefined {
   const namespace = pod.metadata.namespace ?? 'default';
-  const all = ctx.cluster.logs(namespace, pod.metadata.name, { container });
-  return { namespace, pod: pod.metadata.name, uid: pod.metadata.uid, container, prefix, restarts: restartsOf(pod, container), printed: all.ok ? lines(all.value).length : 0 };
+  const f = ctx.cluster.followLogs(namespace, pod.metadata.name, { container, timestamps }, (line) => (heard.text += prefix + line));
+  if (!f.ok) return undefined;
+  return { namespace, pod: pod.metadata.name, uid: pod.metadata.uid, container, restarts: restartsOf(pod, container), stop: f.value };
 }
 
 /**
- * kubectl logs -f after the lines printed so far: each stream's new lines as they come, until
- * its container instance stops (the rest of its log, then the stream ends) or its pod goes.
+ * kubectl logs -f after the lines printed so far: what the streams write, as it comes, until
+ * each one's container instance stops (the log stream then ends) or its pod goes, or Ctrl-C.
  */
-export async function follow(ctx: CommandContext, streams: Stream[], timestamps: boolean): Promise<CommandResult> {
+export async function follow(ctx: CommandContext, streams: Stream[], heard: Heard): Promise<CommandResult> {
   let open = streams;
-  while (open.length && !ctx.session.signal.aborted) {
-    await ctx.session.wait(FOLLOW_STEP_MS);
-    open = open.filter((s) => {
-      const got = ctx.cluster.get<Pod>('Pod', s.namespace, s.pod);
-      if (!got.ok || got.value.metadata.uid !== s.uid) return false;
-      const status = got.value.status?.containerStatuses?.find((c) => c.name === s.container);
-      // A restart began a new instance: what the followed one wrote last is its previous log.
-      const restarted = (status?.restartCount ?? 0) !== s.restarts;
-      const r = ctx.cluster.logs(s.namespace, s.pod, { container: s.container, previous: restarted, timestamps });
-      if (r.ok) {
-        const fresh = lines(r.value).slice(s.printed);
-        s.printed += fresh.length;
-        if (fresh.length) ctx.session.write(fresh.map((l) => s.prefix + l).join(''));
-      }
-      return !restarted && !!status?.state.running;
-    });
+  try {
+    while (open.length && !ctx.session.signal.aborted) {
+      await ctx.session.wait(FOLLOW_STEP_MS);
+      if (heard.text) ctx.session.write(heard.text);
+      heard.text = '';
+      open = open.filter((s) => {
+        const got = ctx.cluster.get<Pod>('Pod', s.namespace, s.pod);
+        const status = got.ok && got.value.metadata.uid === s.uid ? got.value.status?.containerStatuses?.find((c) => c.name === s.container) : undefined;
+        const ended = !status?.state.running || status.restartCount !== s.restarts;
+        if (ended) s.stop();
+        return !ended;
+      });
+    }
+  } finally {
+    for (const s of open) s.stop();
   }
   return { stdout: '', stderr: '', exitCode: 0 };
 }
@@ -118,6 +122,7 @@ async function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string)
   let stdout = '';
   let stderr = '';
   const streams: Stream[] = [];
+  const heard: Heard = { text: '' };
   for (const pod of pods.value) {
     const cname = str(p, 'container') || pod.spec.containers[0]!.name;
     const r = ctx.cluster.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, { container: cname, previous: bool(p, 'previous'), timestamps: bool(p, 'timestamps'), ...(tail >= 0 ? { tailLines: tail } : {}) });
@@ -127,11 +132,12 @@ async function bySelector(p: ParsedFlags, ctx: CommandContext, selector: string)
     }
     const prefix = bool(p, 'prefix') ? `[pod/${pod.metadata.name}/${cname}] ` : '';
     stdout += prefix ? lines(r.value).map((l) => prefix + l).join('') : r.value;
-    if (bool(p, 'follow')) streams.push(streamOf(ctx, pod, cname, prefix));
+    const stream = bool(p, 'follow') && ctx.session.endless ? streamOf(ctx, pod, cname, prefix, heard, bool(p, 'timestamps')) : undefined;
+    if (stream) streams.push(stream);
   }
-  if (!streams.length || !ctx.session.endless) return { stdout, stderr, exitCode: stderr ? 1 : 0 };
+  if (!streams.length) return { stdout, stderr, exitCode: stderr ? 1 : 0 };
   ctx.session.write(stdout);
-  return follow(ctx, streams, bool(p, 'timestamps'));
+  return follow(ctx, streams, heard);
 }
 
 async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> {
@@ -166,9 +172,12 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
   });
   if (!r.ok) return { stdout: '', stderr: stderr + apiErrorText(r.error), exitCode: 1 };
   if (!bool(p, 'follow') || bool(p, 'previous') || !ctx.session.endless) return { stdout: r.value, stderr, exitCode: 0 };
+  const heard: Heard = { text: '' };
+  const stream = streamOf(ctx, pod, cname, '', heard, bool(p, 'timestamps'));
+  if (!stream) return { stdout: r.value, stderr, exitCode: 0 };
   // The notices go first, as kubectl writes them before the stream starts.
   ctx.session.write(stderr + r.value);
-  return follow(ctx, [streamOf(ctx, pod, cname, '')], bool(p, 'timestamps'));
+  return follow(ctx, [stream], heard);
 }
 
 export const logs: Verb = {
