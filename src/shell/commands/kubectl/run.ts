@@ -91,17 +91,9 @@ async function run(p: ParsedFlags, ctx: CommandContext): Promise<CommandResult> 
  * and exits with the container's code; --rm deletes the pod last.
  */
 async function attachTo(p: ParsedFlags, ctx: CommandContext, name: string, ns: string, command: string[], stdout: string): Promise<CommandResult> {
-  let pod: Pod | undefined;
-  for (let s = 0; s <= 300; s++) {
-    const got = ctx.cluster.get<Pod>('Pod', ns, name);
-    pod = got.ok ? got.value : undefined;
-    const phase = pod?.status?.phase;
-    if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') break;
-    ctx.cluster.tick(1000);
-  }
-  const phase = pod?.status?.phase;
-  if (!pod || (phase !== 'Running' && phase !== 'Succeeded' && phase !== 'Failed')) return { stdout, stderr: `error: timed out waiting for the condition
-`, exitCode: 1 };
+  const pod = await waitForPod(ctx, ns, name, 300, (x) => ['Running', 'Succeeded', 'Failed'].includes(x.status?.phase ?? ''));
+  if (pod === 'gone' || pod === 'timeout') return { stdout, stderr: 'error: timed out waiting for the condition\n', exitCode: 1 };
+  const phase = pod.status?.phase;
   const image = str(p, 'image');
   const place = { kind: 'pod' as const, namespace: ns, pod: name, container: name, image };
   const policy = restartPolicyOf(p);
@@ -171,19 +163,24 @@ function restartPolicyOf(p: ParsedFlags): string {
  */
 async function exitStatus(ctx: CommandContext, ns: string, name: string, policy: string): Promise<CommandResult> {
   // --pod-running-timeout's default, 1m0s, bounds this wait too.
-  for (let s = 0; s <= 60; s++) {
+  const pod = await waitForPod(ctx, ns, name, 60, (x) => x.status?.phase === 'Succeeded' || (x.status?.phase === 'Failed' && policy === 'Never'));
+  if (pod === 'gone') return { stdout: '', stderr: `Error from server (NotFound): pods "${name}" not found\n`, exitCode: 1 };
+  if (pod === 'timeout') return { stdout: '', stderr: 'error: timed out waiting for the condition\n', exitCode: 1 };
+  if (pod.status?.phase === 'Succeeded') return { stdout: '', stderr: '', exitCode: 0 };
+  const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
+  if (!t || !t.exitCode) return { stdout: '', stderr: `error: pod ${ns}/${name} failed with unknown exit code\n`, exitCode: 1 };
+  return { stdout: '', stderr: `pod ${ns}/${name} terminated (${t.reason ?? 'Error'})\n${t.message ?? ''}`, exitCode: t.exitCode };
+}
+
+/** kubectl's waitForPod: the pod once `done` holds for it, looked at each second for up to `seconds`. */
+async function waitForPod(ctx: CommandContext, ns: string, name: string, seconds: number, done: (pod: Pod) => boolean): Promise<Pod | 'gone' | 'timeout'> {
+  for (let s = 0; s <= seconds; s++) {
     const got = ctx.cluster.get<Pod>('Pod', ns, name);
-    if (!got.ok) return { stdout: '', stderr: `Error from server (NotFound): pods "${name}" not found\n`, exitCode: 1 };
-    const phase = got.value.status?.phase;
-    if (phase === 'Succeeded') return { stdout: '', stderr: '', exitCode: 0 };
-    if (phase === 'Failed' && policy === 'Never') {
-      const t = got.value.status?.containerStatuses?.[0]?.state?.terminated;
-      if (!t || !t.exitCode) return { stdout: '', stderr: `error: pod ${ns}/${name} failed with unknown exit code\n`, exitCode: 1 };
-      return { stdout: '', stderr: `pod ${ns}/${name} terminated (${t.reason ?? 'Error'})\n${t.message ?? ''}`, exitCode: t.exitCode };
-    }
+    if (!got.ok) return 'gone';
+    if (done(got.value)) return got.value;
     await ctx.session.wait(1000);
   }
-  return { stdout: '', stderr: 'error: timed out waiting for the condition\n', exitCode: 1 };
+  return 'timeout';
 }
 
 export const runVerb: Verb = {
